@@ -1,0 +1,90 @@
+namespace PeerLine.Protocol.Wire;
+
+/// <summary>Coded topics a caller may choose; nothing else about the caller reaches the server.</summary>
+public static class Topics
+{
+    public const string AdverseEvent = "adverse-event";
+    public const string PatientDeath = "patient-death";
+    public const string LitigationOrComplaint = "litigation-or-complaint";
+    public const string Burnout = "burnout";
+    public const string Other = "other";
+
+    public static readonly IReadOnlyList<string> All = [AdverseEvent, PatientDeath, LitigationOrComplaint, Burnout, Other];
+}
+
+/// <summary>How soon a caller needs someone, decided by the self-screen on the caller's own device.</summary>
+public static class Priorities
+{
+    public const string Routine = "routine";
+    public const string Soon = "soon";
+    public const string Crisis = "crisis";
+
+    public static readonly IReadOnlyList<string> All = [Routine, Soon, Crisis];
+}
+
+/// <summary>The life of a session as clients see it.</summary>
+public static class SessionStates
+{
+    public const string Waiting = "waiting";
+    public const string Active = "active";
+    public const string Closed = "closed";
+    public const string Withdrawn = "withdrawn";
+    public const string Abandoned = "abandoned";
+}
+
+/// <summary>How a supporter codes the end of a session. There is no free-text field.</summary>
+public static class Dispositions
+{
+    public const string Supported = "supported";
+    public const string ReferredTier3 = "referred-tier3";
+    public const string ResourcesShared = "resources-shared";
+    public const string HandedTo988 = "handed-to-988";
+    public const string HandedTo911 = "handed-to-911";
+    public const string CallerLeft = "caller-left";
+    public const string NotASupportRequest = "not-a-support-request";
+    public const string Other = "other";
+
+    public static readonly IReadOnlyList<string> All =
+        [Supported, ReferredTier3, ResourcesShared, HandedTo988, HandedTo911, CallerLeft, NotASupportRequest, Other];
+}
+
+/// <summary>Which side of a session sent a message.</summary>
+public static class Directions
+{
+    public const string CallerToSupporter = "caller-to-supporter";
+    public const string SupporterToCaller = "supporter-to-caller";
+}
+
+/// <summary>Error codes a hub call or REST call can fail with. Messages carry the code only.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidArgument = "invalid-argument";
+    public const string NotFound = "not-found";
+    public const string NotAllowed = "not-allowed";
+    public const string WrongState = "wrong-state";
+    public const string QueueFull = "queue-full";
+    public const string QueueEmpty = "queue-empty";
+    public const string AlreadyClaimed = "already-claimed";
+    public const string NoCapacity = "no-capacity";
+    public const string NotOnShift = "not-on-shift";
+    public const string TooLarge = "too-large";
+    public const string SequenceGap = "sequence-gap";
+    public const string RateLimited = "rate-limited";
+    public const string Unavailable = "unavailable";
+    public const string Internal = "internal";
+    public const string InvalidCredentials = "invalid-credentials";
+}
+
+/// <summary>Reasons sent with <see cref="SessionChange"/>.</summary>
+public static class ChangeReasons
+{
+    public const string Claimed = "claimed";
+    public const string ClosedBySupporter = "closed-by-supporter";
+    public const string ClosedByCaller = "closed-by-caller";
+    public const string Withdrawn = "withdrawn";
+    public const string Abandoned = "abandoned";
+    public const string ReturnedToQueue = "returned-to-queue";
+    public const string Transferred = "transferred";
+    public const string TransferredAway = "transferred-away";
+    public const string TransferredToYou = "transferred-to-you";
+}

@@ -1,0 +1,46 @@
+namespace PeerLine.Protocol.Wire;
+
+/// <summary>Where the two hubs live. The caller hub is anonymous; the staff hub needs a staff login.</summary>
+public static class HubRoutes
+{
+    public const string Caller = "/hubs/caller";
+    public const string Staff = "/hubs/staff";
+}
+
+/// <summary>Hub methods a caller invokes (verbs).</summary>
+public static class CallerMethods
+{
+    public const string RequestSupport = nameof(RequestSupport);
+    public const string Resume = nameof(Resume);
+    public const string SendCiphertext = nameof(SendCiphertext);
+    public const string Acknowledge = nameof(Acknowledge);
+    public const string EndSession = nameof(EndSession);
+}
+
+/// <summary>Hub methods a supporter invokes (verbs).</summary>
+public static class StaffMethods
+{
+    public const string StartShift = nameof(StartShift);
+    public const string EndShift = nameof(EndShift);
+    public const string GetQueue = nameof(GetQueue);
+    public const string ClaimNext = nameof(ClaimNext);
+    public const string Claim = nameof(Claim);
+    public const string DeclineOffer = nameof(DeclineOffer);
+    public const string Resume = nameof(Resume);
+    public const string SendCiphertext = nameof(SendCiphertext);
+    public const string Acknowledge = nameof(Acknowledge);
+    public const string CloseSession = nameof(CloseSession);
+    public const string Transfer = nameof(Transfer);
+}
+
+/// <summary>Events the server pushes (named as things that happened).</summary>
+public static class ClientEvents
+{
+    public const string MessageReceived = nameof(MessageReceived);
+    public const string MessagesDelivered = nameof(MessagesDelivered);
+    public const string QueueMoved = nameof(QueueMoved);
+    public const string SessionChanged = nameof(SessionChanged);
+    public const string QueueChanged = nameof(QueueChanged);
+    public const string SessionOffered = nameof(SessionOffered);
+    public const string OfferWithdrawn = nameof(OfferWithdrawn);
+}

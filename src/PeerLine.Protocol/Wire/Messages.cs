@@ -1,0 +1,50 @@
+namespace PeerLine.Protocol.Wire;
+
+/// <summary>One opaque, already-encrypted message. <see cref="Seq"/> counts from 1 per session and direction.</summary>
+public sealed record RelayEnvelope(string SessionId, Guid MessageId, long Seq, byte[] Ciphertext);
+
+/// <summary>Where a waiting caller stands. Position counts from 1; the wait is null until there is history to estimate from.</summary>
+public sealed record QueueStatus(string State, int? Position, int? ExpectedWaitSeconds);
+
+/// <summary>Returned once, to the caller who asked: the secret is the caller's only credential and is never shown again.</summary>
+public sealed record SessionTicket(string SessionId, string CallerSecret, QueueStatus Queue);
+
+/// <summary>
+/// A party's view of one session after it (re)joined: the last sequence number the server accepted from this
+/// party, and the last sequence number this party acknowledged. Unacknowledged messages follow as MessageReceived.
+/// </summary>
+public sealed record SessionView(
+    string SessionId,
+    string State,
+    string Topic,
+    string Priority,
+    long LastSentSeq,
+    long LastReceivedSeq,
+    QueueStatus Queue);
+
+/// <summary>A waiting request as supporters see it: codes and times, never content.</summary>
+public sealed record QueueEntry(string SessionId, string Topic, string Priority, int WaitingSeconds, bool Offered);
+
+/// <summary>The live queue for staff: counts per priority and the first entries in queue order.</summary>
+public sealed record QueueSnapshot(int Waiting, int Crisis, int Soon, int Routine, int OnShift, IReadOnlyList<QueueEntry> Head);
+
+/// <summary>A supporter's shift as the server sees it.</summary>
+public sealed record ShiftStatus(bool OnShift, int Capacity, int ActiveSessions);
+
+/// <summary>Pushed to a party when its session changes state (claimed, transferred, closed...).</summary>
+public sealed record SessionChange(string SessionId, string State, string Reason);
+
+/// <summary>Pushed to a supporter in push mode: take this session before the offer expires.</summary>
+public sealed record SessionOffer(string SessionId, string Topic, string Priority, int WaitingSeconds, int ExpiresInSeconds);
+
+/// <summary>Pushed to a sender when the recipient acknowledged its messages up to and including <see cref="UpToSeq"/>.</summary>
+public sealed record DeliveryReceipt(string SessionId, long UpToSeq);
+
+/// <summary>REST: a staff login (POST /api/staff/login for a cookie, POST /api/staff/token for a bearer token).</summary>
+public sealed record StaffLogin(string Login, string Password);
+
+/// <summary>REST: who is signed in.</summary>
+public sealed record StaffIdentity(string Login, IReadOnlyList<string> Roles);
+
+/// <summary>REST: the body of every refusal.</summary>
+public sealed record ErrorBody(string Code);

@@ -1,0 +1,30 @@
+namespace PeerLine.Server.Hosting;
+
+public static class WebExtensions
+{
+    public static IServiceCollection AddApiDocuments(this IServiceCollection services) =>
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "PeerLine REST API";
+            document.Info.Description = "Staff sign-in and health. Callers and supporters talk over the SignalR hubs (see docs/protocol.md).";
+            return Task.CompletedTask;
+        }));
+
+    /// <summary>The OpenAPI document at /openapi/v1.json.</summary>
+    public static IEndpointRouteBuilder MapApiDocuments(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi();
+        return app;
+    }
+
+    /// <summary>No referrer leaves the site, nothing is framed or sniffed, nothing is cached by intermediaries.</summary>
+    public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
+    {
+        var headers = context.Response.Headers;
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers["X-Frame-Options"] = "DENY";
+        headers["Cache-Control"] = "no-store";
+        return next(context);
+    });
+}

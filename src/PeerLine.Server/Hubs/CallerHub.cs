@@ -1,0 +1,74 @@
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Relay;
+
+namespace PeerLine.Server.Hubs;
+
+/// <summary>
+/// The anonymous caller. A connection is bound to one session, by asking for support or by presenting the
+/// session's caller secret; every later call is checked against that binding.
+/// </summary>
+public sealed class CallerHub(IntakeService intake, RelayService relay) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
+{
+    private const string BoundSession = "session";
+    private const string ConnectionMarker = "marker";
+
+    public async Task<SessionTicket> RequestSupport(string topic, string priority)
+    {
+        if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
+        var ticket = await intake.RequestAsync(topic, priority, Marker, Context.ConnectionAborted);
+        await BindAsync(ticket.SessionId);
+        return ticket;
+    }
+
+    public async Task<SessionView> Resume(string sessionId, string callerSecret)
+    {
+        var view = await intake.ResumeAsync(sessionId, callerSecret, Marker, Context.ConnectionAborted);
+        await BindAsync(view.SessionId);
+        foreach (var message in await relay.PendingAsync(view.SessionId, Direction.SupporterToCaller, Context.ConnectionAborted))
+            await Clients.Caller.MessageReceived(message);
+        return view;
+    }
+
+    public Task SendCiphertext(string sessionId, Guid messageId, long seq, byte[] ciphertext) =>
+        relay.SendAsync(Bound(sessionId), Direction.CallerToSupporter, null, messageId, seq, ciphertext, Context.ConnectionAborted);
+
+    public Task Acknowledge(string sessionId, long upToSeq) =>
+        relay.AcknowledgeAsync(Bound(sessionId), Direction.SupporterToCaller, null, upToSeq, Context.ConnectionAborted);
+
+    public Task EndSession(string sessionId) => intake.EndAsync(Bound(sessionId), Context.ConnectionAborted);
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        if (Context.Items.TryGetValue(BoundSession, out var id) && id is string sessionId)
+            await intake.CallerDisconnectedAsync(sessionId, Marker, CancellationToken.None);
+        await base.OnDisconnectedAsync(exception);
+    }
+
+    private async Task BindAsync(string sessionId)
+    {
+        if (Context.Items.TryGetValue(BoundSession, out var previous) && previous is string old && old != sessionId)
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, HubGroups.Caller(old));
+        Context.Items[BoundSession] = sessionId;
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Caller(sessionId));
+    }
+
+    /// <summary>The session this connection proved it may use; any other id is refused without saying whether it exists.</summary>
+    private string Bound(string sessionId) =>
+        Context.Items.TryGetValue(BoundSession, out var id) && id is string bound && bound == sessionId
+            ? bound
+            : throw new PeerLineException(ErrorCodes.NotFound);
+
+    /// <summary>A random marker of this connection, so a late disconnect of an old connection does not mark a resumed caller away.</summary>
+    private string Marker
+    {
+        get
+        {
+            if (Context.Items.TryGetValue(ConnectionMarker, out var m) && m is string marker) return marker;
+            marker = RandomTokens.Create(12);
+            Context.Items[ConnectionMarker] = marker;
+            return marker;
+        }
+    }
+}

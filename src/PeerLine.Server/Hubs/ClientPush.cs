@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.SignalR;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Relay;
+
+namespace PeerLine.Server.Hubs;
+
+/// <summary>Every server-initiated message goes through here, so services never touch hub internals.</summary>
+public sealed class ClientPush(IHubContext<CallerHub, ICallerClient> callers, IHubContext<StaffHub, IStaffClient> staff)
+{
+    public Task Deliver(RelayEnvelope message, Direction direction, string? supporterId) => direction switch
+    {
+        Direction.SupporterToCaller => callers.Clients.Group(HubGroups.Caller(message.SessionId)).MessageReceived(message),
+        _ when supporterId is not null => staff.Clients.Group(HubGroups.Supporter(supporterId)).MessageReceived(message),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>Tells the sender of <paramref name="direction"/> that the recipient acknowledged up to a sequence number.</summary>
+    public Task Delivered(DeliveryReceipt receipt, Direction direction, string? supporterId) => direction switch
+    {
+        Direction.CallerToSupporter => callers.Clients.Group(HubGroups.Caller(receipt.SessionId)).MessagesDelivered(receipt),
+        _ when supporterId is not null => staff.Clients.Group(HubGroups.Supporter(supporterId)).MessagesDelivered(receipt),
+        _ => Task.CompletedTask,
+    };
+
+    public Task ToCaller(string sessionId, SessionState state, string reason) =>
+        callers.Clients.Group(HubGroups.Caller(sessionId)).SessionChanged(new SessionChange(sessionId, state.Code(), reason));
+
+    public Task ToSupporter(string supporterId, string sessionId, SessionState state, string reason) =>
+        staff.Clients.Group(HubGroups.Supporter(supporterId)).SessionChanged(new SessionChange(sessionId, state.Code(), reason));
+
+    public Task QueueMoved(string sessionId, QueueStatus status) =>
+        callers.Clients.Group(HubGroups.Caller(sessionId)).QueueMoved(status);
+
+    public Task QueueChanged(QueueSnapshot snapshot) => staff.Clients.Group(HubGroups.AllStaff).QueueChanged(snapshot);
+
+    public Task Offer(string supporterId, SessionOffer offer) =>
+        staff.Clients.Group(HubGroups.Supporter(supporterId)).SessionOffered(offer);
+
+    public Task OfferWithdrawn(string supporterId, string sessionId) =>
+        staff.Clients.Group(HubGroups.Supporter(supporterId)).OfferWithdrawn(sessionId);
+}

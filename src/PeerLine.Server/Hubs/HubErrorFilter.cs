@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.SignalR;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+
+namespace PeerLine.Server.Hubs;
+
+/// <summary>
+/// Expected refusals reach the client as their code; anything else as "internal", logged by kind only. Neither
+/// the arguments nor the exception message are logged: they may hold what a client sent.
+/// </summary>
+public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
+{
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (PeerLineException e)
+        {
+            HubLog.Refused(logger, context.HubMethodName, e.Code);
+            throw new HubException(e.Code);
+        }
+        catch (HubException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (context.Context.ConnectionAborted.IsCancellationRequested)
+        {
+            throw new HubException(ErrorCodes.Unavailable);
+        }
+        catch (Exception e)
+        {
+            HubLog.Failed(logger, context.HubMethodName, e.GetType().Name);
+            throw new HubException(ErrorCodes.Internal);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PeerLine.Server.Hubs;
+
+public sealed class HubLimitsOptions
+{
+    public const string SectionName = "HubLimits";
+
+    /// <summary>Sustained hub invocations per connection per second.</summary>
+    [Range(1, 100_000)] public int InvocationsPerSecond { get; set; } = 100;
+
+    /// <summary>Invocations a connection may make in a burst above the sustained rate.</summary>
+    [Range(1, 100_000)] public int InvocationBurst { get; set; } = 400;
+
+    /// <summary>Seconds a connection may stay silent before the server drops it (clients ping every 15 s by default).</summary>
+    [Range(5, 3600)] public int ClientTimeoutSeconds { get; set; } = 30;
+}

@@ -1,0 +1,83 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.SignalR;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Relay;
+using PeerLine.Server.Staff;
+
+namespace PeerLine.Server.Hubs;
+
+/// <summary>Supporters and leads on shift. Every method needs an authenticated, enabled staff member in an answering role.</summary>
+[Authorize(Policy = StaffPolicies.Answering)]
+public sealed class StaffHub(
+    ShiftService shifts,
+    ClaimService claims,
+    HandoverService handover,
+    QueueReader reader,
+    RelayService relay,
+    UserManager<StaffUser> users) : Hub<IStaffClient>
+{
+    public override async Task OnConnectedAsync()
+    {
+        var user = await users.FindByIdAsync(Me);
+        if (user is null || user.Disabled)
+        {
+            Context.Abort();
+            return;
+        }
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.Supporter(Me));
+        await Groups.AddToGroupAsync(Context.ConnectionId, HubGroups.AllStaff);
+        await base.OnConnectedAsync();
+    }
+
+    public Task<ShiftStatus> StartShift(int? capacity) => shifts.StartAsync(Me, capacity, Context.ConnectionAborted);
+
+    public Task<ShiftStatus> EndShift() => shifts.EndAsync(Me, Context.ConnectionAborted);
+
+    public Task<QueueSnapshot> GetQueue() => reader.SnapshotAsync(Context.ConnectionAborted);
+
+    public Task<SessionView> ClaimNext() => claims.ClaimNextAsync(Me, Context.ConnectionAborted);
+
+    public Task<SessionView> Claim(string sessionId) => claims.ClaimAsync(Me, Required(sessionId), Context.ConnectionAborted);
+
+    public Task DeclineOffer(string sessionId) => claims.DeclineAsync(Me, Required(sessionId), Context.ConnectionAborted);
+
+    /// <summary>The sessions this supporter holds; whatever is still unacknowledged for them follows as MessageReceived.</summary>
+    public async Task<IReadOnlyList<SessionView>> Resume()
+    {
+        var held = await reader.HeldByAsync(Me, Context.ConnectionAborted);
+        foreach (var session in held)
+        foreach (var message in await relay.PendingAsync(session.SessionId, Direction.CallerToSupporter, Context.ConnectionAborted))
+            await Clients.Caller.MessageReceived(message);
+        return held;
+    }
+
+    public Task SendCiphertext(string sessionId, Guid messageId, long seq, byte[] ciphertext) =>
+        relay.SendAsync(Required(sessionId), Direction.SupporterToCaller, Me, messageId, seq, ciphertext, Context.ConnectionAborted);
+
+    public Task Acknowledge(string sessionId, long upToSeq) =>
+        relay.AcknowledgeAsync(Required(sessionId), Direction.CallerToSupporter, Me, upToSeq, Context.ConnectionAborted);
+
+    public Task CloseSession(string sessionId, string disposition) =>
+        handover.CloseAsync(Me, Required(sessionId), disposition, Context.ConnectionAborted);
+
+    /// <summary>Hands a session to the named supporter on shift, or back to the queue when <paramref name="toLogin"/> is null.</summary>
+    public async Task Transfer(string sessionId, string? toLogin)
+    {
+        string? target = null;
+        if (toLogin is not null)
+        {
+            var user = await users.FindByNameAsync(toLogin);
+            if (user is null || user.Disabled) throw new PeerLineException(ErrorCodes.NotFound);
+            target = user.Id;
+        }
+        await handover.TransferAsync(Me, Required(sessionId), target, Context.ConnectionAborted);
+    }
+
+    private string Me => Context.UserIdentifier ?? throw new PeerLineException(ErrorCodes.NotAllowed);
+
+    private static string Required(string? value) =>
+        string.IsNullOrEmpty(value) ? throw new PeerLineException(ErrorCodes.InvalidArgument) : value;
+}

@@ -1,0 +1,42 @@
+using PeerLine.Server.Health;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Hubs;
+using PeerLine.Server.Logging;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Relay;
+using PeerLine.Server.Staff;
+using PeerLine.Server.Storage;
+
+if (args is ["staff", ..]) return await StaffCommands.RunAsync(args);
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+
+builder.Services.AddPrivacyLogging();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddPeerLineStorage(builder.Configuration);
+builder.Services.AddStaffAuth();
+builder.Services.AddQueue();
+builder.Services.AddRelay();
+builder.Services.AddHubs();
+builder.Services.AddApiDocuments();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
+
+app.UseSecurityHeaders();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseRateLimiter();
+
+app.MapHealth();
+app.MapStaffApi();
+app.MapHubs();
+app.MapApiDocuments();
+
+await app.RunAsync();
+return 0;
+
+/// <summary>Visible to the test host (WebApplicationFactory).</summary>
+public partial class Program;

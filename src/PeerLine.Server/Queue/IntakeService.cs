@@ -1,0 +1,123 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Hubs;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Queue;
+
+/// <summary>The anonymous side: a caller asks for support, proves it holds a session's secret, comes and goes, leaves.</summary>
+public sealed class IntakeService(
+    IDbContextFactory<PeerLineDb> dbs,
+    QueueReader reader,
+    QueueNotifier notifier,
+    ClientPush push,
+    TimeProvider time,
+    IOptionsMonitor<QueueOptions> options,
+    ILogger<IntakeService> logger)
+{
+    private const int SessionIdBytes = 16;
+    private const int CallerSecretBytes = 32;
+
+    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, CancellationToken ct)
+    {
+        var topic = WireCodes.ParseTopic(topicCode);
+        var priority = WireCodes.ParsePriority(priorityCode);
+        var secret = RandomTokens.Create(CallerSecretBytes);
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        if (await db.Sessions.CountAsync(s => s.State == SessionState.Waiting, ct) >= options.CurrentValue.MaxWaiting)
+        {
+            QueueLog.QueueFull(logger);
+            throw new PeerLineException(ErrorCodes.QueueFull);
+        }
+
+        var session = new SupportSession
+        {
+            Id = RandomTokens.Create(SessionIdBytes),
+            CallerSecretHash = RandomTokens.Hash(secret),
+            Topic = topic,
+            Priority = priority,
+            State = SessionState.Waiting,
+            RequestedAt = time.NowMs(),
+            CallerConnection = connection,
+        };
+        db.Sessions.Add(session);
+        await db.SaveChangesAsync(ct);
+        session.PositionAtRequest = await QueueReader.PositionAsync(db, session, ct);
+        await db.SaveChangesAsync(ct);
+
+        QueueLog.Requested(logger, priority.Code());
+        notifier.QueueChanged();
+        return new SessionTicket(session.Id, secret, await reader.StatusAsync(db, session, ct));
+    }
+
+    /// <summary>
+    /// Checks the caller secret in constant time and marks this connection as the caller's current one.
+    /// Unknown session and wrong secret fail alike, so neither reveals whether a session exists.
+    /// </summary>
+    public async Task<SessionView> ResumeAsync(string? sessionId, string? callerSecret, string connection, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(sessionId) || string.IsNullOrEmpty(callerSecret)) throw new PeerLineException(ErrorCodes.NotFound);
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct);
+        var presented = RandomTokens.Hash(callerSecret);
+        var expected = session?.CallerSecretHash ?? new byte[presented.Length];
+        if (!CryptographicOperations.FixedTimeEquals(presented, expected) || session is null)
+            throw new PeerLineException(ErrorCodes.NotFound);
+
+        if (session.State is SessionState.Waiting or SessionState.Active)
+        {
+            session.CallerConnection = connection;
+            session.CallerAwaySince = null;
+            await db.SaveChangesAsync(ct);
+        }
+        return await reader.ViewAsync(db, session, asCaller: true, ct);
+    }
+
+    /// <summary>The caller's connection dropped: start the grace period, unless a newer connection already took over.</summary>
+    public async Task CallerDisconnectedAsync(string sessionId, string connection, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await db.Sessions
+            .Where(s => s.Id == sessionId && s.CallerConnection == connection &&
+                        (s.State == SessionState.Waiting || s.State == SessionState.Active))
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerAwaySince, now).SetProperty(s => s.CallerConnection, (string?)null), ct);
+    }
+
+    /// <summary>The caller leaves: a waiting request is withdrawn, an active session is closed.</summary>
+    public async Task EndAsync(string sessionId, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var session = await db.Sessions.SingleOrDefaultAsync(s => s.Id == sessionId, ct)
+            ?? throw new PeerLineException(ErrorCodes.NotFound);
+
+        if (session.State == SessionState.Waiting)
+        {
+            session.State = SessionState.Withdrawn;
+            session.ClosedAt = now;
+            session.OfferedTo = null;
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            QueueLog.Ended(logger, SessionStates.Withdrawn, "caller");
+            notifier.QueueChanged();
+            await push.ToCaller(sessionId, SessionState.Withdrawn, ChangeReasons.Withdrawn);
+            return;
+        }
+        if (session.State != SessionState.Active) throw new PeerLineException(ErrorCodes.WrongState);
+
+        var supporter = session.SupporterId;
+        await SessionClosing.CloseAsync(db, session, Disposition.None, now, ct);
+        await tx.CommitAsync(ct);
+        QueueLog.Ended(logger, SessionStates.Closed, "caller");
+        notifier.QueueChanged();
+        await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
+        if (supporter is not null) await push.ToSupporter(supporter, sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
+    }
+}

@@ -1,0 +1,20 @@
+namespace PeerLine.Server.Queue;
+
+public static class QueueExtensions
+{
+    public static IServiceCollection AddQueue(this IServiceCollection services)
+    {
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<QueueReader>();
+        services.AddSingleton<OfferDispatcher>();
+        services.AddSingleton<QueueNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueNotifier>());
+        services.AddSingleton<QueueSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueSweeper>());
+        services.AddSingleton<IntakeService>();
+        services.AddSingleton<ShiftService>();
+        services.AddSingleton<ClaimService>();
+        services.AddSingleton<HandoverService>();
+        return services;
+    }
+}

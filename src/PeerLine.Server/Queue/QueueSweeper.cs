@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Hubs;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Queue;
+
+/// <summary>
+/// On a timer (through <see cref="TimeProvider"/>, so tests drive it): waiting callers gone past the grace period
+/// become abandoned, lapsed offers are taken back, and ciphertext left behind by a closed session is purged.
+/// </summary>
+public sealed class QueueSweeper(
+    IDbContextFactory<PeerLineDb> dbs,
+    QueueNotifier notifier,
+    ClientPush push,
+    TimeProvider time,
+    IOptionsMonitor<QueueOptions> options,
+    ILogger<QueueSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await SweepAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    QueueLog.SweepFailed(logger, e.GetType().Name);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var now = time.NowMs();
+        var o = options.CurrentValue;
+        await using var db = await dbs.CreateDbContextAsync(ct);
+
+        var awayBefore = now - o.AbandonAfterSeconds * 1000L;
+        var abandoned = await db.Sessions
+            .Where(s => s.State == SessionState.Waiting && s.CallerAwaySince != null && s.CallerAwaySince <= awayBefore)
+            .Select(s => s.Id).ToListAsync(ct);
+        foreach (var id in abandoned)
+        {
+            var changed = await db.Sessions
+                .Where(s => s.Id == id && s.State == SessionState.Waiting && s.CallerAwaySince != null && s.CallerAwaySince <= awayBefore)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SessionState.Abandoned)
+                    .SetProperty(s => s.ClosedAt, now).SetProperty(s => s.OfferedTo, (string?)null), ct);
+            if (changed == 1) await push.ToCaller(id, SessionState.Abandoned, ChangeReasons.Abandoned);
+        }
+
+        var lapsed = await db.Sessions
+            .Where(s => s.State == SessionState.Waiting && s.OfferedTo != null && s.OfferExpiresAt <= now)
+            .Select(s => new { s.Id, s.OfferedTo }).ToListAsync(ct);
+        foreach (var offer in lapsed)
+        {
+            var changed = await db.Sessions
+                .Where(s => s.Id == offer.Id && s.OfferedTo == offer.OfferedTo && s.OfferExpiresAt <= now)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.OfferedTo, (string?)null).SetProperty(s => s.OfferExpiresAt, (long?)null), ct);
+            if (changed == 1) await push.OfferWithdrawn(offer.OfferedTo!, offer.Id);
+        }
+
+        var purged = await db.Messages
+            .Where(m => !db.Sessions.Any(s => s.Id == m.SessionId && (s.State == SessionState.Active || s.State == SessionState.Waiting)))
+            .ExecuteDeleteAsync(ct);
+
+        if (abandoned.Count + lapsed.Count + purged > 0)
+        {
+            QueueLog.Swept(logger, abandoned.Count, lapsed.Count, purged);
+            notifier.QueueChanged();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Queue;
+
+public sealed class ShiftService(
+    IDbContextFactory<PeerLineDb> dbs,
+    QueueNotifier notifier,
+    TimeProvider time,
+    IOptionsMonitor<QueueOptions> options,
+    ILogger<ShiftService> logger)
+{
+    public async Task<ShiftStatus> StartAsync(string supporterId, int? capacity, CancellationToken ct)
+    {
+        var o = options.CurrentValue;
+        var cap = capacity ?? o.DefaultCapacity;
+        if (cap < 1 || cap > o.MaxCapacity) throw new PeerLineException(ErrorCodes.InvalidArgument);
+
+        var now = time.NowMs();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var active = await db.Sessions.CountAsync(s => s.SupporterId == supporterId && s.State == SessionState.Active, ct);
+        var shift = await db.Shifts.SingleOrDefaultAsync(s => s.SupporterId == supporterId, ct);
+        if (shift is null)
+        {
+            shift = new Shift { SupporterId = supporterId };
+            db.Shifts.Add(shift);
+        }
+        if (!shift.OnShift) { shift.StartedAt = now; shift.IdleSince = now; }
+        shift.OnShift = true;
+        shift.Capacity = cap;
+        shift.ActiveSessions = active;
+        await db.SaveChangesAsync(ct);
+
+        QueueLog.ShiftChanged(logger, "started", cap);
+        notifier.QueueChanged();
+        return new ShiftStatus(true, cap, active);
+    }
+
+    public async Task<ShiftStatus> EndAsync(string supporterId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        await db.Shifts.Where(s => s.SupporterId == supporterId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false), ct);
+        // Offers to someone who left go back to the queue at once.
+        await db.Sessions.Where(s => s.State == SessionState.Waiting && s.OfferedTo == supporterId)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OfferedTo, (string?)null), ct);
+        QueueLog.ShiftChanged(logger, "ended", 0);
+        notifier.QueueChanged();
+        return await StatusAsync(db, supporterId, ct);
+    }
+
+    public async Task<ShiftStatus> StatusAsync(string supporterId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await StatusAsync(db, supporterId, ct);
+    }
+
+    private static async Task<ShiftStatus> StatusAsync(PeerLineDb db, string supporterId, CancellationToken ct)
+    {
+        var shift = await db.Shifts.AsNoTracking().SingleOrDefaultAsync(s => s.SupporterId == supporterId, ct);
+        return shift is null ? new ShiftStatus(false, 0, 0) : new ShiftStatus(shift.OnShift, shift.Capacity, shift.ActiveSessions);
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Staff;
+
+/// <summary>Account administration behind the <c>staff</c> commands (and test set-up).</summary>
+public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAccounts> logger)
+{
+    public sealed record Account(string Login, IReadOnlyList<string> Roles, bool Disabled);
+
+    /// <summary>Creates the four roles if they are missing.</summary>
+    public async Task EnsureRolesAsync()
+    {
+        using var scope = scopes.CreateScope();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        foreach (var role in StaffRoles.All)
+            if (!await roles.RoleExistsAsync(role)) await roles.CreateAsync(new IdentityRole(role));
+    }
+
+    /// <summary>Adds a login with one role. Returns the reasons it was refused, or none.</summary>
+    public async Task<IReadOnlyList<string>> AddAsync(string login, string role, string password)
+    {
+        if (!StaffRoles.All.Contains(role)) return [$"role must be one of: {string.Join(", ", StaffRoles.All)}"];
+        await EnsureRolesAsync();
+
+        using var scope = scopes.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        if (await users.FindByNameAsync(login) is not null) return ["that login exists already"];
+
+        var user = new StaffUser { UserName = login };
+        var created = await users.CreateAsync(user, password);
+        if (!created.Succeeded) return created.Errors.Select(e => e.Description).ToList();
+        var assigned = await users.AddToRoleAsync(user, role);
+        if (!assigned.Succeeded) return assigned.Errors.Select(e => e.Description).ToList();
+
+        StaffLog.AccountChanged(logger, "added");
+        return [];
+    }
+
+    /// <summary>Disables a login: no new sign-in, no new hub connection, off shift at once.</summary>
+    public async Task<bool> DisableAsync(string login)
+    {
+        using var scope = scopes.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        var user = await users.FindByNameAsync(login);
+        if (user is null) return false;
+
+        user.Disabled = true;
+        await users.UpdateAsync(user);
+        await users.UpdateSecurityStampAsync(user);
+        var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
+        await db.Shifts.Where(s => s.SupporterId == user.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
+
+        StaffLog.AccountChanged(logger, "disabled");
+        return true;
+    }
+
+    public async Task<IReadOnlyList<Account>> ListAsync()
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
+        var users = await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync();
+        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id select new { ur.UserId, r.Name })
+            .ToListAsync();
+        return users.Select(u => new Account(u.UserName!, roles.Where(r => r.UserId == u.Id).Select(r => r.Name!).Order().ToList(), u.Disabled))
+            .ToList();
+    }
+}

@@ -1,0 +1,68 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using PeerLine.Protocol.Wire;
+
+namespace PeerLine.Server.Staff;
+
+public static class StaffApi
+{
+    public static IEndpointRouteBuilder MapStaffApi(this IEndpointRouteBuilder app)
+    {
+        var staff = app.MapGroup("/api/staff").WithTags("Staff");
+
+        staff.MapPost("/login", (StaffLogin body, SignInManager<StaffUser> signIn, ILoggerFactory logs) =>
+                SignInAsync(body, signIn, IdentityConstants.ApplicationScheme, logs))
+            .RequireRateLimiting(StaffAuthExtensions.LoginRateLimit)
+            .WithSummary("Sign in with a browser cookie (HttpOnly, SameSite=Strict).");
+
+        staff.MapPost("/token", (StaffLogin body, SignInManager<StaffUser> signIn, ILoggerFactory logs) =>
+                SignInAsync(body, signIn, IdentityConstants.BearerScheme, logs))
+            .RequireRateLimiting(StaffAuthExtensions.LoginRateLimit)
+            .Produces<AccessTokenResponse>()
+            .WithSummary("Get a short-lived bearer token for the .NET client and the CLI.");
+
+        staff.MapPost("/logout", async (HttpContext context) =>
+            {
+                await context.SignOutAsync(IdentityConstants.ApplicationScheme);
+                return TypedResults.NoContent();
+            })
+            .WithSummary("End the browser session.");
+
+        staff.MapGet("/me", Results<Ok<StaffIdentity>, UnauthorizedHttpResult> (ClaimsPrincipal user) =>
+                user.Identity?.IsAuthenticated == true
+                    ? TypedResults.Ok(new StaffIdentity(user.Identity.Name ?? "", user.FindAll(ClaimTypes.Role).Select(c => c.Value).ToList()))
+                    : TypedResults.Unauthorized())
+            .RequireAuthorization()
+            .WithSummary("The signed-in staff member and roles.");
+
+        return app;
+    }
+
+    private static async Task<IResult> SignInAsync(StaffLogin body, SignInManager<StaffUser> signIn, string scheme, ILoggerFactory logs)
+    {
+        var logger = logs.CreateLogger(typeof(StaffApi));
+        var refused = TypedResults.Json(new ErrorBody(ErrorCodes.InvalidCredentials), statusCode: StatusCodes.Status401Unauthorized);
+        if (string.IsNullOrEmpty(body?.Login) || string.IsNullOrEmpty(body.Password)) return refused;
+
+        var user = await signIn.UserManager.FindByNameAsync(body.Login);
+        if (user is null || user.Disabled)
+        {
+            StaffLog.LoginRefused(logger, user is null ? "unknown" : "disabled");
+            return refused;
+        }
+
+        signIn.AuthenticationScheme = scheme;
+        var result = await signIn.PasswordSignInAsync(user, body.Password, isPersistent: false, lockoutOnFailure: true);
+        if (!result.Succeeded)
+        {
+            StaffLog.LoginRefused(logger, result.IsLockedOut ? "locked-out" : "bad-password");
+            return refused;
+        }
+        StaffLog.LoggedIn(logger, scheme == IdentityConstants.BearerScheme ? "token" : "cookie");
+        // The bearer handler has already written the token response; the cookie handler only set a header.
+        return scheme == IdentityConstants.BearerScheme ? TypedResults.Empty : TypedResults.NoContent();
+    }
+}

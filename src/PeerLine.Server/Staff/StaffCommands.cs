@@ -1,0 +1,82 @@
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Staff;
+
+/// <summary>
+/// <c>staff add --login NAME --role ROLE [--data DIR]</c> (password on stdin), <c>staff disable --login NAME</c>,
+/// <c>staff list</c>. They share the server's configuration and data directory, and work while it runs.
+/// </summary>
+public static class StaffCommands
+{
+    private const string Usage = """
+        usage:
+          staff add --login NAME --role supporter|lead|auditor|admin [--data DIR]   (password on stdin)
+          staff disable --login NAME [--data DIR]
+          staff list [--data DIR]
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var verb = args.Length > 1 ? args[1] : "";
+        var options = ParseOptions(args.Skip(2).ToArray());
+        if (options is null || verb is not ("add" or "disable" or "list"))
+        {
+            await Console.Error.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+        if (options.TryGetValue("data", out var data)) builder.Configuration["data"] = data;
+        builder.Logging.ClearProviders();
+        builder.Services.AddPeerLineStorage(builder.Configuration);
+        builder.Services.AddStaffAccounts();
+        using var host = builder.Build();
+        await host.Services.MigrateDatabaseAsync();
+        var accounts = host.Services.GetRequiredService<StaffAccounts>();
+
+        switch (verb)
+        {
+            case "add":
+                if (!options.TryGetValue("login", out var login) || !options.TryGetValue("role", out var role)) break;
+                var password = (await Console.In.ReadLineAsync())?.TrimEnd('\r', '\n');
+                if (string.IsNullOrEmpty(password))
+                {
+                    await Console.Error.WriteLineAsync("error: no password on standard input");
+                    return 1;
+                }
+                var errors = await accounts.AddAsync(login, role, password);
+                foreach (var e in errors) await Console.Error.WriteLineAsync("error: " + e);
+                if (errors.Count > 0) return 1;
+                Console.WriteLine($"added {login} ({role})");
+                return 0;
+
+            case "disable":
+                if (!options.TryGetValue("login", out var target)) break;
+                if (await accounts.DisableAsync(target))
+                {
+                    Console.WriteLine($"disabled {target}");
+                    return 0;
+                }
+                await Console.Error.WriteLineAsync("error: no such login");
+                return 1;
+
+            case "list":
+                foreach (var a in await accounts.ListAsync())
+                    Console.WriteLine($"{a.Login}\t{string.Join(",", a.Roles)}\t{(a.Disabled ? "disabled" : "active")}");
+                return 0;
+        }
+        await Console.Error.WriteLineAsync(Usage);
+        return 2;
+    }
+
+    private static Dictionary<string, string>? ParseOptions(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return null;
+            options[args[i][2..]] = args[i + 1];
+        }
+        return options;
+    }
+}

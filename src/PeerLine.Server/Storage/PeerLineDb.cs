@@ -1,0 +1,55 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Relay;
+using PeerLine.Server.Staff;
+
+namespace PeerLine.Server.Storage;
+
+/// <summary>
+/// The whole store. Provider-neutral on purpose: times are Unix milliseconds (SQLite cannot order DateTimeOffset),
+/// and every race is decided by a conditional UPDATE so several nodes can share one database later.
+/// </summary>
+public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityDbContext<StaffUser>(options)
+{
+    public DbSet<SupportSession> Sessions => Set<SupportSession>();
+    public DbSet<RelayMessage> Messages => Set<RelayMessage>();
+    public DbSet<Shift> Shifts => Set<Shift>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<SupportSession>(e =>
+        {
+            e.HasKey(s => s.Number);
+            e.Property(s => s.Id).HasMaxLength(32);
+            e.HasIndex(s => s.Id).IsUnique();
+            e.HasIndex(s => new { s.State, s.Priority, s.Returned, s.Number });
+            e.HasIndex(s => new { s.SupporterId, s.State });
+            e.Property(s => s.CallerSecretHash).HasMaxLength(32);
+            e.Property(s => s.SupporterId).HasMaxLength(64);
+            e.Property(s => s.OfferedTo).HasMaxLength(64);
+            e.Property(s => s.LastOfferedTo).HasMaxLength(64);
+            // Read-modify-write paths fail instead of overwriting a concurrent claim, close, transfer or send.
+            e.Property(s => s.State).IsConcurrencyToken();
+            e.Property(s => s.SupporterId).IsConcurrencyToken();
+            e.Property(s => s.CallerSentSeq).IsConcurrencyToken();
+            e.Property(s => s.SupporterSentSeq).IsConcurrencyToken();
+        });
+
+        builder.Entity<RelayMessage>(e =>
+        {
+            e.HasKey(m => m.Number);
+            e.Property(m => m.SessionId).HasMaxLength(32);
+            e.HasIndex(m => new { m.SessionId, m.Direction, m.Seq }).IsUnique();
+        });
+
+        builder.Entity<Shift>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.SupporterId).HasMaxLength(64);
+            e.HasIndex(s => s.SupporterId).IsUnique();
+        });
+    }
+}
