@@ -15,8 +15,11 @@ public static class StorageExtensions
         services.AddSingleton(storage);
         // Only the server's own user may read the database and the data-protection keys.
         const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        Directory.CreateDirectory(storage.DataDirectory, ownerOnly);
-        Directory.CreateDirectory(Path.Combine(storage.DataDirectory, "keys"), ownerOnly);
+        foreach (var dir in new[] { storage.DataDirectory, Path.Combine(storage.DataDirectory, "keys") })
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+            else Directory.CreateDirectory(dir, ownerOnly);
+        }
 
         var connectionString = new SqliteConnectionStringBuilder
         {
@@ -26,8 +29,11 @@ public static class StorageExtensions
             Pooling = true,
         }.ToString();
 
-        services.AddDbContextFactory<PeerLineDb>(o => o.UseSqlite(connectionString));
+        services.AddDbContextFactory<PeerLineDb>(o => o.UseSqlite(connectionString).AddInterceptors(new SqlitePragmas()));
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<PeerLineDb>>().CreateDbContext());
+
+        services.AddSingleton<StorageMaintenance>();
+        services.AddHostedService(sp => sp.GetRequiredService<StorageMaintenance>());
 
         services.AddDataProtection()
             .SetApplicationName("PeerLine")

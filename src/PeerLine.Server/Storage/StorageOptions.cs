@@ -13,5 +13,8 @@ public sealed class StorageOptions
     /// <summary>How long a write waits for a busy database before it fails, in seconds.</summary>
     public int BusyTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>How often the write-ahead log is checkpointed and truncated, in seconds.</summary>
+    public int CheckpointSeconds { get; set; } = 30;
+
     public string DatabasePath => Path.Combine(Path.GetFullPath(DataDirectory), DatabaseFile);
 }

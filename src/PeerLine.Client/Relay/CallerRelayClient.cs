@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Protocol.Wire;
+
+namespace PeerLine.Client.Relay;
+
+/// <summary>
+/// The anonymous caller's transport: asks for support (or resumes with session id and caller secret), sends and
+/// receives opaque ciphertext, survives drops and server restarts. The E2E layer sits on top of it.
+/// </summary>
+public sealed class CallerRelayClient : RelayConnection
+{
+    private SessionTicket? _ticket;
+
+    public CallerRelayClient(RelayClientOptions options) : base(options, HubRoutes.Caller)
+    {
+        Connection.On<QueueStatus>(ClientEvents.QueueMoved, s => QueueMoved?.Invoke(s));
+    }
+
+    public event Action<QueueStatus>? QueueMoved;
+
+    public string? SessionId => _ticket?.SessionId;
+
+    /// <summary>The credential to resume with; keep it only as long as the session lasts.</summary>
+    public string? CallerSecret => _ticket?.CallerSecret;
+
+    public async Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default)
+    {
+        if (_ticket is not null) throw new InvalidOperationException("This client already has a session.");
+        await OpenAsync(ct);
+        _ticket = await WithRetryAsync(() => Connection.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, topic, priority, ct), ct);
+        Track(new SessionView(_ticket.SessionId, _ticket.Queue.State, topic, priority, 0, 0, _ticket.Queue));
+        return _ticket;
+    }
+
+    /// <summary>Picks up an existing session (after a page reload or an app restart) with its id and secret.</summary>
+    public async Task<SessionView> ResumeAsync(string sessionId, string callerSecret, CancellationToken ct = default)
+    {
+        _ticket = new SessionTicket(sessionId, callerSecret, new QueueStatus(SessionStates.Waiting, null, null));
+        await OpenAsync(ct);
+        var view = (await RejoinAsync(ct))[0];
+        Track(view);
+        return view;
+    }
+
+    public Task<long> SendAsync(byte[] ciphertext, CancellationToken ct = default) =>
+        SendAsync(RequireSession(), CallerMethods.SendCiphertext, ciphertext, ct);
+
+    /// <summary>Leaves: withdraws a waiting request or closes an active session (its stored ciphertext is deleted).</summary>
+    public async Task EndAsync(CancellationToken ct = default)
+    {
+        var id = RequireSession();
+        await WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.EndSession, id, ct), ct);
+        Forget(id);
+    }
+
+    protected override async Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct)
+    {
+        var ticket = _ticket ?? throw new InvalidOperationException("No session to resume.");
+        try
+        {
+            return [await Connection.InvokeAsync<SessionView>(CallerMethods.Resume, ticket.SessionId, ticket.CallerSecret, ct)];
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException e) when (e.Message.EndsWith(ErrorCodes.NotFound, StringComparison.Ordinal))
+        {
+            throw new RelayException(ErrorCodes.NotFound);
+        }
+    }
+
+    protected override string AcknowledgeMethod => CallerMethods.Acknowledge;
+
+    private string RequireSession() => _ticket?.SessionId ?? throw new InvalidOperationException("No session yet.");
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http.Connections.Client;
+
+namespace PeerLine.Client.Relay;
+
+public sealed class RelayClientOptions
+{
+    /// <summary>The server's base address, for example http://localhost:5080.</summary>
+    public required Uri Server { get; init; }
+
+    /// <summary>Hook for the transport (tests plug in an in-memory server or a socket they can cut).</summary>
+    public Action<HttpConnectionOptions>? ConfigureConnection { get; init; }
+
+    /// <summary>Longest pause between reconnect attempts.</summary>
+    public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a send keeps retrying across reconnects before it gives up.</summary>
+    public TimeSpan SendTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Handler for the REST calls (staff token); tests pass the in-memory server's.</summary>
+    public Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
+}
+
+/// <summary>A refusal from the server, by its wire code (see PeerLine.Protocol.Wire.ErrorCodes).</summary>
+public sealed class RelayException(string code) : Exception(code)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>One message handed to the application: exactly once per sequence number, in sequence order.</summary>
+public sealed record ReceivedMessage(string SessionId, long Seq, Guid MessageId, byte[] Ciphertext);

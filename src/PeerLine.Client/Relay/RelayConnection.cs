@@ -1,0 +1,244 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Protocol.Wire;
+
+namespace PeerLine.Client.Relay;
+
+/// <summary>
+/// A hub connection that does not lose messages: it reconnects on its own, rejoins its sessions, retries a send
+/// until the server confirms it is stored (the server drops the duplicate if the first try got through), and hands
+/// received messages to the application exactly once, in order, acknowledging each after the handler returns.
+/// </summary>
+public abstract class RelayConnection : IAsyncDisposable
+{
+    private readonly RelayClientOptions _options;
+    private readonly ConcurrentDictionary<string, SessionPipe> _pipes = new(StringComparer.Ordinal);
+    private readonly Channel<RelayEnvelope> _inbound = Channel.CreateUnbounded<RelayEnvelope>(new() { SingleReader = true });
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _disposed = new();
+    private readonly Task _deliveryLoop;
+    private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _reconnecting;
+
+    protected RelayConnection(RelayClientOptions options, string hubPath)
+    {
+        _options = options;
+        Connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(options.Server, hubPath), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.SkipNegotiation = false;
+                ConfigureConnection(o);
+                options.ConfigureConnection?.Invoke(o);
+            })
+            .Build();
+        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite(envelope));
+        Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r => Delivered?.Invoke(r));
+        Connection.On<SessionChange>(ClientEvents.SessionChanged, c => SessionChanged?.Invoke(c));
+        Connection.Closed += OnClosedAsync;
+        _deliveryLoop = Task.Run(DeliverAsync);
+    }
+
+    protected HubConnection Connection { get; }
+
+    /// <summary>Called for each message in order, once. The message is acknowledged when the handler returns.</summary>
+    public Func<ReceivedMessage, Task>? MessageReceived { get; set; }
+
+    public event Action<DeliveryReceipt>? Delivered;
+    public event Action<SessionChange>? SessionChanged;
+
+    /// <summary>Times the connection was re-established after a drop.</summary>
+    public int Reconnects { get; private set; }
+
+    protected virtual void ConfigureConnection(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options) { }
+
+    /// <summary>Rebinds to the server after every (re)connect; returns the views of the sessions this party is in.</summary>
+    protected abstract Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct);
+
+    protected async Task OpenAsync(CancellationToken ct)
+    {
+        await Connection.StartAsync(ct);
+        _ready.TrySetResult();
+    }
+
+    protected void Track(SessionView view) => _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view);
+
+    protected void Forget(string sessionId) => _pipes.TryRemove(sessionId, out _);
+
+    /// <summary>Stores one ciphertext for the other side; returns its sequence number once the server holds it.</summary>
+    protected async Task<long> SendAsync(string sessionId, string method, byte[] ciphertext, CancellationToken ct)
+    {
+        var pipe = _pipes.TryGetValue(sessionId, out var p) ? p : throw new RelayException(ErrorCodes.NotFound);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
+        timeout.CancelAfter(_options.SendTimeout);
+
+        await _sendLock.WaitAsync(timeout.Token);
+        try
+        {
+            var seq = pipe.NextSendSeq();
+            var id = Guid.NewGuid();
+            try
+            {
+                await WithRetryAsync(() => Connection.InvokeAsync(method, sessionId, id, seq, ciphertext, timeout.Token), timeout.Token);
+            }
+            catch (RelayException)
+            {
+                pipe.Unsend(seq);
+                throw;
+            }
+            return seq;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Runs a hub call, waiting out dropped connections and server restarts; refusals are thrown as <see cref="RelayException"/>.</summary>
+    protected async Task<T> WithRetryAsync<T>(Func<Task<T>> call, CancellationToken ct)
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            await _ready.Task.WaitAsync(ct);
+            try
+            {
+                return await call();
+            }
+            catch (HubException e) when (Code(e) is not ErrorCodes.Unavailable and not ErrorCodes.RateLimited)
+            {
+                throw new RelayException(Code(e));
+            }
+            catch (Exception e) when (e is not RelayException && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(delay, ct);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelay.TotalMilliseconds));
+            }
+        }
+    }
+
+    protected Task WithRetryAsync(Func<Task> call, CancellationToken ct) =>
+        WithRetryAsync(async () => { await call(); return true; }, ct);
+
+    private static string Code(HubException e)
+    {
+        // The server sends only the code; SignalR prefixes it with its own wording.
+        var message = e.Message;
+        var colon = message.LastIndexOf(':');
+        return (colon >= 0 ? message[(colon + 1)..] : message).Trim();
+    }
+
+    private async Task DeliverAsync()
+    {
+        var acks = new AckPump(Connection, this);
+        await foreach (var envelope in _inbound.Reader.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
+        {
+            if (!_pipes.TryGetValue(envelope.SessionId, out var pipe)) continue;
+            foreach (var ready in pipe.Arrive(envelope))
+            {
+                if (MessageReceived is { } handler)
+                    await handler(new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext));
+                acks.Acknowledge(ready.SessionId, ready.Seq);
+            }
+        }
+    }
+
+    private Task OnClosedAsync(Exception? error)
+    {
+        if (_disposed.IsCancellationRequested) return Task.CompletedTask;
+        if (Interlocked.Exchange(ref _reconnecting, 1) == 1) return Task.CompletedTask;
+        _ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Task.Run(ReconnectAsync);
+        return Task.CompletedTask;
+    }
+
+    private async Task ReconnectAsync()
+    {
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (!_disposed.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, _disposed.Token);
+                await Connection.StartAsync(_disposed.Token);
+                foreach (var view in await RejoinAsync(_disposed.Token)) Track(view);
+                Reconnects++;
+                Interlocked.Exchange(ref _reconnecting, 0);
+                _ready.TrySetResult();
+                return;
+            }
+            catch (OperationCanceledException) when (_disposed.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception)
+            {
+                if (Connection.State != HubConnectionState.Disconnected)
+                    try { await Connection.StopAsync(); } catch (Exception) { /* already gone */ }
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, _options.MaxReconnectDelay.TotalMilliseconds));
+            }
+        }
+    }
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        _inbound.Writer.TryComplete();
+        // An application handler that never returns must not hold the disposal forever.
+        try { await _deliveryLoop.WaitAsync(TimeSpan.FromSeconds(5)); } catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+        await Connection.DisposeAsync();
+        _disposed.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Cumulative acks, coalesced and sent off the receive path (a handler must not wait on its own connection).
+    /// A lost ack only means a redelivery, which the pipe drops.
+    /// </summary>
+    private sealed class AckPump(HubConnection connection, RelayConnection owner)
+    {
+        private readonly ConcurrentDictionary<string, long> _wanted = new(StringComparer.Ordinal);
+        private int _running;
+
+        public void Acknowledge(string sessionId, long seq)
+        {
+            _wanted.AddOrUpdate(sessionId, seq, (_, old) => Math.Max(old, seq));
+            if (Interlocked.Exchange(ref _running, 1) == 0) _ = Task.Run(PumpAsync);
+        }
+
+        private async Task PumpAsync()
+        {
+            while (true)
+            {
+                foreach (var (sessionId, seq) in _wanted.ToArray())
+                {
+                    try
+                    {
+                        await owner._ready.Task.WaitAsync(owner._disposed.Token);
+                        await connection.InvokeAsync(owner.AcknowledgeMethod, sessionId, seq, owner._disposed.Token);
+                        _wanted.TryRemove(new KeyValuePair<string, long>(sessionId, seq));
+                    }
+                    catch (HubException)
+                    {
+                        // Refused (the session closed meanwhile): nothing left to acknowledge.
+                        _wanted.TryRemove(new KeyValuePair<string, long>(sessionId, seq));
+                    }
+                    catch (Exception) when (!owner._disposed.IsCancellationRequested)
+                    {
+                        await Task.Delay(50);
+                    }
+                    catch (Exception)
+                    {
+                        return;
+                    }
+                }
+                Interlocked.Exchange(ref _running, 0);
+                if (_wanted.IsEmpty || Interlocked.Exchange(ref _running, 1) == 1) return;
+            }
+        }
+    }
+
+    protected abstract string AcknowledgeMethod { get; }
+}

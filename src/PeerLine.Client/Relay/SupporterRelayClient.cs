@@ -1,0 +1,123 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Connections.Client;
+using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Protocol.Wire;
+
+namespace PeerLine.Client.Relay;
+
+/// <summary>
+/// A supporter's transport: signs in for a short-lived bearer token (renewed as needed), takes shifts, claims,
+/// exchanges ciphertext in several sessions at once, closes and transfers. Survives drops and server restarts.
+/// </summary>
+public sealed class SupporterRelayClient : RelayConnection
+{
+    private readonly RelayClientOptions _options;
+    private readonly StaffLogin _login;
+    private readonly SemaphoreSlim _tokenLock = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _tokenExpires;
+
+    public SupporterRelayClient(RelayClientOptions options, string login, string password) : base(options, HubRoutes.Staff)
+    {
+        _options = options;
+        _login = new StaffLogin(login, password);
+        Connection.On<QueueSnapshot>(ClientEvents.QueueChanged, s => QueueChanged?.Invoke(s));
+        Connection.On<SessionOffer>(ClientEvents.SessionOffered, o => SessionOffered?.Invoke(o));
+        Connection.On<string>(ClientEvents.OfferWithdrawn, id => OfferWithdrawn?.Invoke(id));
+    }
+
+    public event Action<QueueSnapshot>? QueueChanged;
+    public event Action<SessionOffer>? SessionOffered;
+    public event Action<string>? OfferWithdrawn;
+
+    /// <summary>Signs in and connects; the sessions this supporter already holds are picked up.</summary>
+    public async Task<IReadOnlyList<SessionView>> ConnectAsync(CancellationToken ct = default)
+    {
+        await OpenAsync(ct);
+        var held = await RejoinAsync(ct);
+        foreach (var view in held) Track(view);
+        return held;
+    }
+
+    public Task<ShiftStatus> StartShiftAsync(int? capacity = null, CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, capacity, ct), ct);
+
+    public Task<ShiftStatus> EndShiftAsync(CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync<ShiftStatus>(StaffMethods.EndShift, ct), ct);
+
+    public Task<QueueSnapshot> GetQueueAsync(CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync<QueueSnapshot>(StaffMethods.GetQueue, ct), ct);
+
+    public Task<SessionView> ClaimNextAsync(CancellationToken ct = default) =>
+        TrackedAsync(() => Connection.InvokeAsync<SessionView>(StaffMethods.ClaimNext, ct), ct);
+
+    public Task<SessionView> ClaimAsync(string sessionId, CancellationToken ct = default) =>
+        TrackedAsync(() => Connection.InvokeAsync<SessionView>(StaffMethods.Claim, sessionId, ct), ct);
+
+    public Task DeclineOfferAsync(string sessionId, CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.DeclineOffer, sessionId, ct), ct);
+
+    public Task<long> SendAsync(string sessionId, byte[] ciphertext, CancellationToken ct = default) =>
+        SendAsync(sessionId, StaffMethods.SendCiphertext, ciphertext, ct);
+
+    public async Task CloseAsync(string sessionId, string disposition, CancellationToken ct = default)
+    {
+        await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.CloseSession, sessionId, disposition, ct), ct);
+        Forget(sessionId);
+    }
+
+    /// <summary>To the named supporter on shift, or back to the queue when <paramref name="toLogin"/> is null.</summary>
+    public async Task TransferAsync(string sessionId, string? toLogin, CancellationToken ct = default)
+    {
+        await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.Transfer, sessionId, toLogin, ct), ct);
+        Forget(sessionId);
+    }
+
+    /// <summary>Picks up sessions handed to this supporter (after a TransferredToYou change).</summary>
+    public async Task<IReadOnlyList<SessionView>> RefreshSessionsAsync(CancellationToken ct = default)
+    {
+        var held = await WithRetryAsync(() => RejoinAsync(ct), ct);
+        foreach (var view in held) Track(view);
+        return held;
+    }
+
+    protected override void ConfigureConnection(HttpConnectionOptions options) =>
+        options.AccessTokenProvider = () => TokenAsync(CancellationToken.None)!;
+
+    protected override async Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct) =>
+        await Connection.InvokeAsync<IReadOnlyList<SessionView>>(StaffMethods.Resume, ct);
+
+    protected override string AcknowledgeMethod => StaffMethods.Acknowledge;
+
+    private async Task<SessionView> TrackedAsync(Func<Task<SessionView>> claim, CancellationToken ct)
+    {
+        var view = await WithRetryAsync(claim, ct);
+        Track(view);
+        return view;
+    }
+
+    private async Task<string?> TokenAsync(CancellationToken ct)
+    {
+        await _tokenLock.WaitAsync(ct);
+        try
+        {
+            if (_token is not null && DateTimeOffset.UtcNow < _tokenExpires) return _token;
+            using var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
+            http.BaseAddress = _options.Server;
+            using var response = await http.PostAsJsonAsync("/api/staff/token", _login, ct);
+            if (!response.IsSuccessStatusCode) throw new RelayException(ErrorCodes.InvalidCredentials);
+            var token = await response.Content.ReadFromJsonAsync<TokenResponse>(ct)
+                ?? throw new RelayException(ErrorCodes.InvalidCredentials);
+            _token = token.AccessToken;
+            // Renew a minute early so a reconnect never presents a token that expires on the way.
+            _tokenExpires = DateTimeOffset.UtcNow.AddSeconds(Math.Max(0, token.ExpiresIn - 60));
+            return _token;
+        }
+        finally
+        {
+            _tokenLock.Release();
+        }
+    }
+
+    private sealed record TokenResponse(string AccessToken, long ExpiresIn);
+}

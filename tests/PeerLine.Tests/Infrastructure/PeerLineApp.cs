@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+using PeerLine.Client.Relay;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Staff;
+using PeerLine.Server.Storage;
+using Serilog.Core;
+
+namespace PeerLine.Tests.Infrastructure;
+
+/// <summary>
+/// The one application factory: the real server on a real SQLite file in its own data directory, reached either
+/// in memory (TestServer) or over a real Kestrel socket. Intent methods set up staff and connect clients.
+/// </summary>
+public sealed class PeerLineApp : WebApplicationFactory<Program>
+{
+    public const string Password = "correct horse battery staple";
+
+    private readonly Dictionary<string, string?> _settings;
+    private readonly int? _port;
+
+    public PeerLineApp(Dictionary<string, string?>? settings = null, FakeTimeProvider? time = null, bool kestrel = false,
+        string? dataDirectory = null, int? port = null)
+    {
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "peerline-tests", Guid.NewGuid().ToString("N"));
+        Time = time;
+        _settings = new Dictionary<string, string?>(settings ?? [])
+        {
+            ["data"] = DataDirectory,
+            ["Queue:NotifyDebounceMilliseconds"] = "20",
+        };
+        foreach (var (k, v) in settings ?? []) _settings[k] = v;
+        if (kestrel)
+        {
+            _port = port ?? FreePort();
+            UseKestrel(_port.Value);
+        }
+    }
+
+    public string DataDirectory { get; }
+    public FakeTimeProvider? Time { get; }
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>The server's address when it runs on Kestrel.</summary>
+    public Uri BaseAddress => _port is { } p ? new Uri($"http://127.0.0.1:{p}") : Server.BaseAddress;
+
+    public int? Port => _port;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        if (_port is { } port) builder.UseSetting("urls", $"http://127.0.0.1:{port}");
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<ILogEventSink>(Logs);
+            if (Time is not null) services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Time));
+        });
+    }
+
+    /// <summary>Starts the server now (Kestrel mode needs it before clients connect).</summary>
+    public PeerLineApp Start()
+    {
+        if (_port is not null) StartServer();
+        else _ = Server;
+        return this;
+    }
+
+    public RelayClientOptions RelayOptions(Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? extra = null)
+    {
+        if (_port is not null)
+            return new RelayClientOptions { Server = BaseAddress, ConfigureConnection = extra, MaxReconnectDelay = TimeSpan.FromMilliseconds(500) };
+        var server = Server;
+        return new RelayClientOptions
+        {
+            Server = server.BaseAddress,
+            HttpHandlerFactory = server.CreateHandler,
+            ConfigureConnection = o =>
+            {
+                o.HttpMessageHandlerFactory = _ => server.CreateHandler();
+                o.WebSocketFactory = async (context, ct) =>
+                {
+                    var client = server.CreateWebSocketClient();
+                    var token = o.AccessTokenProvider is { } provider ? await provider() : null;
+                    client.ConfigureRequest += r =>
+                    {
+                        foreach (var header in o.Headers) r.Headers[header.Key] = header.Value;
+                        if (token is not null) r.Headers.Authorization = "Bearer " + token;
+                    };
+                    return await client.ConnectAsync(context.Uri, ct);
+                };
+                extra?.Invoke(o);
+            },
+        };
+    }
+
+    public async Task CreateStaffAsync(string login, string role = StaffRoles.Supporter, string password = Password)
+    {
+        var errors = await Services.GetRequiredService<StaffAccounts>().AddAsync(login, role, password);
+        Assert.Empty(errors);
+    }
+
+    public async Task<CallerRelayClient> RequestSupportAsync(string topic = Topics.AdverseEvent, string priority = Priorities.Routine)
+    {
+        var caller = new CallerRelayClient(RelayOptions());
+        await caller.RequestSupportAsync(topic, priority).Within();
+        return caller;
+    }
+
+    /// <summary>A supporter who is signed in, connected and on shift.</summary>
+    public async Task<SupporterRelayClient> SupporterOnShiftAsync(string login, int? capacity = null, bool create = true)
+    {
+        if (create) await CreateStaffAsync(login);
+        var supporter = new SupporterRelayClient(RelayOptions(), login, Password);
+        await supporter.ConnectAsync().Within();
+        await supporter.StartShiftAsync(capacity).Within();
+        return supporter;
+    }
+
+    /// <summary>A bare hub connection, for what the typed clients would never send.</summary>
+    public HubConnection RawConnection(string hubPath, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure = null)
+    {
+        var options = RelayOptions(configure);
+        return new HubConnectionBuilder()
+            .WithUrl(new Uri(options.Server, hubPath), o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                options.ConfigureConnection?.Invoke(o);
+            })
+            .Build();
+    }
+
+    public HttpClient Http() => _port is not null ? new HttpClient { BaseAddress = BaseAddress } : CreateClient();
+
+    public async Task<T> DbAsync<T>(Func<PeerLineDb, Task<T>> query)
+    {
+        await using var db = await Services.GetRequiredService<IDbContextFactory<PeerLineDb>>().CreateDbContextAsync();
+        return await query(db);
+    }
+
+    public Task SweepQueueAsync() => Services.GetRequiredService<QueueSweeper>().SweepAsync(CancellationToken.None);
+
+    public Task CheckpointStorageAsync() => Services.GetRequiredService<StorageMaintenance>().CheckpointAsync(CancellationToken.None);
+
+    /// <summary>The SQLite files as bytes: main database, -wal and -shm.</summary>
+    public IEnumerable<(string Name, byte[] Bytes)> DatabaseFiles()
+    {
+        foreach (var file in Directory.GetFiles(DataDirectory, "peerline.db*"))
+            yield return (Path.GetFileName(file), ReadShared(file));
+    }
+
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Leaves the data directory in place (for a restart test that starts a second app on it).</summary>
+    public bool KeepData { get; set; }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (!KeepData)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
