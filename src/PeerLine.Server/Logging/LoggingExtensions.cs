@@ -26,6 +26,8 @@ public static class LoggingExtensions
                 .MinimumLevel.Override("Microsoft.Hosting.Lifetime", LogEventLevel.Information)
                 .MinimumLevel.Override("Microsoft.EntityFrameworkCore.Database.Command", LogEventLevel.Warning)
                 .MinimumLevel.Override("System", LogEventLevel.Warning)
+                // It logs every refusal a hub method throws as an Error; HubErrorFilter logs them by code instead.
+                .MinimumLevel.Override("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogEventLevel.Fatal)
                 .WriteTo.Sink(new PrivacyScrubbingSink(gated.CreateLogger()));
         });
 }

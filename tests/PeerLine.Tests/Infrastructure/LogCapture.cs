@@ -23,6 +23,9 @@ public sealed class LogCapture : ILogEventSink
 
     public string All => string.Join("\n", Lines);
 
-    public void AssertNoErrors() =>
-        Assert.Empty(_events.Where(e => e.Level >= LogEventLevel.Error).Select(e => e.Json));
+    public void AssertNoErrors()
+    {
+        var errors = _events.Where(e => e.Level >= LogEventLevel.Error).Select(e => e.Json).ToList();
+        if (errors.Count > 0) Assert.Fail("The server logged errors:\n" + string.Join("\n", errors));
+    }
 }

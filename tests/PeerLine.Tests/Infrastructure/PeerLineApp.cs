@@ -36,6 +36,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         {
             ["data"] = DataDirectory,
             ["Queue:NotifyDebounceMilliseconds"] = "20",
+            ["StaffAuth:LoginsPerMinute"] = "10000",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
         if (kestrel)
@@ -68,13 +69,19 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
     /// <summary>Starts the server now (Kestrel mode needs it before clients connect).</summary>
     public PeerLineApp Start()
     {
-        if (_port is not null) StartServer();
-        else _ = Server;
+        lock (_startLock)
+        {
+            if (_port is not null) StartServer();
+            else _ = Server;
+        }
         return this;
     }
 
+    private readonly object _startLock = new();
+
     public RelayClientOptions RelayOptions(Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? extra = null)
     {
+        Start();
         if (_port is not null)
             return new RelayClientOptions { Server = BaseAddress, ConfigureConnection = extra, MaxReconnectDelay = TimeSpan.FromMilliseconds(500) };
         var server = Server;
@@ -103,6 +110,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
 
     public async Task CreateStaffAsync(string login, string role = StaffRoles.Supporter, string password = Password)
     {
+        Start();
         var errors = await Services.GetRequiredService<StaffAccounts>().AddAsync(login, role, password);
         Assert.Empty(errors);
     }
@@ -141,6 +149,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
 
     public async Task<T> DbAsync<T>(Func<PeerLineDb, Task<T>> query)
     {
+        Start();
         await using var db = await Services.GetRequiredService<IDbContextFactory<PeerLineDb>>().CreateDbContextAsync();
         return await query(db);
     }

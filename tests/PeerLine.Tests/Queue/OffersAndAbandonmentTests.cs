@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Queue;
+using PeerLine.Tests.Infrastructure;
+
+namespace PeerLine.Tests.Queue;
+
+public sealed class OffersAndAbandonmentTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-25T09:00:00Z"));
+    private readonly PeerLineApp _app;
+
+    public OffersAndAbandonmentTests() => _app = new PeerLineApp(new()
+    {
+        ["Queue:Mode"] = "Push",
+        ["Queue:OfferTimeoutSeconds"] = "30",
+        ["Queue:AbandonAfterSeconds"] = "60",
+    }, _time);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task PushOffer_GoesToMostFreeCapacity_AndMovesOnAfterTimeout()
+    {
+        await using var roomy = await _app.SupporterOnShiftAsync("roomy", capacity: 3);
+        await using var busy = await _app.SupporterOnShiftAsync("busy", capacity: 1);
+        var toRoomy = Offers(roomy);
+        var toBusy = Offers(busy);
+        var withdrawn = new ConcurrentQueue<string>();
+        roomy.OfferWithdrawn += withdrawn.Enqueue;
+
+        await using var caller = await _app.RequestSupportAsync();
+
+        await Waits.UntilAsync(() => toRoomy.Any(o => o.SessionId == caller.SessionId), because: "offer to the supporter with most free capacity");
+        Assert.Empty(toBusy);
+        Assert.Equal(30, toRoomy.Single().ExpiresInSeconds);
+
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await _app.SweepQueueAsync();
+
+        await Waits.UntilAsync(() => withdrawn.Contains(caller.SessionId!), because: "the lapsed offer is withdrawn");
+        await Waits.UntilAsync(() => toBusy.Any(o => o.SessionId == caller.SessionId), because: "the offer moves on to the next supporter");
+        var view = await busy.ClaimAsync(caller.SessionId!).Within();
+        Assert.Equal(SessionStates.Active, view.State);
+    }
+
+    [Fact]
+    public async Task PushOffer_EqualCapacity_LongestIdleFirst()
+    {
+        await using var early = await _app.SupporterOnShiftAsync("early");
+        _time.Advance(TimeSpan.FromMinutes(5));
+        await using var late = await _app.SupporterOnShiftAsync("late");
+        var toEarly = Offers(early);
+        var toLate = Offers(late);
+
+        await using var caller = await _app.RequestSupportAsync();
+
+        await Waits.UntilAsync(() => toEarly.Any(o => o.SessionId == caller.SessionId));
+        Assert.Empty(toLate);
+    }
+
+    [Fact]
+    public async Task OfferedSession_CannotBeClaimedByAnother_UntilDeclined()
+    {
+        await using var offered = await _app.SupporterOnShiftAsync("first", capacity: 2);
+        await using var caller = await _app.RequestSupportAsync();
+        var toFirst = Offers(offered);
+        await Waits.UntilAsync(() => toFirst.Any(o => o.SessionId == caller.SessionId));
+        await using var other = await _app.SupporterOnShiftAsync("second", capacity: 1);
+
+        var refused = await Assert.ThrowsAsync<PeerLine.Client.Relay.RelayException>(() => other.ClaimAsync(caller.SessionId!).Within());
+        Assert.Equal(ErrorCodes.AlreadyClaimed, refused.Code);
+
+        await offered.DeclineOfferAsync(caller.SessionId!).Within();
+        await other.ClaimAsync(caller.SessionId!).Within();
+    }
+
+    [Fact]
+    public async Task WaitingCaller_GonePastGrace_Abandoned_ButOneWhoCameBackKeepsThePlace()
+    {
+        var gone = await _app.RequestSupportAsync();
+        var back = await _app.RequestSupportAsync();
+        var goneId = gone.SessionId!;
+        var (backId, backSecret) = (back.SessionId!, back.CallerSecret!);
+        await gone.DisposeAsync();
+        await back.DisposeAsync();
+        await Waits.UntilAsync(async () => await _app.DbAsync(db => db.Sessions.CountAsync(s => s.CallerAwaySince != null)) == 2,
+            because: "both disconnects recorded");
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await using var resumed = new PeerLine.Client.Relay.CallerRelayClient(_app.RelayOptions());
+        var view = await resumed.ResumeAsync(backId, backSecret).Within();
+        Assert.Equal(SessionStates.Waiting, view.State);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        await _app.SweepQueueAsync();
+
+        var states = await _app.DbAsync(db => db.Sessions.ToDictionaryAsync(s => s.Id, s => s.State));
+        Assert.Equal(SessionState.Abandoned, states[goneId]);
+        Assert.Equal(SessionState.Waiting, states[backId]);
+    }
+
+    [Fact]
+    public async Task WaitingCaller_Leaves_Withdrawn_AndLeavesTheQueue()
+    {
+        await using var caller = await _app.RequestSupportAsync();
+        await caller.EndAsync().Within();
+
+        var session = await _app.DbAsync(db => db.Sessions.SingleAsync());
+        Assert.Equal(SessionState.Withdrawn, session.State);
+        Assert.NotNull(session.ClosedAt);
+    }
+
+    private static ConcurrentQueue<SessionOffer> Offers(PeerLine.Client.Relay.SupporterRelayClient supporter)
+    {
+        var offers = new ConcurrentQueue<SessionOffer>();
+        supporter.SessionOffered += offers.Enqueue;
+        return offers;
+    }
+}
