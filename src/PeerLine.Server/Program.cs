@@ -10,6 +10,7 @@ using PeerLine.Server.Storage;
 if (args is ["staff", ..]) return await StaffCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
 
 builder.Services.AddPrivacyLogging();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -25,6 +26,7 @@ var app = builder.Build();
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
 
+app.UseProxiedScheme();
 app.UseSecurityHeaders();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -63,7 +63,10 @@ public abstract class RelayConnection : IAsyncDisposable
         _ready.TrySetResult();
     }
 
-    protected void Track(SessionView view) => _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view);
+    protected void Track(SessionView view)
+    {
+        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) _inbound.Writer.TryWrite(held);
+    }
 
     protected void Forget(string sessionId) => _pipes.TryRemove(sessionId, out _);
 
@@ -135,7 +138,7 @@ public abstract class RelayConnection : IAsyncDisposable
         var acks = new AckPump(Connection, this);
         await foreach (var envelope in _inbound.Reader.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
         {
-            if (!_pipes.TryGetValue(envelope.SessionId, out var pipe)) continue;
+            var pipe = _pipes.GetOrAdd(envelope.SessionId, id => new SessionPipe(id));
             foreach (var ready in pipe.Arrive(envelope))
             {
                 if (MessageReceived is { } handler)

@@ -12,6 +12,7 @@ internal sealed class SessionPipe(string sessionId)
     private readonly object _gate = new();
     private long _lastSent;
     private long _delivered;
+    private bool _synced;
 
     public string SessionId { get; } = sessionId;
 
@@ -22,14 +23,23 @@ internal sealed class SessionPipe(string sessionId)
     /// <summary>The server refused the send outright: its number was not used and goes to the next message.</summary>
     public void Unsend(long seq) { lock (_gate) if (_lastSent == seq) _lastSent--; }
 
-    /// <summary>Takes the server's view after (re)joining: never moves backwards.</summary>
-    public void Sync(SessionView view)
+    /// <summary>
+    /// Takes the server's view after (re)joining: never moves backwards. The server sends stored messages before
+    /// it answers the call that returns the view, so a pipe holds arrivals until its first view and then hands
+    /// them back to be delivered.
+    /// </summary>
+    public List<RelayEnvelope> Sync(SessionView view)
     {
         lock (_gate)
         {
             _lastSent = Math.Max(_lastSent, view.LastSentSeq);
             _delivered = Math.Max(_delivered, view.LastReceivedSeq);
             foreach (var stale in _early.Keys.Where(k => k <= _delivered).ToList()) _early.Remove(stale);
+            if (_synced) return [];
+            _synced = true;
+            var held = _early.Values.ToList();
+            _early.Clear();
+            return held;
         }
     }
 
@@ -41,6 +51,7 @@ internal sealed class SessionPipe(string sessionId)
             var ready = new List<RelayEnvelope>();
             if (envelope.Seq <= _delivered) return ready;
             _early.TryAdd(envelope.Seq, envelope);
+            if (!_synced) return ready;
             while (_early.Remove(_delivered + 1, out var next))
             {
                 ready.Add(next);

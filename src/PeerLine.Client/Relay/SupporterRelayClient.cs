@@ -24,6 +24,7 @@ public sealed class SupporterRelayClient : RelayConnection
         Connection.On<QueueSnapshot>(ClientEvents.QueueChanged, s => QueueChanged?.Invoke(s));
         Connection.On<SessionOffer>(ClientEvents.SessionOffered, o => SessionOffered?.Invoke(o));
         Connection.On<string>(ClientEvents.OfferWithdrawn, id => OfferWithdrawn?.Invoke(id));
+        SessionChanged += OnSessionChanged;
     }
 
     public event Action<QueueSnapshot>? QueueChanged;
@@ -79,6 +80,12 @@ public sealed class SupporterRelayClient : RelayConnection
         var held = await WithRetryAsync(() => RejoinAsync(ct), ct);
         foreach (var view in held) Track(view);
         return held;
+    }
+
+    private void OnSessionChanged(SessionChange change)
+    {
+        // A colleague handed this supporter a session: pick it up (and what the caller already wrote) off the receive path.
+        if (change.Reason == ChangeReasons.TransferredToYou) _ = Task.Run(() => RefreshSessionsAsync());
     }
 
     protected override void ConfigureConnection(HttpConnectionOptions options) =>

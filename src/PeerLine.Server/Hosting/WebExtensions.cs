@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.HttpOverrides;
+
 namespace PeerLine.Server.Hosting;
 
 public static class WebExtensions
@@ -16,6 +18,13 @@ public static class WebExtensions
         app.MapOpenApi();
         return app;
     }
+
+    /// <summary>
+    /// Behind a TLS-terminating proxy (loopback by default, see ForwardedHeadersOptions) the request scheme comes
+    /// from X-Forwarded-Proto, so the staff cookie is marked Secure. X-Forwarded-For is deliberately not read.
+    /// </summary>
+    public static IApplicationBuilder UseProxiedScheme(this IApplicationBuilder app) =>
+        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });
 
     /// <summary>No referrer leaves the site, nothing is framed or sniffed, nothing is cached by intermediaries.</summary>
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>

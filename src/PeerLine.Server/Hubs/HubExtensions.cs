@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
@@ -32,8 +33,9 @@ public static class HubExtensions
 
     public static IEndpointRouteBuilder MapHubs(this IEndpointRouteBuilder app)
     {
-        app.MapHub<CallerHub>(HubRoutes.Caller, o => o.CloseOnAuthenticationExpiration = false);
-        app.MapHub<StaffHub>(HubRoutes.Staff, o => o.CloseOnAuthenticationExpiration = false);
+        // WebSockets only: no long-polling or server-sent events requests that would repeat the token in URLs.
+        app.MapHub<CallerHub>(HubRoutes.Caller, o => o.Transports = HttpTransportType.WebSockets);
+        app.MapHub<StaffHub>(HubRoutes.Staff, o => o.Transports = HttpTransportType.WebSockets);
         return app;
     }
 }

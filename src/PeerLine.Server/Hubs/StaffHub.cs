@@ -32,15 +32,27 @@ public sealed class StaffHub(
         await base.OnConnectedAsync();
     }
 
-    public Task<ShiftStatus> StartShift(int? capacity) => shifts.StartAsync(Me, capacity, Context.ConnectionAborted);
+    public async Task<ShiftStatus> StartShift(int? capacity)
+    {
+        await EnsureEnabledAsync();
+        return await shifts.StartAsync(Me, capacity, Context.ConnectionAborted);
+    }
 
     public Task<ShiftStatus> EndShift() => shifts.EndAsync(Me, Context.ConnectionAborted);
 
     public Task<QueueSnapshot> GetQueue() => reader.SnapshotAsync(Context.ConnectionAborted);
 
-    public Task<SessionView> ClaimNext() => claims.ClaimNextAsync(Me, Context.ConnectionAborted);
+    public async Task<SessionView> ClaimNext()
+    {
+        await EnsureEnabledAsync();
+        return await WithPendingAsync(await claims.ClaimNextAsync(Me, Context.ConnectionAborted));
+    }
 
-    public Task<SessionView> Claim(string sessionId) => claims.ClaimAsync(Me, Required(sessionId), Context.ConnectionAborted);
+    public async Task<SessionView> Claim(string sessionId)
+    {
+        await EnsureEnabledAsync();
+        return await WithPendingAsync(await claims.ClaimAsync(Me, Required(sessionId), Context.ConnectionAborted));
+    }
 
     public Task DeclineOffer(string sessionId) => claims.DeclineAsync(Me, Required(sessionId), Context.ConnectionAborted);
 
@@ -48,10 +60,23 @@ public sealed class StaffHub(
     public async Task<IReadOnlyList<SessionView>> Resume()
     {
         var held = await reader.HeldByAsync(Me, Context.ConnectionAborted);
-        foreach (var session in held)
+        foreach (var session in held) await WithPendingAsync(session);
+        return held;
+    }
+
+    /// <summary>Sends what the caller already wrote into a session this supporter just took (returned or transferred sessions).</summary>
+    private async Task<SessionView> WithPendingAsync(SessionView session)
+    {
         foreach (var message in await relay.PendingAsync(session.SessionId, Direction.CallerToSupporter, Context.ConnectionAborted))
             await Clients.Caller.MessageReceived(message);
-        return held;
+        return session;
+    }
+
+    /// <summary>A login disabled while connected takes no new shift and no new session.</summary>
+    private async Task EnsureEnabledAsync()
+    {
+        var user = await users.FindByIdAsync(Me);
+        if (user is null || user.Disabled) throw new PeerLineException(ErrorCodes.NotAllowed);
     }
 
     public Task SendCiphertext(string sessionId, Guid messageId, long seq, byte[] ciphertext) =>

@@ -4,7 +4,9 @@ public static class QueueExtensions
 {
     public static IServiceCollection AddQueue(this IServiceCollection services)
     {
-        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<QueueOptions>().BindConfiguration(QueueOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.DefaultCapacity <= o.MaxCapacity, "Queue:DefaultCapacity must not exceed Queue:MaxCapacity.")
+            .ValidateOnStart();
         services.AddSingleton<QueueReader>();
         services.AddSingleton<OfferDispatcher>();
         services.AddSingleton<QueueNotifier>();

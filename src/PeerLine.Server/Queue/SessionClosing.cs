@@ -16,6 +16,7 @@ public static class SessionClosing
         session.ClosedAt = now;
         session.Disposition = disposition;
         session.OfferedTo = null;
+        session.LastOfferedTo = null;
         await db.SaveChangesAsync(ct);
 
         if (wasActive && supporter is not null) await ReleaseSlotAsync(db, supporter, now, ct);

@@ -32,7 +32,15 @@ public sealed class RelayWriter(
         if (ciphertext.Length > options.Value.MaxCiphertextBytes) throw new PeerLineException(ErrorCodes.TooLarge);
 
         var send = new PendingSend(new RelayEnvelope(sessionId, messageId, seq, ciphertext), direction, supporterId);
-        await _queue.Writer.WriteAsync(send, ct);
+        try
+        {
+            await _queue.Writer.WriteAsync(send, ct);
+        }
+        catch (ChannelClosedException)
+        {
+            // Shutting down: nothing stored, the sender retries against the next process.
+            throw new PeerLineException(ErrorCodes.Unavailable);
+        }
         var refusal = await send.Outcome.Task.WaitAsync(ct);
         if (refusal is not null) throw new PeerLineException(refusal);
     }
@@ -55,6 +63,7 @@ public sealed class RelayWriter(
         finally
         {
             // Nothing was stored for these: the senders retry after reconnecting.
+            _queue.Writer.TryComplete();
             foreach (var send in batch) send.Outcome.TrySetResult(ErrorCodes.Unavailable);
             while (_queue.Reader.TryRead(out var send)) send.Outcome.TrySetResult(ErrorCodes.Unavailable);
         }

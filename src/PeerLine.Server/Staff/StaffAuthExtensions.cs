@@ -80,6 +80,8 @@ public static class StaffAuthExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, ct) =>
+                new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(new ErrorBody(ErrorCodes.RateLimited), ct));
             o.AddPolicy(LoginRateLimit, context =>
             {
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<StaffAuthOptions>>().Value.LoginsPerMinute;

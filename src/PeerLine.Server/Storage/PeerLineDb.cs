@@ -23,7 +23,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
         builder.Entity<SupportSession>(e =>
         {
             e.HasKey(s => s.Number);
-            e.Property(s => s.Id).HasMaxLength(32);
+            e.Property(s => s.Id).HasMaxLength(32).IsRequired();
             e.HasIndex(s => s.Id).IsUnique();
             e.HasIndex(s => new { s.State, s.Priority, s.Returned, s.Number });
             e.HasIndex(s => new { s.SupporterId, s.State });

@@ -49,19 +49,17 @@ public sealed class DeliveryThroughDropsAndRestartTests
                 {
                     await caller.SendAsync(Bytes($"c{i}"));
                     if (i % 30 == 0 && i <= 150) callerSocket!.Abort(); // dropped five times: after 30, 60, 90, 120, 150
-                }
-            });
-            var supporterSends = Task.Run(async () =>
-            {
-                for (var i = 1; i <= PerDirection; i++)
-                {
-                    await supporter.SendAsync(session, Bytes($"s{i}"));
                     if (i == 100)
                     {
+                        // The restart falls between two drops, while the supporter keeps sending.
                         restartNow.TrySetResult();
                         await restarted.Task;
                     }
                 }
+            });
+            var supporterSends = Task.Run(async () =>
+            {
+                for (var i = 1; i <= PerDirection; i++) await supporter.SendAsync(session, Bytes($"s{i}"));
             });
 
             await restartNow.Task.Within(TimeSpan.FromMinutes(2));
@@ -73,7 +71,6 @@ public sealed class DeliveryThroughDropsAndRestartTests
             await Task.WhenAll(callerSends, supporterSends).Within(TimeSpan.FromMinutes(3));
             await Waits.UntilAsync(() => atSupporter.Count >= PerDirection && atCaller.Count >= PerDirection, TimeSpan.FromMinutes(1),
                 "every message arrives");
-
             Assert.Equal(Enumerable.Range(1, PerDirection).Select(i => $"c{i}"), atSupporter.Select(Text));
             Assert.Equal(Enumerable.Range(1, PerDirection).Select(i => $"s{i}"), atCaller.Select(Text));
             Assert.True(caller.Reconnects >= 6, $"caller reconnected {caller.Reconnects} times");

@@ -213,6 +213,7 @@ namespace PeerLine.Server.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Id")
+                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 

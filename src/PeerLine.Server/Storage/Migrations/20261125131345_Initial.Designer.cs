@@ -11,7 +11,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Storage.Migrations
 {
     [DbContext(typeof(PeerLineDb))]
-    [Migration("20261125124726_Initial")]
+    [Migration("20261125131345_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -216,6 +216,7 @@ namespace PeerLine.Server.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Id")
+                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT");
 

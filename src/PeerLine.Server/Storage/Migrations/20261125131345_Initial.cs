@@ -74,7 +74,7 @@ namespace PeerLine.Server.Storage.Migrations
                 {
                     Number = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true),
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                     CallerSecretHash = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
                     Topic = table.Column<int>(type: "INTEGER", nullable: false),
                     Priority = table.Column<int>(type: "INTEGER", nullable: false),
