@@ -14,6 +14,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls
 
 builder.Services.AddPrivacyLogging();
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddQuickShutdown(builder.Configuration);
 builder.Services.AddPeerLineStorage(builder.Configuration);
 builder.Services.AddStaffAuth();
 builder.Services.AddQueue();

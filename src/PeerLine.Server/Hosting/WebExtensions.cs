@@ -12,6 +12,17 @@ public static class WebExtensions
             return Task.CompletedTask;
         }));
 
+    /// <summary>
+    /// Open connections get this long to finish on shutdown (default 5 s, "Host:ShutdownTimeout"). Clients resume
+    /// on the next process, so a restart should not wait on a slow socket.
+    /// </summary>
+    public static IServiceCollection AddQuickShutdown(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        services.Configure<HostOptions>(configuration.GetSection("Host"));
+        return services;
+    }
+
     /// <summary>The OpenAPI document at /openapi/v1.json.</summary>
     public static IEndpointRouteBuilder MapApiDocuments(this IEndpointRouteBuilder app)
     {

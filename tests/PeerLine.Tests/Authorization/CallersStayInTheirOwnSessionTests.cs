@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Protocol.Wire;
+using PeerLine.Tests.Infrastructure;
+using static PeerLine.Tests.Relay.HavingAConversationTests;
+
+namespace PeerLine.Tests.Authorization;
+
+public sealed class CallersStayInTheirOwnSessionTests : IAsyncLifetime
+{
+    private readonly PeerLineApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task OtherCaller_WithoutTheSecret_CannotResumeSendAcknowledgeEndOrRead()
+    {
+        await using var supporter = await _app.SupporterOnShiftAsync("wren");
+        await using var victim = await _app.RequestSupportAsync();
+        var atVictim = Collect(victim);
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        supporter.MessageReceived = _ => Task.Delay(Timeout.Infinite); // keeps the victim's messages stored
+
+        await using var intruder = _app.RawConnection(HubRoutes.Caller);
+        var seenByIntruder = new ConcurrentQueue<RelayEnvelope>();
+        intruder.On<RelayEnvelope>(ClientEvents.MessageReceived, seenByIntruder.Enqueue);
+        await intruder.StartAsync().Within();
+        await intruder.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
+
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(CallerMethods.Resume, session, "not-the-secret"));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(CallerMethods.Resume, session, victim.CallerSecret![..^2] + "xx"));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(CallerMethods.SendCiphertext, session, Guid.NewGuid(), 1L, Bytes("injected")));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(CallerMethods.Acknowledge, session, 1L));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(CallerMethods.EndSession, session));
+
+        await victim.SendAsync(Bytes("from the victim")).Within();
+        await supporter.SendAsync(session, Bytes("to the victim")).Within();
+        await Waits.UntilAsync(() => atVictim.Count == 1);
+
+        Assert.Empty(seenByIntruder);
+        Assert.Equal(1, await _app.DbAsync(db => Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == PeerLine.Server.Relay.Direction.CallerToSupporter))));
+    }
+
+    [Fact]
+    public async Task Caller_CannotRequestTwiceOnOneConnection()
+    {
+        await using var caller = _app.RawConnection(HubRoutes.Caller);
+        await caller.StartAsync().Within();
+        await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
+
+        await AssertRefused(ErrorCodes.WrongState, () => caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine));
+    }
+
+    private static async Task AssertRefused(string code, Func<Task> call)
+    {
+        var e = await Assert.ThrowsAsync<HubException>(() => call().Within());
+        Assert.EndsWith(code, e.Message);
+    }
+}

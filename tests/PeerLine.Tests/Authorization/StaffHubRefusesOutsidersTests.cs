@@ -1,0 +1,69 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hubs;
+using PeerLine.Server.Staff;
+using PeerLine.Tests.Infrastructure;
+
+namespace PeerLine.Tests.Authorization;
+
+public sealed class StaffHubRefusesOutsidersTests : IAsyncLifetime
+{
+    private readonly PeerLineApp _app = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    public static IEnumerable<object[]> StaffHubMethods() =>
+        typeof(StaffHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(m => !m.IsSpecialName && m.Name is not nameof(StaffHub.OnConnectedAsync))
+            .Select(m => new object[] { m.Name, m.GetParameters().Length });
+
+    [Theory]
+    [MemberData(nameof(StaffHubMethods))]
+    public async Task AnyStaffMethod_AnonymousConnection_Refused(string method, int parameterCount)
+    {
+        Assert.Null(typeof(StaffHub).GetMethod(method)!.GetCustomAttribute<AllowAnonymousAttribute>());
+        await using var anonymous = _app.RawConnection(HubRoutes.Staff);
+
+        // The connection itself is refused, so no method (here: {method}) can ever be invoked.
+        var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await anonymous.StartAsync().Within();
+            await anonymous.InvokeCoreAsync(method, new object?[parameterCount]).Within();
+        });
+        Assert.Contains("401", refused.Message);
+    }
+
+    [Fact]
+    public void StaffHub_RequiresTheAnsweringPolicy()
+    {
+        var authorize = typeof(StaffHub).GetCustomAttribute<AuthorizeAttribute>();
+        Assert.Equal(StaffPolicies.Answering, authorize?.Policy);
+    }
+
+    [Fact]
+    public async Task StaffHub_AuditorToken_Refused()
+    {
+        await _app.CreateStaffAsync("audrey", StaffRoles.Auditor);
+        using var http = _app.Http();
+        var token = (await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("audrey", PeerLineApp.Password)))
+            .Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+
+        await using var auditor = _app.RawConnection(HubRoutes.Staff, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => auditor.StartAsync().Within());
+        Assert.Contains("403", refused.Message);
+    }
+
+    [Fact]
+    public async Task StaffApi_Me_AnonymousRefused()
+    {
+        using var http = _app.Http();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/staff/me")).StatusCode);
+    }
+
+    private sealed record TokenBody(string AccessToken);
+}
