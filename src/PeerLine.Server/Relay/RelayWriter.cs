@@ -99,6 +99,8 @@ public sealed class RelayWriter(
                 }
                 send.Verdict = verdict;
             }
+            foreach (var send in batch.Where(b => b.Verdict == Verdict.Duplicate))
+                if (await HeldUnderAnotherIdAsync(db, send, accepted, ct)) send.Verdict = Verdict.Conflict;
             await db.SaveChangesAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -123,6 +125,20 @@ public sealed class RelayWriter(
         }
     }
 
+    /// <summary>
+    /// A retry must repeat the message id of its sequence number. While the first copy is still stored (or in this
+    /// batch) a different id under the same number is refused rather than silently dropped.
+    /// </summary>
+    private static async Task<bool> HeldUnderAnotherIdAsync(PeerLineDb db, PendingSend send, List<(PendingSend Send, string? Supporter)> batch, CancellationToken ct)
+    {
+        var e = send.Envelope;
+        var inBatch = batch.FirstOrDefault(a => a.Send.Envelope.SessionId == e.SessionId && a.Send.Direction == send.Direction && a.Send.Envelope.Seq == e.Seq);
+        if (inBatch.Send is not null) return inBatch.Send.Envelope.MessageId != e.MessageId;
+        var stored = await db.Messages.Where(m => m.SessionId == e.SessionId && m.Direction == send.Direction && m.Seq == e.Seq)
+            .Select(m => (Guid?)m.MessageId).FirstOrDefaultAsync(ct);
+        return stored is { } id && id != e.MessageId;
+    }
+
     private static Verdict Judge(PendingSend send, SupportSession? session)
     {
         if (session is null) return Verdict.NotFound;
@@ -139,11 +155,12 @@ public sealed class RelayWriter(
         Verdict.Accept or Verdict.Duplicate => null,
         Verdict.NotFound => ErrorCodes.NotFound,
         Verdict.NotAllowed => ErrorCodes.NotAllowed,
+        Verdict.Conflict => ErrorCodes.InvalidArgument,
         Verdict.WrongState => ErrorCodes.WrongState,
         _ => ErrorCodes.SequenceGap,
     };
 
-    private enum Verdict { Pending, Accept, Duplicate, NotFound, NotAllowed, WrongState, Gap }
+    private enum Verdict { Pending, Accept, Duplicate, Conflict, NotFound, NotAllowed, WrongState, Gap }
 
     private sealed class PendingSend(RelayEnvelope envelope, Direction direction, string? supporterId)
     {

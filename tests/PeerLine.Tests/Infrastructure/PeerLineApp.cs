@@ -145,6 +145,20 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             .Build();
     }
 
+    /// <summary>A started bare staff connection for <paramref name="login"/>, signed in with a bearer token.</summary>
+    public async Task<HubConnection> StaffConnectionAsync(string login)
+    {
+        using var http = Http();
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, "/api/staff/token", new StaffLogin(login, Password));
+        response.EnsureSuccessStatusCode();
+        var token = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<TokenBody>(response.Content))!.AccessToken;
+        var connection = RawConnection(HubRoutes.Staff, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        await connection.StartAsync().Within();
+        return connection;
+    }
+
+    private sealed record TokenBody(string AccessToken);
+
     public HttpClient Http() => _port is not null ? new HttpClient { BaseAddress = BaseAddress } : CreateClient();
 
     public async Task<T> DbAsync<T>(Func<PeerLineDb, Task<T>> query)
