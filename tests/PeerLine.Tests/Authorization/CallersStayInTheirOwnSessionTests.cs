@@ -7,23 +7,18 @@ using static PeerLine.Tests.Relay.HavingAConversationTests;
 
 namespace PeerLine.Tests.Authorization;
 
-public sealed class CallersStayInTheirOwnSessionTests : IAsyncLifetime
+public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task OtherCaller_WithoutTheSecret_CannotResumeSendAcknowledgeEndOrRead()
     {
-        await using var supporter = await _app.SupporterOnShiftAsync("wren");
-        await using var victim = await _app.RequestSupportAsync();
+        await using var supporter = await App.SupporterOnShiftAsync("wren");
+        await using var victim = await App.RequestSupportAsync();
         var atVictim = Collect(victim);
         var session = (await supporter.ClaimNextAsync().Within()).SessionId;
         supporter.MessageReceived = _ => Task.Delay(Timeout.Infinite); // keeps the victim's messages stored
 
-        await using var intruder = _app.RawConnection(HubRoutes.Caller);
+        await using var intruder = App.RawConnection(HubRoutes.Caller);
         var seenByIntruder = new ConcurrentQueue<RelayEnvelope>();
         intruder.On<RelayEnvelope>(ClientEvents.MessageReceived, seenByIntruder.Enqueue);
         await intruder.StartAsync().Within();
@@ -40,13 +35,13 @@ public sealed class CallersStayInTheirOwnSessionTests : IAsyncLifetime
         await Waits.UntilAsync(() => atVictim.Count == 1);
 
         Assert.Empty(seenByIntruder);
-        Assert.Equal(1, await _app.DbAsync(db => Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == PeerLine.Server.Relay.Direction.CallerToSupporter))));
+        Assert.Equal(1, await App.DbAsync(db => Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == PeerLine.Server.Relay.Direction.CallerToSupporter))));
     }
 
     [Fact]
     public async Task Caller_CannotRequestTwiceOnOneConnection()
     {
-        await using var caller = _app.RawConnection(HubRoutes.Caller);
+        await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
         await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
 

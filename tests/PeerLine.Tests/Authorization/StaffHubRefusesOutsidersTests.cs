@@ -10,13 +10,8 @@ using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Authorization;
 
-public sealed class StaffHubRefusesOutsidersTests : IAsyncLifetime
+public sealed class StaffHubRefusesOutsidersTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     public static IEnumerable<object[]> StaffHubMethods() =>
         typeof(StaffHub).GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
             .Where(m => !m.IsSpecialName && m.Name is not nameof(StaffHub.OnConnectedAsync))
@@ -27,7 +22,7 @@ public sealed class StaffHubRefusesOutsidersTests : IAsyncLifetime
     public async Task AnyStaffMethod_AnonymousConnection_Refused(string method, int parameterCount)
     {
         Assert.Null(typeof(StaffHub).GetMethod(method)!.GetCustomAttribute<AllowAnonymousAttribute>());
-        await using var anonymous = _app.RawConnection(HubRoutes.Staff);
+        await using var anonymous = App.RawConnection(HubRoutes.Staff);
 
         // The connection itself is refused, so no method (here: {method}) can ever be invoked.
         var refused = await Assert.ThrowsAnyAsync<Exception>(async () =>
@@ -48,12 +43,12 @@ public sealed class StaffHubRefusesOutsidersTests : IAsyncLifetime
     [Fact]
     public async Task StaffHub_AuditorToken_Refused()
     {
-        await _app.CreateStaffAsync("audrey", StaffRoles.Auditor);
-        using var http = _app.Http();
+        await App.CreateStaffAsync("audrey", StaffRoles.Auditor);
+        using var http = App.Http();
         var token = (await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("audrey", PeerLineApp.Password)))
             .Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
 
-        await using var auditor = _app.RawConnection(HubRoutes.Staff, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
+        await using var auditor = App.RawConnection(HubRoutes.Staff, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => auditor.StartAsync().Within());
         Assert.Contains("403", refused.Message);
     }
@@ -61,7 +56,7 @@ public sealed class StaffHubRefusesOutsidersTests : IAsyncLifetime
     [Fact]
     public async Task StaffApi_Me_AnonymousRefused()
     {
-        using var http = _app.Http();
+        using var http = App.Http();
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/staff/me")).StatusCode);
     }
 

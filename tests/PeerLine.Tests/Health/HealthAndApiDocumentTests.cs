@@ -4,19 +4,14 @@ using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Health;
 
-public sealed class HealthAndApiDocumentTests : IAsyncLifetime
+public sealed class HealthAndApiDocumentTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Theory]
     [InlineData("/healthz", "alive")]
     [InlineData("/readyz", "ready")]
     public async Task Probe_Answers200(string path, string status)
     {
-        using var http = _app.Http();
+        using var http = App.Http();
         var response = await http.GetAsync(path);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -27,7 +22,7 @@ public sealed class HealthAndApiDocumentTests : IAsyncLifetime
     [Fact]
     public async Task OpenApiDocument_ListsTheRestEndpoints()
     {
-        using var http = _app.Http();
+        using var http = App.Http();
         var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
 

@@ -7,13 +7,8 @@ using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Queue;
 
-public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
+public sealed class ClaimingFromTheQueueTests() : AppScenario(new PeerLineApp(new() { ["Queue:MaxCapacity"] = "16" }))
 {
-    private readonly PeerLineApp _app = new(new() { ["Queue:MaxCapacity"] = "16" });
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task FiftyConcurrentClaimers_ThousandWaiting_EveryRequestClaimedExactlyOnce()
     {
@@ -22,7 +17,7 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
 
         var supporters = await Task.WhenAll(Enumerable.Range(0, claimers).Select(async i =>
         {
-            var s = await _app.SupporterOnShiftAsync($"claimer{i:00}", capacity: 2);
+            var s = await App.SupporterOnShiftAsync($"claimer{i:00}", capacity: 2);
             return s;
         }));
         var claims = new ConcurrentBag<(int Claimer, string SessionId)>();
@@ -44,11 +39,11 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
         Assert.Equal(requests, claimed.Distinct().Count());           // no double claim
         Assert.True(ids.SetEquals(claimed));
         Assert.True(claims.Select(c => c.Claimer).Distinct().Count() > 1, "the claims were actually concurrent");
-        var states = await _app.DbAsync(db => db.Sessions.GroupBy(s => s.State).Select(g => new { g.Key, N = g.Count() }).ToListAsync());
+        var states = await App.DbAsync(db => db.Sessions.GroupBy(s => s.State).Select(g => new { g.Key, N = g.Count() }).ToListAsync());
         Assert.Equal(requests, states.Single(s => s.Key == SessionState.Closed).N);
-        Assert.Equal(0, await _app.DbAsync(db => db.Shifts.SumAsync(s => s.ActiveSessions)));
+        Assert.Equal(0, await App.DbAsync(db => db.Shifts.SumAsync(s => s.ActiveSessions)));
         foreach (var s in supporters) await s.DisposeAsync();
-        _app.Logs.AssertNoErrors();
+        App.Logs.AssertNoErrors();
     }
 
     [Fact]
@@ -57,10 +52,10 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
         var order = new List<(string Id, string Priority)>();
         foreach (var p in new[] { Priorities.Routine, Priorities.Soon, Priorities.Crisis, Priorities.Routine, Priorities.Crisis, Priorities.Soon })
         {
-            var caller = await _app.RequestSupportAsync(priority: p);
+            var caller = await App.RequestSupportAsync(priority: p);
             order.Add((caller.SessionId!, p));
         }
-        await using var supporter = await _app.SupporterOnShiftAsync("pat", capacity: 6);
+        await using var supporter = await App.SupporterOnShiftAsync("pat", capacity: 6);
 
         var claimed = new List<string>();
         for (var i = 0; i < order.Count; i++) claimed.Add((await supporter.ClaimNextAsync().Within()).SessionId);
@@ -75,8 +70,8 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
     [Fact]
     public async Task ClaimNext_AtCapacity_RefusedWithNoCapacity_UntilASessionCloses()
     {
-        for (var i = 0; i < 3; i++) await _app.RequestSupportAsync();
-        await using var supporter = await _app.SupporterOnShiftAsync("quinn"); // default capacity 2
+        for (var i = 0; i < 3; i++) await App.RequestSupportAsync();
+        await using var supporter = await App.SupporterOnShiftAsync("quinn"); // default capacity 2
 
         var first = await supporter.ClaimNextAsync().Within();
         await supporter.ClaimNextAsync().Within();
@@ -85,14 +80,14 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
 
         await supporter.CloseAsync(first.SessionId, Dispositions.Supported).Within();
         await supporter.ClaimNextAsync().Within();
-        Assert.Equal(0, await _app.DbAsync(db => db.Sessions.CountAsync(s => s.State == SessionState.Waiting)));
+        Assert.Equal(0, await App.DbAsync(db => db.Sessions.CountAsync(s => s.State == SessionState.Waiting)));
     }
 
     [Fact]
     public async Task ClaimNext_OffShift_RefusedWithNotOnShift()
     {
-        await _app.RequestSupportAsync();
-        await using var supporter = await _app.SupporterOnShiftAsync("rue");
+        await App.RequestSupportAsync();
+        await using var supporter = await App.SupporterOnShiftAsync("rue");
         await supporter.EndShiftAsync().Within();
 
         var refused = await Assert.ThrowsAsync<RelayException>(() => supporter.ClaimNextAsync().Within());
@@ -102,10 +97,10 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
     [Fact]
     public async Task Claim_ChosenSession_TakenByOneSupporterOnly()
     {
-        await _app.RequestSupportAsync();
-        var chosen = await _app.RequestSupportAsync();
-        await using var a = await _app.SupporterOnShiftAsync("ash");
-        await using var b = await _app.SupporterOnShiftAsync("bo");
+        await App.RequestSupportAsync();
+        var chosen = await App.RequestSupportAsync();
+        await using var a = await App.SupporterOnShiftAsync("ash");
+        await using var b = await App.SupporterOnShiftAsync("bo");
 
         var view = await a.ClaimAsync(chosen.SessionId!).Within();
         Assert.Equal(chosen.SessionId, view.SessionId);
@@ -120,13 +115,13 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
         var positions = new List<ConcurrentQueue<QueueStatus>>();
         for (var i = 0; i < 3; i++)
         {
-            var caller = await _app.RequestSupportAsync();
+            var caller = await App.RequestSupportAsync();
             var seen = new ConcurrentQueue<QueueStatus>();
             caller.QueueMoved += seen.Enqueue;
             callers.Add(caller);
             positions.Add(seen);
         }
-        await using var supporter = await _app.SupporterOnShiftAsync("cy", capacity: 3);
+        await using var supporter = await App.SupporterOnShiftAsync("cy", capacity: 3);
 
         await supporter.ClaimNextAsync().Within();
 
@@ -165,7 +160,7 @@ public sealed class ClaimingFromTheQueueTests : IAsyncLifetime
         var ids = new ConcurrentBag<string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (_, _) =>
         {
-            await using var caller = await _app.RequestSupportAsync();
+            await using var caller = await App.RequestSupportAsync();
             ids.Add(caller.SessionId!);
         });
         return ids.ToHashSet();

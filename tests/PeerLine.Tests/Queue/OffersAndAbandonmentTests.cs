@@ -7,39 +7,33 @@ using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Queue;
 
-public sealed class OffersAndAbandonmentTests : IAsyncLifetime
+public sealed class OffersAndAbandonmentTests() : AppScenario(new PeerLineApp(new()
 {
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-25T09:00:00Z"));
-    private readonly PeerLineApp _app;
-
-    public OffersAndAbandonmentTests() => _app = new PeerLineApp(new()
-    {
-        ["Queue:Mode"] = "Push",
-        ["Queue:OfferTimeoutSeconds"] = "30",
-        ["Queue:AbandonAfterSeconds"] = "60",
-    }, _time);
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    ["Queue:Mode"] = "Push",
+    ["Queue:OfferTimeoutSeconds"] = "30",
+    ["Queue:AbandonAfterSeconds"] = "60",
+}, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T09:00:00Z"))))
+{
+    private FakeTimeProvider Time => App.Time!;
 
     [Fact]
     public async Task PushOffer_GoesToMostFreeCapacity_AndMovesOnAfterTimeout()
     {
-        await using var roomy = await _app.SupporterOnShiftAsync("roomy", capacity: 3);
-        await using var busy = await _app.SupporterOnShiftAsync("busy", capacity: 1);
+        await using var roomy = await App.SupporterOnShiftAsync("roomy", capacity: 3);
+        await using var busy = await App.SupporterOnShiftAsync("busy", capacity: 1);
         var toRoomy = Offers(roomy);
         var toBusy = Offers(busy);
         var withdrawn = new ConcurrentQueue<string>();
         roomy.OfferWithdrawn += withdrawn.Enqueue;
 
-        await using var caller = await _app.RequestSupportAsync();
+        await using var caller = await App.RequestSupportAsync();
 
         await Waits.UntilAsync(() => toRoomy.Any(o => o.SessionId == caller.SessionId), because: "offer to the supporter with most free capacity");
         Assert.Empty(toBusy);
         Assert.Equal(30, toRoomy.Single().ExpiresInSeconds);
 
-        _time.Advance(TimeSpan.FromSeconds(31));
-        await _app.SweepQueueAsync();
+        Time.Advance(TimeSpan.FromSeconds(31));
+        await App.SweepQueueAsync();
 
         await Waits.UntilAsync(() => withdrawn.Contains(caller.SessionId!), because: "the lapsed offer is withdrawn");
         await Waits.UntilAsync(() => toBusy.Any(o => o.SessionId == caller.SessionId), because: "the offer moves on to the next supporter");
@@ -50,13 +44,13 @@ public sealed class OffersAndAbandonmentTests : IAsyncLifetime
     [Fact]
     public async Task PushOffer_EqualCapacity_LongestIdleFirst()
     {
-        await using var early = await _app.SupporterOnShiftAsync("early");
-        _time.Advance(TimeSpan.FromMinutes(5));
-        await using var late = await _app.SupporterOnShiftAsync("late");
+        await using var early = await App.SupporterOnShiftAsync("early");
+        Time.Advance(TimeSpan.FromMinutes(5));
+        await using var late = await App.SupporterOnShiftAsync("late");
         var toEarly = Offers(early);
         var toLate = Offers(late);
 
-        await using var caller = await _app.RequestSupportAsync();
+        await using var caller = await App.RequestSupportAsync();
 
         await Waits.UntilAsync(() => toEarly.Any(o => o.SessionId == caller.SessionId));
         Assert.Empty(toLate);
@@ -65,11 +59,11 @@ public sealed class OffersAndAbandonmentTests : IAsyncLifetime
     [Fact]
     public async Task OfferedSession_CannotBeClaimedByAnother_UntilDeclined()
     {
-        await using var offered = await _app.SupporterOnShiftAsync("first", capacity: 2);
-        await using var caller = await _app.RequestSupportAsync();
+        await using var offered = await App.SupporterOnShiftAsync("first", capacity: 2);
+        await using var caller = await App.RequestSupportAsync();
         var toFirst = Offers(offered);
         await Waits.UntilAsync(() => toFirst.Any(o => o.SessionId == caller.SessionId));
-        await using var other = await _app.SupporterOnShiftAsync("second", capacity: 1);
+        await using var other = await App.SupporterOnShiftAsync("second", capacity: 1);
 
         var refused = await Assert.ThrowsAsync<PeerLine.Client.Relay.RelayException>(() => other.ClaimAsync(caller.SessionId!).Within());
         Assert.Equal(ErrorCodes.AlreadyClaimed, refused.Code);
@@ -81,23 +75,23 @@ public sealed class OffersAndAbandonmentTests : IAsyncLifetime
     [Fact]
     public async Task WaitingCaller_GonePastGrace_Abandoned_ButOneWhoCameBackKeepsThePlace()
     {
-        var gone = await _app.RequestSupportAsync();
-        var back = await _app.RequestSupportAsync();
+        var gone = await App.RequestSupportAsync();
+        var back = await App.RequestSupportAsync();
         var goneId = gone.SessionId!;
         var (backId, backSecret) = (back.SessionId!, back.CallerSecret!);
         await gone.DisposeAsync();
         await back.DisposeAsync();
-        await Waits.UntilAsync(async () => await _app.DbAsync(db => db.Sessions.CountAsync(s => s.CallerAwaySince != null)) == 2,
+        await Waits.UntilAsync(async () => await App.DbAsync(db => db.Sessions.CountAsync(s => s.CallerAwaySince != null)) == 2,
             because: "both disconnects recorded");
 
-        _time.Advance(TimeSpan.FromSeconds(30));
-        await using var resumed = new PeerLine.Client.Relay.CallerRelayClient(_app.RelayOptions());
+        Time.Advance(TimeSpan.FromSeconds(30));
+        await using var resumed = new PeerLine.Client.Relay.CallerRelayClient(App.RelayOptions());
         var view = await resumed.ResumeAsync(backId, backSecret).Within();
         Assert.Equal(SessionStates.Waiting, view.State);
-        _time.Advance(TimeSpan.FromSeconds(31));
-        await _app.SweepQueueAsync();
+        Time.Advance(TimeSpan.FromSeconds(31));
+        await App.SweepQueueAsync();
 
-        var states = await _app.DbAsync(db => db.Sessions.ToDictionaryAsync(s => s.Id, s => s.State));
+        var states = await App.DbAsync(db => db.Sessions.ToDictionaryAsync(s => s.Id, s => s.State));
         Assert.Equal(SessionState.Abandoned, states[goneId]);
         Assert.Equal(SessionState.Waiting, states[backId]);
     }
@@ -105,10 +99,10 @@ public sealed class OffersAndAbandonmentTests : IAsyncLifetime
     [Fact]
     public async Task WaitingCaller_Leaves_Withdrawn_AndLeavesTheQueue()
     {
-        await using var caller = await _app.RequestSupportAsync();
+        await using var caller = await App.RequestSupportAsync();
         await caller.EndAsync().Within();
 
-        var session = await _app.DbAsync(db => db.Sessions.SingleAsync());
+        var session = await App.DbAsync(db => db.Sessions.SingleAsync());
         Assert.Equal(SessionState.Withdrawn, session.State);
         Assert.NotNull(session.ClosedAt);
     }

@@ -8,19 +8,14 @@ using static PeerLine.Tests.Relay.HavingAConversationTests;
 
 namespace PeerLine.Tests.Queue;
 
-public sealed class TransferringASessionTests : IAsyncLifetime
+public sealed class TransferringASessionTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task TransferToNamedSupporter_NewSupporterGetsTheUnreadMessages_OldOneIsOut()
     {
-        await using var first = await _app.SupporterOnShiftAsync("ada");
-        await using var second = await _app.SupporterOnShiftAsync("ben");
-        await using var caller = await _app.RequestSupportAsync();
+        await using var first = await App.SupporterOnShiftAsync("ada");
+        await using var second = await App.SupporterOnShiftAsync("ben");
+        await using var caller = await App.RequestSupportAsync();
         var callerChanges = Changes(caller);
         var secondChanges = Changes(second);
         var session = (await first.ClaimNextAsync().Within()).SessionId;
@@ -38,28 +33,28 @@ public sealed class TransferringASessionTests : IAsyncLifetime
         var atCaller = Collect(caller);
         await second.SendAsync(session, Bytes("hello from ben")).Within();
         await Waits.UntilAsync(() => atCaller.Count == 1);
-        await using var stillAda = await _app.StaffConnectionAsync("ada");
+        await using var stillAda = await App.StaffConnectionAsync("ada");
         var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() =>
             stillAda.InvokeAsync(StaffMethods.SendCiphertext, session, Guid.NewGuid(), 1L, Bytes("still here?")).Within());
         Assert.EndsWith(ErrorCodes.NotAllowed, refused.Message);
-        var shifts = await _app.DbAsync(db => db.Shifts.ToDictionaryAsync(s => s.SupporterId, s => s.ActiveSessions));
+        var shifts = await App.DbAsync(db => db.Shifts.ToDictionaryAsync(s => s.SupporterId, s => s.ActiveSessions));
         Assert.Equal([0, 1], shifts.Values.Order());
     }
 
     [Fact]
     public async Task TransferToQueue_GoesAheadOfItsPriorityLevel_AndTheNextClaimTakesIt()
     {
-        await using var first = await _app.SupporterOnShiftAsync("cal");
-        await using var caller = await _app.RequestSupportAsync(priority: Priorities.Soon);
+        await using var first = await App.SupporterOnShiftAsync("cal");
+        await using var caller = await App.RequestSupportAsync(priority: Priorities.Soon);
         var callerChanges = Changes(caller);
         var session = (await first.ClaimNextAsync().Within()).SessionId;
-        await using var earlier = await _app.RequestSupportAsync(priority: Priorities.Soon);
-        await using var crisis = await _app.RequestSupportAsync(priority: Priorities.Crisis);
+        await using var earlier = await App.RequestSupportAsync(priority: Priorities.Soon);
+        await using var crisis = await App.RequestSupportAsync(priority: Priorities.Crisis);
 
         await first.TransferAsync(session, null).Within();
 
         await Waits.UntilAsync(() => callerChanges.Any(c => c.Reason == ChangeReasons.ReturnedToQueue && c.State == SessionStates.Waiting));
-        await using var next = await _app.SupporterOnShiftAsync("dot", capacity: 3);
+        await using var next = await App.SupporterOnShiftAsync("dot", capacity: 3);
         Assert.Equal(crisis.SessionId, (await next.ClaimNextAsync().Within()).SessionId);   // crisis still first
         Assert.Equal(session, (await next.ClaimNextAsync().Within()).SessionId);            // then the returned one
         Assert.Equal(earlier.SessionId, (await next.ClaimNextAsync().Within()).SessionId);
@@ -68,10 +63,10 @@ public sealed class TransferringASessionTests : IAsyncLifetime
     [Fact]
     public async Task TransferToSupporterOffShift_Refused_SessionStaysWithTheFirst()
     {
-        await using var first = await _app.SupporterOnShiftAsync("eve");
-        await using var offShift = await _app.SupporterOnShiftAsync("fay");
+        await using var first = await App.SupporterOnShiftAsync("eve");
+        await using var offShift = await App.SupporterOnShiftAsync("fay");
         await offShift.EndShiftAsync().Within();
-        await using var caller = await _app.RequestSupportAsync();
+        await using var caller = await App.RequestSupportAsync();
         var session = (await first.ClaimNextAsync().Within()).SessionId;
 
         var refused = await Assert.ThrowsAsync<RelayException>(() => first.TransferAsync(session, "fay").Within());

@@ -7,18 +7,13 @@ using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Relay;
 
-public sealed class HavingAConversationTests : IAsyncLifetime
+public sealed class HavingAConversationTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task ClaimAndExchange_BothWays_EachSideReceivesInOrderAndDeliveryIsReported()
     {
-        await using var supporter = await _app.SupporterOnShiftAsync("sam");
-        await using var caller = await _app.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon);
+        await using var supporter = await App.SupporterOnShiftAsync("sam");
+        await using var caller = await App.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon);
         var atSupporter = Collect(supporter);
         var atCaller = Collect(caller);
         var receipts = new ConcurrentBag<DeliveryReceipt>();
@@ -39,15 +34,15 @@ public sealed class HavingAConversationTests : IAsyncLifetime
         Assert.Equal(["c1", "c2", "c3", "c4", "c5"], atSupporter.Select(Text));
         Assert.Equal(["s1", "s2", "s3"], atCaller.Select(Text));
         await Waits.UntilAsync(() => receipts.Any(r => r.UpToSeq == 5), because: "caller told its messages were delivered");
-        await Waits.UntilAsync(async () => await _app.DbAsync(db => db.Messages.CountAsync()) == 0, because: "acknowledged ciphertext deleted");
-        _app.Logs.AssertNoErrors();
+        await Waits.UntilAsync(async () => await App.DbAsync(db => db.Messages.CountAsync()) == 0, because: "acknowledged ciphertext deleted");
+        App.Logs.AssertNoErrors();
     }
 
     [Fact]
     public async Task SendTooLarge_Refused_SessionKeepsWorking()
     {
-        await using var supporter = await _app.SupporterOnShiftAsync("tara");
-        await using var caller = await _app.RequestSupportAsync();
+        await using var supporter = await App.SupporterOnShiftAsync("tara");
+        await using var caller = await App.RequestSupportAsync();
         var view = await supporter.ClaimNextAsync().Within();
 
         var error = await Assert.ThrowsAsync<RelayException>(() => caller.SendAsync(new byte[16 * 1024 + 1]).Within());
@@ -62,20 +57,20 @@ public sealed class HavingAConversationTests : IAsyncLifetime
     [Fact]
     public async Task CloseBySupporter_DeletesAllCiphertextAndTellsTheCaller()
     {
-        await using var supporter = await _app.SupporterOnShiftAsync("uma");
-        await using var caller = await _app.RequestSupportAsync();
+        await using var supporter = await App.SupporterOnShiftAsync("uma");
+        await using var caller = await App.RequestSupportAsync();
         var view = await supporter.ClaimNextAsync().Within();
         supporter.MessageReceived = _ => Task.Delay(Timeout.Infinite); // never acknowledges: everything stays stored
         await caller.SendAsync(Bytes("kept until close")).Within();
         await caller.SendAsync(Bytes("kept until close 2")).Within();
-        Assert.Equal(2, await _app.DbAsync(db => db.Messages.CountAsync()));
+        Assert.Equal(2, await App.DbAsync(db => db.Messages.CountAsync()));
         var closed = new TaskCompletionSource<SessionChange>();
         caller.SessionChanged += c => { if (c.State == SessionStates.Closed) closed.TrySetResult(c); };
 
         await supporter.CloseAsync(view.SessionId, Dispositions.Supported).Within();
 
         Assert.Equal(ChangeReasons.ClosedBySupporter, (await closed.Task.Within()).Reason);
-        Assert.Equal(0, await _app.DbAsync(db => db.Messages.CountAsync()));
+        Assert.Equal(0, await App.DbAsync(db => db.Messages.CountAsync()));
         var error = await Assert.ThrowsAsync<RelayException>(() => caller.SendAsync(Bytes("late")).Within());
         Assert.Equal(ErrorCodes.WrongState, error.Code);
     }

@@ -8,28 +8,27 @@ using static PeerLine.Tests.Relay.HavingAConversationTests;
 namespace PeerLine.Tests.Relay;
 
 /// <summary>What a client retrying after a lost answer may send, checked on the wire without the client library's help.</summary>
-public sealed class RetriesAndDuplicatesTests : IAsyncLifetime
+public sealed class RetriesAndDuplicatesTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
     private HubConnection _caller = null!;
     private string _session = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        await _app.CreateStaffAsync("gus");
-        _caller = _app.RawConnection(HubRoutes.Caller);
+        await App.CreateStaffAsync("gus");
+        _caller = App.RawConnection(HubRoutes.Caller);
         await _caller.StartAsync().Within();
         var ticket = await _caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
         _session = ticket.SessionId;
-        await using var staff = await _app.StaffConnectionAsync("gus");
+        await using var staff = await App.StaffConnectionAsync("gus");
         await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
         await staff.InvokeAsync<SessionView>(StaffMethods.ClaimNext).Within();
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         await _caller.DisposeAsync();
-        await _app.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     [Fact]
@@ -39,7 +38,7 @@ public sealed class RetriesAndDuplicatesTests : IAsyncLifetime
         await Send(id, 1, "first copy");
         await Send(id, 1, "first copy");
 
-        Assert.Equal(1, await _app.DbAsync(db => db.Messages.CountAsync()));
+        Assert.Equal(1, await App.DbAsync(db => db.Messages.CountAsync()));
     }
 
     [Fact]
@@ -50,7 +49,7 @@ public sealed class RetriesAndDuplicatesTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HubException>(() => Send(Guid.NewGuid(), 1, "impostor"));
 
         Assert.EndsWith(ErrorCodes.InvalidArgument, refused.Message);
-        Assert.Equal("original", await _app.DbAsync(async db => System.Text.Encoding.UTF8.GetString((await db.Messages.SingleAsync()).Ciphertext)));
+        Assert.Equal("original", await App.DbAsync(async db => System.Text.Encoding.UTF8.GetString((await db.Messages.SingleAsync()).Ciphertext)));
     }
 
     [Fact]
@@ -59,7 +58,7 @@ public sealed class RetriesAndDuplicatesTests : IAsyncLifetime
         var refused = await Assert.ThrowsAsync<HubException>(() => Send(Guid.NewGuid(), 2, "too early"));
 
         Assert.EndsWith(ErrorCodes.SequenceGap, refused.Message);
-        Assert.Equal(0, await _app.DbAsync(db => db.Messages.CountAsync()));
+        Assert.Equal(0, await App.DbAsync(db => db.Messages.CountAsync()));
     }
 
     [Theory]

@@ -8,18 +8,13 @@ using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Staff;
 
-public sealed class SigningInTests : IAsyncLifetime
+public sealed class SigningInTests() : AppScenario
 {
-    private readonly PeerLineApp _app = new();
-
-    public Task InitializeAsync() => Task.CompletedTask;
-    public async Task DisposeAsync() => await _app.DisposeAsync();
-
     [Fact]
     public async Task Login_Cookie_HttpOnlySameSiteStrict_AndMeShowsRoles()
     {
-        await _app.CreateStaffAsync("lee", StaffRoles.Lead);
-        using var http = _app.Http();
+        await App.CreateStaffAsync("lee", StaffRoles.Lead);
+        using var http = App.Http();
 
         var response = await http.PostAsJsonAsync("/api/staff/login", new StaffLogin("lee", PeerLineApp.Password));
 
@@ -38,8 +33,8 @@ public sealed class SigningInTests : IAsyncLifetime
     [Fact]
     public async Task Token_ShortLived_BearerWorksOnMe()
     {
-        await _app.CreateStaffAsync("kim");
-        using var http = _app.Http();
+        await App.CreateStaffAsync("kim");
+        using var http = App.Http();
 
         var token = await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("kim", PeerLineApp.Password)))
             .Content.ReadFromJsonAsync<TokenBody>();
@@ -54,8 +49,8 @@ public sealed class SigningInTests : IAsyncLifetime
     [InlineData("nobody", PeerLineApp.Password)]
     public async Task Login_BadCredentials_GenericRefusal(string login, string password)
     {
-        await _app.CreateStaffAsync("kai");
-        using var http = _app.Http();
+        await App.CreateStaffAsync("kai");
+        using var http = App.Http();
 
         var response = await http.PostAsJsonAsync("/api/staff/token", new StaffLogin(login, password));
 
@@ -66,9 +61,9 @@ public sealed class SigningInTests : IAsyncLifetime
     [Fact]
     public async Task Login_DisabledAccount_Refused()
     {
-        await _app.CreateStaffAsync("max");
-        Assert.True(await _app.Services.GetRequiredService<StaffAccounts>().DisableAsync("max"));
-        using var http = _app.Http();
+        await App.CreateStaffAsync("max");
+        Assert.True(await App.Services.GetRequiredService<StaffAccounts>().DisableAsync("max"));
+        using var http = App.Http();
 
         var response = await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("max", PeerLineApp.Password));
 
@@ -93,8 +88,8 @@ public sealed class SigningInTests : IAsyncLifetime
     [Fact]
     public async Task Login_AfterHashingCostRises_PasswordIsRehashedWithNewParameters()
     {
-        await _app.CreateStaffAsync("ola");
-        await using var raised = new PeerLineApp(new() { ["PasswordHashing:Iterations"] = "3" }, dataDirectory: _app.DataDirectory) { KeepData = true };
+        await App.CreateStaffAsync("ola");
+        await using var raised = new PeerLineApp(new() { ["PasswordHashing:Iterations"] = "3" }, dataDirectory: App.DataDirectory) { KeepData = true };
         using var http = raised.Http();
 
         var response = await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("ola", PeerLineApp.Password));
