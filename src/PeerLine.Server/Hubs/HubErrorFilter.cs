@@ -25,6 +25,12 @@ public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
         {
             throw;
         }
+        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        {
+            // Another node or the relay writer changed the same session first: nothing was applied, try again.
+            HubLog.Refused(logger, context.HubMethodName, ErrorCodes.Unavailable);
+            throw new HubException(ErrorCodes.Unavailable);
+        }
         catch (OperationCanceledException) when (context.Context.ConnectionAborted.IsCancellationRequested)
         {
             throw new HubException(ErrorCodes.Unavailable);

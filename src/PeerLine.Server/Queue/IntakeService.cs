@@ -69,12 +69,9 @@ public sealed class IntakeService(
         if (!CryptographicOperations.FixedTimeEquals(presented, expected) || session is null)
             throw new PeerLineException(ErrorCodes.NotFound);
 
-        if (session.State is SessionState.Waiting or SessionState.Active)
-        {
-            session.CallerConnection = connection;
-            session.CallerAwaySince = null;
-            await db.SaveChangesAsync(ct);
-        }
+        // A conditional update, not a tracked save: the relay writer may be changing this row's sequence numbers.
+        await db.Sessions.Where(s => s.Id == session.Id && (s.State == SessionState.Waiting || s.State == SessionState.Active))
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerConnection, connection).SetProperty(s => s.CallerAwaySince, (long?)null), ct);
         return await reader.ViewAsync(db, session, asCaller: true, ct);
     }
 

@@ -3,8 +3,8 @@ namespace PeerLine.Server.Relay;
 /// <summary>Relay events: counts and codes only, never ciphertext. EventIds 1000–1999.</summary>
 public static partial class RelayLog
 {
-    [LoggerMessage(1001, LogLevel.Debug, "Relay batch committed: {Accepted} stored, {Duplicates} duplicates, {Refused} refused")]
-    public static partial void BatchCommitted(ILogger logger, int accepted, int duplicates, int refused);
+    [LoggerMessage(1001, LogLevel.Debug, "Relay batch committed: {Stored} stored, {Acknowledged} acknowledgements, {Refused} refused")]
+    public static partial void BatchCommitted(ILogger logger, int stored, int acknowledged, int refused);
 
     [LoggerMessage(1002, LogLevel.Warning, "Relay batch of {Count} failed: {ErrorKind}")]
     public static partial void BatchFailed(ILogger logger, int count, string errorKind);

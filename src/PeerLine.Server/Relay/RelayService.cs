@@ -1,17 +1,21 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Hosting;
-using PeerLine.Server.Hubs;
-
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Relay;
 
-/// <summary>The recipient's side of the relay: what is still owed to it, and its acknowledgements.</summary>
-public sealed class RelayService(IDbContextFactory<PeerLineDb> dbs, RelayWriter writer, ClientPush push)
+/// <summary>The relay as the hubs use it: sends and acknowledgements go through the group-commit writer.</summary>
+public sealed class RelayService(IDbContextFactory<PeerLineDb> dbs, RelayWriter writer)
 {
     public Task SendAsync(string sessionId, Direction direction, string? supporterId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct) =>
-        writer.SubmitAsync(sessionId, direction, supporterId, messageId, seq, ciphertext, ct);
+        writer.SendAsync(sessionId, direction, supporterId, messageId, seq, ciphertext, ct);
+
+    /// <summary>
+    /// Cumulative acknowledgement by the recipient of <paramref name="toward"/>: everything up to and including
+    /// <paramref name="upToSeq"/> arrived, so its ciphertext is deleted and the sender is told.
+    /// </summary>
+    public Task AcknowledgeAsync(string sessionId, Direction toward, string? supporterId, long upToSeq, CancellationToken ct) =>
+        writer.AcknowledgeAsync(sessionId, toward, supporterId, upToSeq, ct);
 
     /// <summary>Everything stored for the recipient of <paramref name="toward"/> in this session, in sequence order.</summary>
     public async Task<List<RelayEnvelope>> PendingAsync(string sessionId, Direction toward, CancellationToken ct)
@@ -22,34 +26,6 @@ public sealed class RelayService(IDbContextFactory<PeerLineDb> dbs, RelayWriter 
             .OrderBy(m => m.Seq)
             .Select(m => new RelayEnvelope(m.SessionId, m.MessageId, m.Seq, m.Ciphertext))
             .ToListAsync(ct);
-    }
-
-    /// <summary>
-    /// Cumulative acknowledgement by the recipient of <paramref name="toward"/>: everything up to and including
-    /// <paramref name="upToSeq"/> arrived, so its ciphertext is deleted and the sender is told. A supporter
-    /// recipient (<paramref name="supporterId"/>) must hold the session.
-    /// </summary>
-    public async Task AcknowledgeAsync(string sessionId, Direction toward, string? supporterId, long upToSeq, CancellationToken ct)
-    {
-        if (upToSeq < 1) throw new PeerLineException(ErrorCodes.InvalidArgument);
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        var session = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId)
-            .Select(s => new { s.SupporterId, s.CallerSentSeq, s.SupporterSentSeq }).SingleOrDefaultAsync(ct)
-            ?? throw new PeerLineException(ErrorCodes.NotFound);
-        if (toward == Direction.CallerToSupporter && session.SupporterId != supporterId)
-            throw new PeerLineException(ErrorCodes.NotFound);
-        var sent = toward == Direction.CallerToSupporter ? session.CallerSentSeq : session.SupporterSentSeq;
-        if (upToSeq > sent) throw new PeerLineException(ErrorCodes.InvalidArgument);
-
-        await db.Messages.Where(m => m.SessionId == sessionId && m.Direction == toward && m.Seq <= upToSeq).ExecuteDeleteAsync(ct);
-        if (toward == Direction.CallerToSupporter)
-            await db.Sessions.Where(s => s.Id == sessionId && s.CallerAckedSeq < upToSeq)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerAckedSeq, upToSeq), ct);
-        else
-            await db.Sessions.Where(s => s.Id == sessionId && s.SupporterAckedSeq < upToSeq)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.SupporterAckedSeq, upToSeq), ct);
-
-        await push.Delivered(new DeliveryReceipt(sessionId, upToSeq), toward, session.SupporterId);
     }
 }
 

@@ -10,10 +10,10 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Relay;
 
 /// <summary>
-/// Group commit for ciphertext: sends from every connection queue here, one loop writes them in batches (one
-/// transaction, one round of sequence checks), answers each sender once its message is durable, and only then
-/// pushes it to the recipient. A sequence number at or below the last accepted one is a duplicate: acknowledged,
-/// not stored again.
+/// Group commit for the relay: sends and acknowledgements from every connection queue here, and one loop applies
+/// them in batches (one transaction, one round of checks). A sender is answered once its message is durable and
+/// only then is the message pushed to the recipient; an acknowledgement deletes what it covers and tells the sender.
+/// A sequence number at or below the last accepted one is a duplicate: answered with success, not stored again.
 /// </summary>
 public sealed class RelayWriter(
     IDbContextFactory<PeerLineDb> dbs,
@@ -21,39 +21,49 @@ public sealed class RelayWriter(
     IOptions<RelayOptions> options,
     ILogger<RelayWriter> logger) : BackgroundService
 {
-    private readonly Channel<PendingSend> _queue = Channel.CreateBounded<PendingSend>(
+    private readonly Channel<PendingWork> _queue = Channel.CreateBounded<PendingWork>(
         new BoundedChannelOptions(options.Value.WriteQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    /// <summary>The sender: the caller (already proven by the hub) or the supporter id that must own the session.</summary>
-    public async Task SubmitAsync(string sessionId, Direction direction, string? supporterId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct)
+    /// <summary>The sender: the caller (already proven by the hub) or the supporter id that must hold the session.</summary>
+    public Task SendAsync(string sessionId, Direction direction, string? supporterId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct)
     {
         if (ciphertext is null || ciphertext.Length == 0 || seq < 1 || messageId == Guid.Empty)
             throw new PeerLineException(ErrorCodes.InvalidArgument);
         if (ciphertext.Length > options.Value.MaxCiphertextBytes) throw new PeerLineException(ErrorCodes.TooLarge);
+        return SubmitAsync(new PendingSend(new RelayEnvelope(sessionId, messageId, seq, ciphertext), direction, supporterId), ct);
+    }
 
-        var send = new PendingSend(new RelayEnvelope(sessionId, messageId, seq, ciphertext), direction, supporterId);
+    /// <summary>The recipient of <paramref name="toward"/> has everything up to <paramref name="upToSeq"/>; a supporter recipient must hold the session.</summary>
+    public Task AcknowledgeAsync(string sessionId, Direction toward, string? supporterId, long upToSeq, CancellationToken ct)
+    {
+        if (upToSeq < 1) throw new PeerLineException(ErrorCodes.InvalidArgument);
+        return SubmitAsync(new PendingAck(sessionId, toward, supporterId, upToSeq), ct);
+    }
+
+    private async Task SubmitAsync(PendingWork work, CancellationToken ct)
+    {
         try
         {
-            await _queue.Writer.WriteAsync(send, ct);
+            await _queue.Writer.WriteAsync(work, ct);
         }
         catch (ChannelClosedException)
         {
-            // Shutting down: nothing stored, the sender retries against the next process.
+            // Shutting down: nothing applied, the client retries against the next process.
             throw new PeerLineException(ErrorCodes.Unavailable);
         }
-        var refusal = await send.Outcome.Task.WaitAsync(ct);
+        var refusal = await work.Outcome.Task.WaitAsync(ct);
         if (refusal is not null) throw new PeerLineException(refusal);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<PendingSend>(options.Value.MaxBatch);
+        var batch = new List<PendingWork>(options.Value.MaxBatch);
         try
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
-                while (batch.Count < options.Value.MaxBatch && _queue.Reader.TryRead(out var send)) batch.Add(send);
-                await WriteAsync(batch, stoppingToken);
+                while (batch.Count < options.Value.MaxBatch && _queue.Reader.TryRead(out var work)) batch.Add(work);
+                await ApplyAsync(batch, stoppingToken);
                 batch.Clear();
             }
         }
@@ -62,67 +72,107 @@ public sealed class RelayWriter(
         }
         finally
         {
-            // Nothing was stored for these: the senders retry after reconnecting.
             _queue.Writer.TryComplete();
-            foreach (var send in batch) send.Outcome.TrySetResult(ErrorCodes.Unavailable);
-            while (_queue.Reader.TryRead(out var send)) send.Outcome.TrySetResult(ErrorCodes.Unavailable);
+            foreach (var work in batch) work.Outcome.TrySetResult(ErrorCodes.Unavailable);
+            while (_queue.Reader.TryRead(out var work)) work.Outcome.TrySetResult(ErrorCodes.Unavailable);
         }
     }
 
-    private async Task WriteAsync(List<PendingSend> batch, CancellationToken ct)
+    private async Task ApplyAsync(List<PendingWork> batch, CancellationToken ct)
     {
-        Dictionary<string, SupportSession> sessions;
-        List<(PendingSend Send, string? Supporter)> accepted = [];
+        var stored = new List<(PendingSend Send, string? Supporter)>();
+        var acked = new List<(PendingAck Ack, string? Supporter)>();
         try
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
-            var ids = batch.Select(b => b.Envelope.SessionId).Distinct().ToList();
-            sessions = await db.Sessions.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+            var ids = batch.Select(b => b.SessionId).Distinct().ToList();
+            var sessions = await db.Sessions.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
 
-            foreach (var send in batch)
+            foreach (var work in batch)
             {
-                var verdict = Judge(send, sessions.GetValueOrDefault(send.Envelope.SessionId));
-                if (verdict == Verdict.Accept)
+                var session = sessions.GetValueOrDefault(work.SessionId);
+                work.Refusal = work switch
                 {
-                    var session = sessions[send.Envelope.SessionId];
-                    if (send.Direction == Direction.CallerToSupporter) session.CallerSentSeq = send.Envelope.Seq;
-                    else session.SupporterSentSeq = send.Envelope.Seq;
-                    db.Messages.Add(new RelayMessage
-                    {
-                        SessionId = send.Envelope.SessionId,
-                        Direction = send.Direction,
-                        Seq = send.Envelope.Seq,
-                        MessageId = send.Envelope.MessageId,
-                        Ciphertext = send.Envelope.Ciphertext,
-                    });
-                    accepted.Add((send, session.SupporterId));
-                }
-                send.Verdict = verdict;
+                    PendingSend send => Store(db, send, session, stored),
+                    PendingAck ack => Acknowledge(ack, session, acked),
+                    _ => ErrorCodes.Internal,
+                };
             }
-            foreach (var send in batch.Where(b => b.Verdict == Verdict.Duplicate))
-                if (await HeldUnderAnotherIdAsync(db, send, accepted, ct)) send.Verdict = Verdict.Conflict;
+            foreach (var send in batch.OfType<PendingSend>().Where(s => s.Duplicate))
+                if (await HeldUnderAnotherIdAsync(db, send, stored, ct)) send.Refusal = ErrorCodes.InvalidArgument;
+
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
+            foreach (var (ack, _) in acked)
+                await db.Messages.Where(m => m.SessionId == ack.SessionId && m.Direction == ack.Direction && m.Seq <= ack.UpToSeq)
+                    .ExecuteDeleteAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            // A concurrent close or transfer changed a session under us: nothing of this batch was stored; senders retry.
+            // A concurrent close or transfer changed a session under us: nothing of this batch was applied; clients retry.
             RelayLog.BatchFailed(logger, batch.Count, e.GetType().Name);
-            foreach (var send in batch) send.Outcome.TrySetResult(ErrorCodes.Unavailable);
+            foreach (var work in batch) work.Outcome.TrySetResult(ErrorCodes.Unavailable);
             return;
         }
 
-        foreach (var send in batch) send.Outcome.TrySetResult(RefusalOf(send.Verdict));
-        RelayLog.BatchCommitted(logger, accepted.Count, batch.Count(b => b.Verdict == Verdict.Duplicate), batch.Count(b => RefusalOf(b.Verdict) is not null));
+        foreach (var work in batch) work.Outcome.TrySetResult(work.Refusal);
+        RelayLog.BatchCommitted(logger, stored.Count, acked.Count, batch.Count(b => b.Refusal is not null));
 
         try
         {
-            await Task.WhenAll(accepted.Select(a => push.Deliver(a.Send.Envelope, a.Send.Direction, a.Supporter)));
+            await Task.WhenAll(
+                stored.Select(s => push.Deliver(s.Send.Envelope, s.Send.Direction, s.Supporter))
+                    .Concat(acked.Select(a => push.Delivered(new DeliveryReceipt(a.Ack.SessionId, a.Ack.UpToSeq), a.Ack.Direction, a.Supporter))));
         }
         catch (Exception e)
         {
-            // Stored anyway: the recipient gets it on its next resume.
+            // Already stored: the recipient gets it on its next resume.
             RelayLog.PushFailed(logger, e.GetType().Name);
         }
+    }
+
+    private static string? Store(PeerLineDb db, PendingSend send, SupportSession? session, List<(PendingSend, string?)> stored)
+    {
+        if (session is null) return ErrorCodes.NotFound;
+        if (send.Direction == Direction.SupporterToCaller && session.SupporterId != send.SupporterId) return ErrorCodes.NotAllowed;
+        if (session.State != SessionState.Active) return ErrorCodes.WrongState;
+
+        var seq = send.Envelope.Seq;
+        var last = send.Direction == Direction.CallerToSupporter ? session.CallerSentSeq : session.SupporterSentSeq;
+        if (seq <= last)
+        {
+            send.Duplicate = true;
+            return null;
+        }
+        if (seq != last + 1) return ErrorCodes.SequenceGap;
+
+        if (send.Direction == Direction.CallerToSupporter) session.CallerSentSeq = seq;
+        else session.SupporterSentSeq = seq;
+        db.Messages.Add(new RelayMessage
+        {
+            SessionId = session.Id,
+            Direction = send.Direction,
+            Seq = seq,
+            MessageId = send.Envelope.MessageId,
+            Ciphertext = send.Envelope.Ciphertext,
+        });
+        stored.Add((send, session.SupporterId));
+        return null;
+    }
+
+    private static string? Acknowledge(PendingAck ack, SupportSession? session, List<(PendingAck, string?)> acked)
+    {
+        if (session is null) return ErrorCodes.NotFound;
+        if (ack.Direction == Direction.CallerToSupporter && session.SupporterId != ack.SupporterId) return ErrorCodes.NotFound;
+
+        var sent = ack.Direction == Direction.CallerToSupporter ? session.CallerSentSeq : session.SupporterSentSeq;
+        if (ack.UpToSeq > sent) return ErrorCodes.InvalidArgument;
+
+        if (ack.Direction == Direction.CallerToSupporter) session.CallerAckedSeq = Math.Max(session.CallerAckedSeq, ack.UpToSeq);
+        else session.SupporterAckedSeq = Math.Max(session.SupporterAckedSeq, ack.UpToSeq);
+        acked.Add((ack, session.SupporterId));
+        return null;
     }
 
     /// <summary>
@@ -132,42 +182,32 @@ public sealed class RelayWriter(
     private static async Task<bool> HeldUnderAnotherIdAsync(PeerLineDb db, PendingSend send, List<(PendingSend Send, string? Supporter)> batch, CancellationToken ct)
     {
         var e = send.Envelope;
-        var inBatch = batch.FirstOrDefault(a => a.Send.Envelope.SessionId == e.SessionId && a.Send.Direction == send.Direction && a.Send.Envelope.Seq == e.Seq);
+        var inBatch = batch.FirstOrDefault(a => a.Send.SessionId == e.SessionId && a.Send.Direction == send.Direction && a.Send.Envelope.Seq == e.Seq);
         if (inBatch.Send is not null) return inBatch.Send.Envelope.MessageId != e.MessageId;
-        var stored = await db.Messages.Where(m => m.SessionId == e.SessionId && m.Direction == send.Direction && m.Seq == e.Seq)
+        var held = await db.Messages.Where(m => m.SessionId == e.SessionId && m.Direction == send.Direction && m.Seq == e.Seq)
             .Select(m => (Guid?)m.MessageId).FirstOrDefaultAsync(ct);
-        return stored is { } id && id != e.MessageId;
+        return held is { } id && id != e.MessageId;
     }
 
-    private static Verdict Judge(PendingSend send, SupportSession? session)
+    private abstract class PendingWork(string sessionId, Direction direction, string? supporterId)
     {
-        if (session is null) return Verdict.NotFound;
-        if (send.Direction == Direction.SupporterToCaller && session.SupporterId != send.SupporterId) return Verdict.NotAllowed;
-        if (session.State != SessionState.Active) return Verdict.WrongState;
-
-        var last = send.Direction == Direction.CallerToSupporter ? session.CallerSentSeq : session.SupporterSentSeq;
-        if (send.Envelope.Seq <= last) return Verdict.Duplicate;
-        return send.Envelope.Seq == last + 1 ? Verdict.Accept : Verdict.Gap;
-    }
-
-    private static string? RefusalOf(Verdict verdict) => verdict switch
-    {
-        Verdict.Accept or Verdict.Duplicate => null,
-        Verdict.NotFound => ErrorCodes.NotFound,
-        Verdict.NotAllowed => ErrorCodes.NotAllowed,
-        Verdict.Conflict => ErrorCodes.InvalidArgument,
-        Verdict.WrongState => ErrorCodes.WrongState,
-        _ => ErrorCodes.SequenceGap,
-    };
-
-    private enum Verdict { Pending, Accept, Duplicate, Conflict, NotFound, NotAllowed, WrongState, Gap }
-
-    private sealed class PendingSend(RelayEnvelope envelope, Direction direction, string? supporterId)
-    {
-        public RelayEnvelope Envelope { get; } = envelope;
+        public string SessionId { get; } = sessionId;
         public Direction Direction { get; } = direction;
         public string? SupporterId { get; } = supporterId;
-        public Verdict Verdict { get; set; }
+        public string? Refusal { get; set; }
         public TaskCompletionSource<string?> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class PendingSend(RelayEnvelope envelope, Direction direction, string? supporterId)
+        : PendingWork(envelope.SessionId, direction, supporterId)
+    {
+        public RelayEnvelope Envelope { get; } = envelope;
+        public bool Duplicate { get; set; }
+    }
+
+    private sealed class PendingAck(string sessionId, Direction direction, string? supporterId, long upToSeq)
+        : PendingWork(sessionId, direction, supporterId)
+    {
+        public long UpToSeq { get; } = upToSeq;
     }
 }
