@@ -29,5 +29,5 @@ public static class LoggingExtensions
                 // It logs every refusal a hub method throws as an Error; HubErrorFilter logs them by code instead.
                 .MinimumLevel.Override("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogEventLevel.Fatal)
                 .WriteTo.Sink(new PrivacyScrubbingSink(gated.CreateLogger()));
-        });
+        }, preserveStaticLogger: true); // one logger per host, never the process-wide static one (tests run several hosts)
 }
