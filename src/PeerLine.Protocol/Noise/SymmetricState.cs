@@ -1,0 +1,67 @@
+using System.Text;
+using NSec.Cryptography;
+
+namespace PeerLine.Protocol.Noise;
+
+/// <summary>The Noise SymmetricState over SHA-256 and HKDF-SHA256 (NSec).</summary>
+internal sealed class SymmetricState
+{
+    public const int HashLength = 32;
+    private byte[] _ck;
+    private byte[] _h;
+
+    public SymmetricState(string protocolName)
+    {
+        var name = Encoding.ASCII.GetBytes(protocolName);
+        _h = name.Length <= HashLength ? [.. name, .. new byte[HashLength - name.Length]] : HashAlgorithm.Sha256.Hash(name);
+        _ck = (byte[])_h.Clone();
+        Cipher = new CipherState();
+    }
+
+    public CipherState Cipher { get; }
+
+    public byte[] HandshakeHash => (byte[])_h.Clone();
+
+    public void MixKey(ReadOnlySpan<byte> inputKeyMaterial)
+    {
+        var output = Hkdf(inputKeyMaterial, 2);
+        _ck = output[..HashLength];
+        Cipher.InitializeKey(output[HashLength..]);
+    }
+
+    public void MixHash(ReadOnlySpan<byte> data) => _h = HashAlgorithm.Sha256.Hash([.. _h, .. data]);
+
+    public void MixKeyAndHash(ReadOnlySpan<byte> inputKeyMaterial)
+    {
+        var output = Hkdf(inputKeyMaterial, 3);
+        _ck = output[..HashLength];
+        MixHash(output.AsSpan(HashLength, HashLength));
+        Cipher.InitializeKey(output[(2 * HashLength)..]);
+    }
+
+    public byte[] EncryptAndHash(ReadOnlySpan<byte> plaintext)
+    {
+        var ciphertext = Cipher.EncryptWithAd(_h, plaintext);
+        MixHash(ciphertext);
+        return ciphertext;
+    }
+
+    public byte[]? DecryptAndHash(ReadOnlySpan<byte> ciphertext)
+    {
+        var plaintext = Cipher.DecryptWithAd(_h, ciphertext);
+        if (plaintext is not null) MixHash(ciphertext);
+        return plaintext;
+    }
+
+    public (CipherState First, CipherState Second) Split()
+    {
+        var output = Hkdf([], 2);
+        return (new CipherState(output[..HashLength]), new CipherState(output[HashLength..]));
+    }
+
+    // Noise's HKDF(ck, ikm, n) is RFC 5869 HKDF-SHA256 with ck as salt, an empty info, and n hash lengths of output.
+    // NSec refuses empty input keying material, which Split() uses; the .NET HKDF computes the same function there.
+    private byte[] Hkdf(ReadOnlySpan<byte> inputKeyMaterial, int outputs) => inputKeyMaterial.IsEmpty
+        ? System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, [], outputs * HashLength, _ck, [])
+        : KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(inputKeyMaterial, _ck, [], outputs * HashLength);
+}
