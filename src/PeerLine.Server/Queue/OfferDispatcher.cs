@@ -55,6 +55,8 @@ public sealed class OfferDispatcher(
             if (offered == 0) continue;
 
             free.Remove(supporter);
+            // A lapsed offer the sweeper has not taken back yet: its supporter hears that it moved on.
+            if (session.OfferedTo is { } lapsed && lapsed != supporter) await push.OfferWithdrawn(lapsed, session.Id);
             QueueLog.Offered(logger, session.Priority.Code());
             await push.Offer(supporter, new SessionOffer(session.Id, session.Topic.Code(), session.Priority.Code(),
                 (int)((now - session.RequestedAt) / 1000), timeout));
