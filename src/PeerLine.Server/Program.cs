@@ -4,6 +4,7 @@ using PeerLine.Server.Hubs;
 using PeerLine.Server.Logging;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
+using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Server.Storage;
 
@@ -19,6 +20,7 @@ builder.Services.AddPeerLineStorage(builder.Configuration);
 builder.Services.AddStaffAuth();
 builder.Services.AddQueue();
 builder.Services.AddRelay();
+builder.Services.AddRoster();
 builder.Services.AddHubs();
 builder.Services.AddApiDocuments();
 
@@ -26,6 +28,7 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
+app.Services.GetRequiredService<RosterKeyStore>(); // created at first start, before anyone asks for it
 
 app.UseProxiedScheme();
 app.UseSecurityHeaders();
@@ -35,6 +38,7 @@ app.UseRateLimiter();
 
 app.MapHealth();
 app.MapStaffApi();
+app.MapRosterApi();
 app.MapHubs();
 app.MapApiDocuments();
 

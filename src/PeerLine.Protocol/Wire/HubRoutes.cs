@@ -15,6 +15,7 @@ public static class CallerMethods
     public const string SendCiphertext = nameof(SendCiphertext);
     public const string Acknowledge = nameof(Acknowledge);
     public const string EndSession = nameof(EndSession);
+    public const string SupporterCertificate = nameof(SupporterCertificate);
 }
 
 /// <summary>Hub methods a supporter invokes (verbs).</summary>

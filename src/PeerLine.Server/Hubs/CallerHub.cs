@@ -9,7 +9,7 @@ namespace PeerLine.Server.Hubs;
 /// The anonymous caller. A connection is bound to one session, by asking for support or by presenting the
 /// session's caller secret; every later call is checked against that binding.
 /// </summary>
-public sealed class CallerHub(IntakeService intake, RelayService relay) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
+public sealed class CallerHub(IntakeService intake, RelayService relay, Roster.DeviceKeyService deviceKeys) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
 {
     private const string BoundSession = "session";
     private const string ConnectionMarker = "marker";
@@ -36,6 +36,15 @@ public sealed class CallerHub(IntakeService intake, RelayService relay) : Micros
 
     public Task Acknowledge(string sessionId, long upToSeq) =>
         relay.AcknowledgeAsync(Bound(sessionId), Direction.SupporterToCaller, null, upToSeq, Context.ConnectionAborted);
+
+    /// <summary>The roster certificate of the supporter now holding this session, for the caller to verify and pin.</summary>
+    public async Task<byte[]> SupporterCertificate(string sessionId)
+    {
+        var supporter = await intake.SupporterOfAsync(Bound(sessionId), Context.ConnectionAborted)
+            ?? throw new PeerLineException(ErrorCodes.WrongState);
+        return await deviceKeys.CurrentCertificateAsync(supporter, Context.ConnectionAborted)
+            ?? throw new PeerLineException(ErrorCodes.NotFound);
+    }
 
     public Task EndSession(string sessionId) => intake.EndAsync(Bound(sessionId), Context.ConnectionAborted);
 

@@ -75,6 +75,13 @@ public sealed class IntakeService(
         return await reader.ViewAsync(db, session, asCaller: true, ct);
     }
 
+    /// <summary>Who holds an active session now (for the caller to fetch that supporter's certificate).</summary>
+    public async Task<string?> SupporterOfAsync(string sessionId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Sessions.Where(s => s.Id == sessionId && s.State == SessionState.Active).Select(s => s.SupporterId).SingleOrDefaultAsync(ct);
+    }
+
     /// <summary>The caller's connection dropped: start the grace period, unless a newer connection already took over.</summary>
     public async Task CallerDisconnectedAsync(string sessionId, string connection, CancellationToken ct)
     {

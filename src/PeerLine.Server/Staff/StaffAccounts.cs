@@ -51,9 +51,31 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         await users.UpdateSecurityStampAsync(user);
         var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
         await db.Shifts.Where(s => s.SupporterId == user.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
+        await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
 
         StaffLog.AccountChanged(logger, "disabled");
         return true;
+    }
+
+    /// <summary>Certifies a login's enrolled device keys with the roster key; null when the login does not exist.</summary>
+    public async Task<int?> CertifyAsync(string login)
+    {
+        using var scope = scopes.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(login);
+        if (user is null || user.Disabled) return null;
+        var certified = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(user.Id, login, CancellationToken.None);
+        StaffLog.AccountChanged(logger, "keys-certified");
+        return certified;
+    }
+
+    /// <summary>Revokes a login's device keys (a lost device); null when the login does not exist.</summary>
+    public async Task<int?> RevokeKeysAsync(string login)
+    {
+        using var scope = scopes.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(login);
+        if (user is null) return null;
+        StaffLog.AccountChanged(logger, "keys-revoked");
+        return await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
     }
 
     public async Task<IReadOnlyList<Account>> ListAsync()

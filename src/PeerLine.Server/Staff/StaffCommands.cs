@@ -1,3 +1,4 @@
+using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Staff;
@@ -13,13 +14,15 @@ public static class StaffCommands
           staff add --login NAME --role supporter|lead|auditor|admin [--data DIR]   (password on stdin)
           staff disable --login NAME [--data DIR]
           staff list [--data DIR]
+          staff certify --login NAME [--data DIR]     (signs the login's enrolled device keys with the roster key)
+          staff revoke --login NAME [--data DIR]      (revokes the login's device keys, e.g. a lost device)
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args.Length > 1 ? args[1] : "";
         var options = ParseOptions(args.Skip(2).ToArray());
-        if (options is null || verb is not ("add" or "disable" or "list"))
+        if (options is null || verb is not ("add" or "disable" or "list" or "certify" or "revoke"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -29,7 +32,9 @@ public static class StaffCommands
         if (options.TryGetValue("data", out var data)) builder.Configuration["data"] = data;
         builder.Logging.ClearProviders();
         builder.Services.AddPeerLineStorage(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStaffAccounts();
+        builder.Services.AddRoster();
         using var host = builder.Build();
         await host.Services.MigrateDatabaseAsync();
         var accounts = host.Services.GetRequiredService<StaffAccounts>();
@@ -59,6 +64,28 @@ public static class StaffCommands
                 }
                 await Console.Error.WriteLineAsync("error: no such login");
                 return 1;
+
+            case "certify":
+                if (!options.TryGetValue("login", out var toCertify)) break;
+                var certified = await accounts.CertifyAsync(toCertify);
+                if (certified is null)
+                {
+                    await Console.Error.WriteLineAsync("error: no such active login");
+                    return 1;
+                }
+                Console.WriteLine($"certified {certified} device key(s) of {toCertify}");
+                return 0;
+
+            case "revoke":
+                if (!options.TryGetValue("login", out var toRevoke)) break;
+                var revoked = await accounts.RevokeKeysAsync(toRevoke);
+                if (revoked is null)
+                {
+                    await Console.Error.WriteLineAsync("error: no such login");
+                    return 1;
+                }
+                Console.WriteLine($"revoked {revoked} device key(s) of {toRevoke}");
+                return 0;
 
             case "list":
                 foreach (var a in await accounts.ListAsync())

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
+using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 
 namespace PeerLine.Server.Storage;
@@ -15,6 +16,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<SupportSession> Sessions => Set<SupportSession>();
     public DbSet<RelayMessage> Messages => Set<RelayMessage>();
     public DbSet<Shift> Shifts => Set<Shift>();
+    public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -43,6 +45,14 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasKey(m => m.Number);
             e.Property(m => m.SessionId).HasMaxLength(32);
             e.HasIndex(m => new { m.SessionId, m.Direction, m.Seq }).IsUnique();
+        });
+
+        builder.Entity<DeviceKey>(e =>
+        {
+            e.HasKey(k => k.Id);
+            e.Property(k => k.Id).HasMaxLength(32);
+            e.Property(k => k.StaffUserId).HasMaxLength(64);
+            e.HasIndex(k => k.StaffUserId);
         });
 
         builder.Entity<Shift>(e =>

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PeerLine.Protocol.Roster;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Roster;
+
+/// <summary>Enrolment, certification and revocation of supporters' device keys.</summary>
+public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, RosterKeyStore roster, TimeProvider time, IOptions<RosterOptions> options)
+{
+    public sealed record DeviceKeyStatus(string KeyId, string Status, byte[]? Certificate);
+
+    public static string KeyIdOf(ReadOnlySpan<byte> publicKey) => Convert.ToHexString(SHA256.HashData(publicKey)[..RosterCertificate.KeyIdSize]).ToLowerInvariant();
+
+    /// <summary>A device uploads its public key; it waits for an admin to certify it.</summary>
+    public async Task<DeviceKeyStatus> EnrollAsync(string staffUserId, byte[]? publicKey, CancellationToken ct)
+    {
+        if (publicKey is not { Length: 32 }) throw new PeerLineException(ErrorCodes.InvalidArgument);
+        var id = KeyIdOf(publicKey);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var existing = await db.DeviceKeys.SingleOrDefaultAsync(k => k.Id == id, ct);
+        if (existing is not null)
+        {
+            if (existing.StaffUserId != staffUserId) throw new PeerLineException(ErrorCodes.NotAllowed);
+            return Status(existing);
+        }
+        var key = new DeviceKey { Id = id, StaffUserId = staffUserId, PublicKey = publicKey, EnrolledAt = time.NowMs() };
+        db.DeviceKeys.Add(key);
+        await db.SaveChangesAsync(ct);
+        return Status(key);
+    }
+
+    public async Task<DeviceKeyStatus?> StatusAsync(string staffUserId, byte[]? publicKey, CancellationToken ct)
+    {
+        if (publicKey is not { Length: 32 }) throw new PeerLineException(ErrorCodes.InvalidArgument);
+        var id = KeyIdOf(publicKey);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var key = await db.DeviceKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id && k.StaffUserId == staffUserId, ct);
+        return key is null ? null : Status(key);
+    }
+
+    /// <summary>Certifies every uncertified, unrevoked key of a staff member; returns how many.</summary>
+    public async Task<int> CertifyAsync(string staffUserId, string handle, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pending = await db.DeviceKeys.Where(k => k.StaffUserId == staffUserId && k.Certificate == null && k.RevokedAt == null).ToListAsync(ct);
+        foreach (var key in pending)
+        {
+            var notAfter = now.AddDays(options.Value.CertificateDays);
+            key.Certificate = roster.Sign(new RosterCertificate(Convert.FromHexString(key.Id), key.PublicKey, now.AddMinutes(-5), notAfter, handle));
+            key.CertifiedAt = now.ToUnixTimeMilliseconds();
+            key.ExpiresAt = notAfter.ToUnixTimeMilliseconds();
+        }
+        await db.SaveChangesAsync(ct);
+        return pending.Count;
+    }
+
+    /// <summary>Revokes every key of a staff member (on disable, or a lost device): new handshakes with them fail.</summary>
+    public async Task<int> RevokeAllAsync(string staffUserId, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.DeviceKeys.Where(k => k.StaffUserId == staffUserId && k.RevokedAt == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(k => k.RevokedAt, now), ct);
+    }
+
+    /// <summary>The newest valid certificate of a supporter, for a caller about to start a handshake.</summary>
+    public async Task<byte[]?> CurrentCertificateAsync(string staffUserId, CancellationToken ct)
+    {
+        var now = time.NowMs();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.DeviceKeys.AsNoTracking()
+            .Where(k => k.StaffUserId == staffUserId && k.Certificate != null && k.RevokedAt == null && k.ExpiresAt > now)
+            .OrderByDescending(k => k.CertifiedAt)
+            .Select(k => k.Certificate).FirstOrDefaultAsync(ct);
+    }
+
+    public async Task<List<string>> RevokedKeyIdsAsync(CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.DeviceKeys.Where(k => k.RevokedAt != null).OrderBy(k => k.Id).Select(k => k.Id).ToListAsync(ct);
+    }
+
+    private static DeviceKeyStatus Status(DeviceKey key) => new(key.Id,
+        key.RevokedAt is not null ? "revoked" : key.Certificate is null ? "awaiting-certification" : "certified", key.Certificate);
+}
