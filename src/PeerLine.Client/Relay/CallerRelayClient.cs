@@ -45,6 +45,17 @@ public sealed class CallerRelayClient : RelayConnection
     public Task<long> SendAsync(byte[] ciphertext, CancellationToken ct = default) =>
         SendAsync(RequireSession(), CallerMethods.SendCiphertext, ciphertext, ct);
 
+    /// <summary>Sends ciphertext sealed for the sequence number it will travel under.</summary>
+    public Task<long> SendAsync(Func<long, byte[]> seal, CancellationToken ct = default) =>
+        SendAsync(RequireSession(), CallerMethods.SendCiphertext, seal, ct);
+
+    /// <summary>The roster certificate of the supporter now holding the session (to verify before any handshake).</summary>
+    public Task<byte[]> SupporterCertificateAsync(CancellationToken ct = default)
+    {
+        var id = RequireSession();
+        return WithRetryAsync(() => Connection.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, id, ct), ct);
+    }
+
     /// <summary>Leaves: withdraws a waiting request or closes an active session (its stored ciphertext is deleted).</summary>
     public async Task EndAsync(CancellationToken ct = default)
     {

@@ -71,7 +71,14 @@ public abstract class RelayConnection : IAsyncDisposable
     protected void Forget(string sessionId) => _pipes.TryRemove(sessionId, out _);
 
     /// <summary>Stores one ciphertext for the other side; returns its sequence number once the server holds it.</summary>
-    protected async Task<long> SendAsync(string sessionId, string method, byte[] ciphertext, CancellationToken ct)
+    protected Task<long> SendAsync(string sessionId, string method, byte[] ciphertext, CancellationToken ct) =>
+        SendAsync(sessionId, method, _ => ciphertext, ct);
+
+    /// <summary>
+    /// Like <see cref="SendAsync(string, string, byte[], CancellationToken)"/>, for ciphertext bound to its own sequence
+    /// number: <paramref name="seal"/> runs once with the number, and a retry resends exactly those bytes.
+    /// </summary>
+    protected async Task<long> SendAsync(string sessionId, string method, Func<long, byte[]> seal, CancellationToken ct)
     {
         var pipe = _pipes.TryGetValue(sessionId, out var p) ? p : throw new RelayException(ErrorCodes.NotFound);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
@@ -82,6 +89,7 @@ public abstract class RelayConnection : IAsyncDisposable
         {
             var seq = pipe.NextSendSeq();
             var id = Guid.NewGuid();
+            var ciphertext = seal(seq);
             try
             {
                 await WithRetryAsync(() => Connection.InvokeAsync(method, sessionId, id, seq, ciphertext, timeout.Token), timeout.Token);

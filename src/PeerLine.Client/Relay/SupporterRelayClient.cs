@@ -61,6 +61,39 @@ public sealed class SupporterRelayClient : RelayConnection
     public Task<long> SendAsync(string sessionId, byte[] ciphertext, CancellationToken ct = default) =>
         SendAsync(sessionId, StaffMethods.SendCiphertext, ciphertext, ct);
 
+    /// <summary>Sends ciphertext sealed for the sequence number it will travel under.</summary>
+    public Task<long> SendAsync(string sessionId, Func<long, byte[]> seal, CancellationToken ct = default) =>
+        SendAsync(sessionId, StaffMethods.SendCiphertext, seal, ct);
+
+    /// <summary>Uploads this device's X25519 public key; answers its status ("awaiting-certification", "certified", "revoked") and certificate.</summary>
+    public async Task<(string Status, byte[]? Certificate)> EnrollDeviceKeyAsync(byte[] publicKey, CancellationToken ct = default)
+    {
+        using var http = await AuthorizedHttpAsync(ct);
+        using var response = await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(publicKey) }, ct);
+        if (!response.IsSuccessStatusCode) throw new RelayException(ErrorCodes.InvalidArgument);
+        var answer = await response.Content.ReadFromJsonAsync<DeviceKeyAnswer>(ct) ?? throw new RelayException(ErrorCodes.Internal);
+        return (answer.Status, answer.Certificate is null ? null : Convert.FromBase64String(answer.Certificate));
+    }
+
+    /// <summary>The server version, from /api/version.</summary>
+    public async Task<string> ServerVersionAsync(CancellationToken ct = default)
+    {
+        using var http = await AuthorizedHttpAsync(ct);
+        return (await http.GetFromJsonAsync<VersionAnswer>("/api/version", ct))?.Version ?? "unknown";
+    }
+
+    private async Task<HttpClient> AuthorizedHttpAsync(CancellationToken ct)
+    {
+        var token = await TokenAsync(ct);
+        var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
+        http.BaseAddress = _options.Server;
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    private sealed record DeviceKeyAnswer(string KeyId, string Status, string? Certificate);
+    private sealed record VersionAnswer(string Version);
+
     public async Task CloseAsync(string sessionId, string disposition, CancellationToken ct = default)
     {
         await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.CloseSession, sessionId, disposition, ct), ct);

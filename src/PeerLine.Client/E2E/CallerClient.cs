@@ -1,0 +1,116 @@
+using NSec.Cryptography;
+using PeerLine.Client.Relay;
+using PeerLine.Protocol.E2E;
+using PeerLine.Protocol.Roster;
+using PeerLine.Protocol.Wire;
+
+namespace PeerLine.Client.E2E;
+
+/// <summary>
+/// The anonymous caller, end to end: asks for support, and once a supporter holds the session, verifies that
+/// supporter's roster certificate against the pinned roster key and runs the Noise XK handshake with a fresh
+/// episode key. Plaintext exists only in this object and the application.
+/// </summary>
+public sealed class CallerClient : IAsyncDisposable
+{
+    private readonly CallerRelayClient _relay;
+    private readonly RosterTrust _trust;
+    private readonly Key _episodeKey = Key.Create(KeyAgreementAlgorithm.X25519);
+    private readonly SemaphoreSlim _channelLock = new(1, 1);
+    private SecureChannel? _channel;
+    private TaskCompletionSource<string> _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public CallerClient(RelayClientOptions options, RosterTrust trust)
+    {
+        _relay = new CallerRelayClient(options);
+        _trust = trust;
+        _relay.MessageReceived = OnEnvelopeAsync;
+        _relay.SessionChanged += change =>
+        {
+            if (change.State == SessionStates.Active) _ = Task.Run(() => BeginHandshakeAsync());
+        };
+    }
+
+    public CallerRelayClient Relay => _relay;
+
+    public string? SessionId => _relay.SessionId;
+
+    /// <summary>Called with each decrypted message, in order, once.</summary>
+    public Func<PlaintextMessage, Task>? MessageReceived { get; set; }
+
+    /// <summary>Raised when a supporter's certificate is refused or the handshake fails (the reason is a code, never content).</summary>
+    public event Action<string>? ChannelRefused;
+
+    /// <summary>Completes with the safety code once the handshake with the current supporter is done.</summary>
+    public Task<string> Established => _established.Task;
+
+    public Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default) =>
+        _relay.RequestSupportAsync(topic, priority, ct);
+
+    public async Task<long> SendAsync(byte[] content, CancellationToken ct = default)
+    {
+        await Established.WaitAsync(ct);
+        var channel = _channel!;
+        return await _relay.SendAsync(seq => channel.Seal(content, seq), ct);
+    }
+
+    public Task<long> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+
+    public Task EndAsync(CancellationToken ct = default) => _relay.EndAsync(ct);
+
+    /// <summary>Starts a fresh handshake with whoever holds the session now (after a claim or a transfer).</summary>
+    public async Task BeginHandshakeAsync(CancellationToken ct = default)
+    {
+        await _channelLock.WaitAsync(ct);
+        try
+        {
+            var certificate = await _relay.SupporterCertificateAsync(ct);
+            var verdict = _trust.Check(certificate, out var parsed);
+            if (verdict != CertificateVerdict.Trusted)
+            {
+                ChannelRefused?.Invoke(verdict.ToString());
+                return;
+            }
+            _channel?.Dispose();
+            if (_established.Task.IsCompleted) _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _channel = SecureChannel.ForCaller(_relay.SessionId!, parsed!.StaticKey, _episodeKey);
+            var first = _channel.Start();
+            await _relay.SendAsync(first, ct);
+        }
+        catch (RelayException e)
+        {
+            ChannelRefused?.Invoke(e.Code);
+        }
+        finally
+        {
+            _channelLock.Release();
+        }
+    }
+
+    private async Task OnEnvelopeAsync(ReceivedMessage message)
+    {
+        var channel = _channel;
+        if (channel is null) return; // nothing can be read before a handshake: dropped, and acknowledged
+        var result = channel.Receive(message.Ciphertext, message.Seq);
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.Handshake:
+                if (result.Reply is { } reply) await _relay.SendAsync(reply);
+                if (channel.IsEstablished) _established.TrySetResult(channel.SafetyCode!);
+                break;
+            case ChannelOutcome.Message when MessageReceived is { } handler:
+                await handler(new PlaintextMessage(message.SessionId, message.Seq, result.Content!));
+                break;
+            case ChannelOutcome.Rejected:
+                ChannelRefused?.Invoke("rejected-message");
+                break;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _relay.DisposeAsync();
+        _channel?.Dispose();
+        _episodeKey.Dispose();
+    }
+}

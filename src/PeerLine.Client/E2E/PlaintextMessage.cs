@@ -1,0 +1,13 @@
+namespace PeerLine.Client.E2E;
+
+/// <summary>A decrypted message as the application sees it.</summary>
+public sealed record PlaintextMessage(string SessionId, long Seq, byte[] Content)
+{
+    public string Text => System.Text.Encoding.UTF8.GetString(Content);
+}
+
+/// <summary>Why a client would not start or continue a secure channel.</summary>
+public sealed class SecureChannelException(string reason) : Exception(reason)
+{
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,118 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using NSec.Cryptography;
+using PeerLine.Client.E2E;
+using PeerLine.Protocol.Roster;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Staff;
+using PeerLine.Tests.Infrastructure;
+
+namespace PeerLine.Tests.E2E;
+
+/// <summary>CallerClient and SupporterClient through the real server: plaintext exists only at the two ends.</summary>
+public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(kestrel: true))
+{
+    private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);
+
+    public override async Task DisposeAsync()
+    {
+        _device.Dispose();
+        await base.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task FullConversation_BothWays_SameSafetyCode_PlaintextNeverInDatabaseOrLogs()
+    {
+        const string fromCaller = "plaintext-from-caller-3f9a: the patient died on my table";
+        const string fromSupporter = "plaintext-from-supporter-77b1: I am so sorry, I'm listening";
+        await using var supporter = await CertifiedSupporterAsync("jo");
+        await using var caller = new CallerClient(App.RelayOptions(), await PinnedTrustAsync());
+        var atSupporter = new ConcurrentQueue<string>();
+        var atCaller = new ConcurrentQueue<string>();
+        supporter.MessageReceived = m => { atSupporter.Enqueue(m.Text); return Task.CompletedTask; };
+        caller.MessageReceived = m => { atCaller.Enqueue(m.Text); return Task.CompletedTask; };
+
+        await caller.RequestSupportAsync(Topics.AdverseEvent, Priorities.Soon).Within();
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        var callerCode = await caller.Established.Within();
+        var supporterCode = await supporter.EstablishedAsync(session).Within();
+        Assert.Equal(callerCode, supporterCode);
+
+        await caller.SendAsync(fromCaller).Within();
+        await supporter.SendAsync(session, fromSupporter).Within();
+        await Waits.UntilAsync(() => atSupporter.Count == 1 && atCaller.Count == 1);
+        Assert.Equal(fromCaller, atSupporter.Single());
+        Assert.Equal(fromSupporter, atCaller.Single());
+
+        // While stored, ciphertext is on disk — and the plaintext is not.
+        await App.CheckpointStorageAsync();
+        AssertNowhere(fromCaller, fromSupporter);
+        await supporter.CloseAsync(session, Dispositions.Supported).Within();
+        await App.CheckpointStorageAsync();
+        AssertNowhere(fromCaller, fromSupporter);
+        App.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task SupporterWithoutCertifiedKey_CallerRefusesToHandshake()
+    {
+        await using var supporter = await App.SupporterOnShiftAsync("kit");
+        await using var caller = new CallerClient(App.RelayOptions(), await PinnedTrustAsync());
+        var refused = new TaskCompletionSource<string>();
+        caller.ChannelRefused += r => refused.TrySetResult(r);
+
+        await caller.RequestSupportAsync(Topics.Burnout, Priorities.Routine).Within();
+        await supporter.ClaimNextAsync().Within();
+
+        Assert.Equal(ErrorCodes.NotFound, await refused.Task.Within());
+        Assert.False(caller.Established.IsCompleted);
+    }
+
+    [Fact]
+    public async Task CertificateSignedByAnotherRoster_CallerRefuses()
+    {
+        await using var supporter = await CertifiedSupporterAsync("lou");
+        using var otherRoster = Key.Create(SignatureAlgorithm.Ed25519);
+        var wrongPin = RosterTrust.Pin(otherRoster.PublicKey.Export(KeyBlobFormat.RawPublicKey));
+        await using var caller = new CallerClient(App.RelayOptions(), wrongPin);
+        var refused = new TaskCompletionSource<string>();
+        caller.ChannelRefused += r => refused.TrySetResult(r);
+
+        await caller.RequestSupportAsync(Topics.Other, Priorities.Routine).Within();
+        await supporter.ClaimNextAsync().Within();
+
+        Assert.Equal(nameof(CertificateVerdict.BadSignature), await refused.Task.Within());
+    }
+
+    private async Task<SupporterClient> CertifiedSupporterAsync(string login)
+    {
+        await App.CreateStaffAsync(login);
+        var supporter = new SupporterClient(App.RelayOptions(), login, PeerLineApp.Password, _device);
+        Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
+        Assert.Equal(1, await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync(login));
+        await supporter.ConnectAsync().Within();
+        await supporter.StartShiftAsync().Within();
+        return supporter;
+    }
+
+    private async Task<RosterTrust> PinnedTrustAsync()
+    {
+        using var http = App.Http();
+        var roster = await http.GetFromJsonAsync<RosterBody>("/api/roster");
+        return RosterTrust.Pin(Convert.FromBase64String(roster!.PublicKey));
+    }
+
+    private void AssertNowhere(params string[] texts)
+    {
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain(text, App.Logs.All);
+            foreach (var (name, bytes) in App.DatabaseFiles())
+                Assert.False(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0, $"{name} holds plaintext");
+        }
+    }
+
+    private sealed record RosterBody(string PublicKey);
+}
