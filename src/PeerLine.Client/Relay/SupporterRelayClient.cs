@@ -145,7 +145,13 @@ public sealed class SupporterRelayClient : RelayConnection
             using var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
             http.BaseAddress = _options.Server;
             using var response = await http.PostAsJsonAsync("/api/staff/token", _login, ct);
-            if (!response.IsSuccessStatusCode) throw new RelayException(ErrorCodes.InvalidCredentials);
+            if (!response.IsSuccessStatusCode)
+                throw new RelayException(response.StatusCode switch
+                {
+                    System.Net.HttpStatusCode.Unauthorized => ErrorCodes.InvalidCredentials,
+                    System.Net.HttpStatusCode.TooManyRequests => ErrorCodes.RateLimited,
+                    _ => ErrorCodes.Unavailable,
+                });
             var token = await response.Content.ReadFromJsonAsync<TokenResponse>(ct)
                 ?? throw new RelayException(ErrorCodes.InvalidCredentials);
             _token = token.AccessToken;

@@ -93,7 +93,7 @@ public sealed class SecureChannel : IDisposable
 
     private ChannelResult ReceiveHandshake(ReadOnlySpan<byte> body)
     {
-        if (_handshake.IsComplete || _handshake.IsMyTurn) return new(ChannelOutcome.Rejected);
+        if (_handshake.IsComplete || _handshake.HasFailed || _handshake.IsMyTurn) return new(ChannelOutcome.Rejected);
         if (_handshake.ReadMessage(body) is null) return new(ChannelOutcome.Rejected);
 
         byte[]? reply = null;

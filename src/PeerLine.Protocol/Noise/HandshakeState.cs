@@ -57,6 +57,9 @@ public sealed class HandshakeState : IDisposable
 
     public bool IsComplete => _message == _pattern.Messages.Count;
 
+    /// <summary>A message failed to authenticate: this handshake is over and cannot continue.</summary>
+    public bool HasFailed => _failed;
+
     public bool IsMyTurn => !IsComplete && !_failed && (_message % 2 == 0) == _initiator;
 
     /// <summary>The handshake hash: both sides hold the same value once the handshake is complete.</summary>

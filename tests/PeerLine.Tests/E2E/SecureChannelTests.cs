@@ -91,6 +91,19 @@ public sealed class SecureChannelTests : IDisposable
     }
 
     [Fact]
+    public void HandshakeAfterAFailedOne_RejectedWithoutThrowing()
+    {
+        using var caller = SecureChannel.ForCaller(Session, _supporterKey.PublicKey.Export(KeyBlobFormat.RawPublicKey), _episodeKey);
+        using var supporter = SecureChannel.ForSupporter(Session, _supporterKey);
+        var first = caller.Start();
+        var tampered = (byte[])first.Clone();
+        tampered[^1] ^= 0x01;
+
+        Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(tampered, 1).Outcome);
+        Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(first, 1).Outcome);
+    }
+
+    [Fact]
     public void MessageMovedToAnotherSession_Rejected()
     {
         var (caller, _) = Establish();

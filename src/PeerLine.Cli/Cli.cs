@@ -1,0 +1,50 @@
+using PeerLine.Cli.Probe;
+
+namespace PeerLine.Cli;
+
+/// <summary>The <c>peerline</c> command: verbs and their options, parsed by hand (they are few and flat).</summary>
+public static class Cli
+{
+    public const int Ok = 0, Failed = 1, Usage = 2, AwaitingCertification = 3;
+
+    private const string Help = """
+        usage:
+          peerline probe --server URL --login NAME --state DIR [--message TEXT] [--timeout SECONDS]   (password on stdin)
+        exit codes: 0 the line answered end to end; 1 it did not; 2 usage; 3 this device's key awaits certification
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var options = Options.Parse(args.Skip(1));
+        switch (args.FirstOrDefault())
+        {
+            case "probe" when options is not null && ProbeSettings.From(options) is { } settings:
+                var password = (await stdin.ReadLineAsync())?.TrimEnd('\r', '\n');
+                if (string.IsNullOrEmpty(password))
+                {
+                    await stderr.WriteLineAsync("error: no password on standard input");
+                    return Usage;
+                }
+                return await SyntheticProbe.RunAsync(settings, password, stdout, stderr);
+            default:
+                await stderr.WriteLineAsync(Help);
+                return Usage;
+        }
+    }
+}
+
+/// <summary><c>--name value</c> pairs.</summary>
+public static class Options
+{
+    public static Dictionary<string, string>? Parse(IEnumerable<string> args)
+    {
+        var list = args.ToList();
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < list.Count; i += 2)
+        {
+            if (!list[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= list.Count) return null;
+            options[list[i][2..]] = list[i + 1];
+        }
+        return options;
+    }
+}

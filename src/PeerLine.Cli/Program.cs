@@ -1,0 +1,3 @@
+using PeerLine.Cli;
+
+return await Cli.RunAsync(args, Console.In, Console.Out, Console.Error);
