@@ -1,4 +1,5 @@
 using PeerLine.Cli.Probe;
+using PeerLine.Cli.Roster;
 
 namespace PeerLine.Cli;
 
@@ -10,14 +11,23 @@ public static class Cli
     private const string Help = """
         usage:
           peerline probe --server URL --login NAME --state DIR [--message TEXT] [--timeout SECONDS]   (password on stdin)
+          peerline roster init --out FILE                       (offline roster key; prints its public key)
+          peerline roster sign --key FILE --public-key BASE64 --handle NAME [--days 30]   (prints a certificate)
         exit codes: 0 the line answered end to end; 1 it did not; 2 usage; 3 this device's key awaits certification
         """;
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var options = Options.Parse(args.Skip(1));
+        var options = Options.Parse(args.Skip(args.FirstOrDefault() == "roster" ? 2 : 1));
+        var code = Usage;
         switch (args.FirstOrDefault())
         {
+            case "roster" when options is not null && args.ElementAtOrDefault(1) == "init":
+                code = await OfflineRosterCommands.InitAsync(options, stdout, stderr);
+                break;
+            case "roster" when options is not null && args.ElementAtOrDefault(1) == "sign":
+                code = await OfflineRosterCommands.SignAsync(options, stdout, stderr, TimeProvider.System);
+                break;
             case "probe" when options is not null && ProbeSettings.From(options) is { } settings:
                 var password = (await stdin.ReadLineAsync())?.TrimEnd('\r', '\n');
                 if (string.IsNullOrEmpty(password))
@@ -26,10 +36,9 @@ public static class Cli
                     return Usage;
                 }
                 return await SyntheticProbe.RunAsync(settings, password, stdout, stderr);
-            default:
-                await stderr.WriteLineAsync(Help);
-                return Usage;
         }
+        if (code == Usage) await stderr.WriteLineAsync(Help);
+        return code;
     }
 }
 

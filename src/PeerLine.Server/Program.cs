@@ -28,7 +28,7 @@ var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
-app.Services.GetRequiredService<RosterKeyStore>(); // created at first start, before anyone asks for it
+app.Services.GetRequiredService<IRosterAuthority>(); // created at first start, before anyone asks for it
 
 app.UseProxiedScheme();
 app.UseSecurityHeaders();

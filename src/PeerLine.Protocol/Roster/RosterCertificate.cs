@@ -19,6 +19,9 @@ public sealed record RosterCertificate(byte[] KeyId, byte[] StaticKey, DateTimeO
 
     public string KeyIdHex => Convert.ToHexString(KeyId).ToLowerInvariant();
 
+    /// <summary>A device key's id: the first 16 bytes of SHA-256 of its X25519 public key.</summary>
+    public static byte[] KeyIdFor(ReadOnlySpan<byte> staticKey) => HashAlgorithm.Sha256.Hash(staticKey)[..KeyIdSize];
+
     /// <summary>Signs this certificate with the roster key.</summary>
     public byte[] Sign(Key rosterKey)
     {

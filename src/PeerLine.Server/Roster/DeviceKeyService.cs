@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Roster;
@@ -9,11 +8,11 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Roster;
 
 /// <summary>Enrolment, certification and revocation of supporters' device keys.</summary>
-public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, RosterKeyStore roster, TimeProvider time, IOptions<RosterOptions> options)
+public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterAuthority roster, TimeProvider time, IOptions<RosterOptions> options)
 {
     public sealed record DeviceKeyStatus(string KeyId, string Status, byte[]? Certificate);
 
-    public static string KeyIdOf(ReadOnlySpan<byte> publicKey) => Convert.ToHexString(SHA256.HashData(publicKey)[..RosterCertificate.KeyIdSize]).ToLowerInvariant();
+    public static string KeyIdOf(ReadOnlySpan<byte> publicKey) => Convert.ToHexString(RosterCertificate.KeyIdFor(publicKey)).ToLowerInvariant();
 
     /// <summary>A device uploads its public key; it waits for an admin to certify it.</summary>
     public async Task<DeviceKeyStatus> EnrollAsync(string staffUserId, byte[]? publicKey, CancellationToken ct)
@@ -42,6 +41,35 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, RosterKe
         return key is null ? null : Status(key);
     }
 
+    /// <summary>The device keys of a staff member still waiting for a certificate (for offline signing).</summary>
+    public async Task<List<(string KeyId, byte[] PublicKey)>> PendingAsync(string staffUserId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var pending = await db.DeviceKeys.AsNoTracking()
+            .Where(k => k.StaffUserId == staffUserId && k.Certificate == null && k.RevokedAt == null)
+            .Select(k => new { k.Id, k.PublicKey }).ToListAsync(ct);
+        return pending.Select(p => (p.Id, p.PublicKey)).ToList();
+    }
+
+    /// <summary>
+    /// Offline mode: stores a certificate signed elsewhere, after checking it against the roster public key and
+    /// that it names one of this staff member's enrolled, unrevoked keys. Returns a refusal reason, or null.
+    /// </summary>
+    public async Task<string?> InstallAsync(string staffUserId, byte[] signed, CancellationToken ct)
+    {
+        var trust = RosterTrust.Pin(roster.PublicKey, time);
+        if (trust.Check(signed, out var certificate) != CertificateVerdict.Trusted) return "the certificate does not verify against the roster key, or is not valid now";
+        var id = Convert.ToHexString(certificate!.KeyId).ToLowerInvariant();
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var key = await db.DeviceKeys.SingleOrDefaultAsync(k => k.Id == id && k.StaffUserId == staffUserId && k.RevokedAt == null, ct);
+        if (key is null || !key.PublicKey.AsSpan().SequenceEqual(certificate.StaticKey)) return "no such enrolled key for this login";
+        key.Certificate = signed;
+        key.CertifiedAt = time.NowMs();
+        key.ExpiresAt = certificate.NotAfter.ToUnixTimeMilliseconds();
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     /// <summary>Certifies every uncertified, unrevoked key of a staff member; returns how many.</summary>
     public async Task<int> CertifyAsync(string staffUserId, string handle, CancellationToken ct)
     {
@@ -51,7 +79,8 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, RosterKe
         foreach (var key in pending)
         {
             var notAfter = now.AddDays(options.Value.CertificateDays);
-            key.Certificate = roster.Sign(new RosterCertificate(Convert.FromHexString(key.Id), key.PublicKey, now.AddMinutes(-5), notAfter, handle));
+            key.Certificate = roster.Sign(new RosterCertificate(Convert.FromHexString(key.Id), key.PublicKey, now.AddMinutes(-5), notAfter, handle))
+                ?? throw new InvalidOperationException("The roster key is offline: sign with `peerline roster sign`.");
             key.CertifiedAt = now.ToUnixTimeMilliseconds();
             key.ExpiresAt = notAfter.ToUnixTimeMilliseconds();
         }

@@ -13,15 +13,19 @@ public static class RosterApi
 
     public static IServiceCollection AddRoster(this IServiceCollection services)
     {
-        services.AddOptions<RosterOptions>().BindConfiguration(RosterOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<RosterKeyStore>();
+        services.AddOptions<RosterOptions>().BindConfiguration(RosterOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.Mode == RosterMode.Server || IsPublicKey(o.PublicKey), "Roster:PublicKey must be a base64 Ed25519 public key in offline mode.")
+            .ValidateOnStart();
+        services.AddSingleton<IRosterAuthority>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RosterOptions>>().Value.Mode == RosterMode.Offline
+            ? ActivatorUtilities.CreateInstance<OfflineRoster>(sp)
+            : ActivatorUtilities.CreateInstance<RosterKeyStore>(sp));
         services.AddSingleton<DeviceKeyService>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/roster", async (RosterKeyStore roster, DeviceKeyService keys, CancellationToken ct) =>
+        app.MapGet("/api/roster", async (IRosterAuthority roster, DeviceKeyService keys, CancellationToken ct) =>
                 TypedResults.Ok(new RosterInfo(Convert.ToBase64String(roster.PublicKey), await keys.RevokedKeyIdsAsync(ct))))
             .WithTags("Roster").WithSummary("The roster public key (pin it out of band) and the revoked device key ids.");
 
@@ -43,6 +47,12 @@ public static class RosterApi
             .WithSummary("The certification status of one of this supporter's device keys (base64url), with its certificate once certified.");
 
         return app;
+    }
+
+    private static bool IsPublicKey(string? base64)
+    {
+        try { return base64 is not null && Convert.FromBase64String(base64).Length == 32; }
+        catch (FormatException) { return false; }
     }
 
     private static DeviceKeyAnswer Answer(DeviceKeyService.DeviceKeyStatus s) =>

@@ -60,12 +60,32 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
     /// <summary>Certifies a login's enrolled device keys with the roster key; null when the login does not exist.</summary>
     public async Task<int?> CertifyAsync(string login)
     {
-        using var scope = scopes.CreateScope();
-        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(login);
-        if (user is null || user.Disabled) return null;
-        var certified = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(user.Id, login, CancellationToken.None);
+        if (await ActiveUserIdAsync(login) is not { } id) return null;
+        var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(id, login, CancellationToken.None);
         StaffLog.AccountChanged(logger, "keys-certified");
         return certified;
+    }
+
+    /// <summary>Offline roster: the login's keys awaiting a certificate; null when the login does not exist.</summary>
+    public async Task<List<(string KeyId, byte[] PublicKey)>?> PendingKeysAsync(string login) =>
+        await ActiveUserIdAsync(login) is { } id
+            ? await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().PendingAsync(id, CancellationToken.None)
+            : null;
+
+    /// <summary>Offline roster: installs a certificate signed with `peerline roster sign`. Returns a refusal, or null.</summary>
+    public async Task<string?> InstallCertificateAsync(string login, byte[] certificate)
+    {
+        if (await ActiveUserIdAsync(login) is not { } id) return "no such active login";
+        var refusal = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().InstallAsync(id, certificate, CancellationToken.None);
+        if (refusal is null) StaffLog.AccountChanged(logger, "key-certificate-installed");
+        return refusal;
+    }
+
+    private async Task<string?> ActiveUserIdAsync(string login)
+    {
+        using var scope = scopes.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(login);
+        return user is null || user.Disabled ? null : user.Id;
     }
 
     /// <summary>Revokes a login's device keys (a lost device); null when the login does not exist.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;
 
@@ -15,6 +16,7 @@ public static class StaffCommands
           staff disable --login NAME [--data DIR]
           staff list [--data DIR]
           staff certify --login NAME [--data DIR]     (signs the login's enrolled device keys with the roster key)
+          staff certify --login NAME --certificate BASE64 [--data DIR]   (offline roster: installs a `peerline roster sign` certificate)
           staff revoke --login NAME [--data DIR]      (revokes the login's device keys, e.g. a lost device)
         """;
 
@@ -67,6 +69,23 @@ public static class StaffCommands
 
             case "certify":
                 if (!options.TryGetValue("login", out var toCertify)) break;
+                if (options.TryGetValue("certificate", out var signed))
+                {
+                    byte[] bytes;
+                    try { bytes = Convert.FromBase64String(signed); }
+                    catch (FormatException) { await Console.Error.WriteLineAsync("error: the certificate is not base64"); return 1; }
+                    var refusal = await accounts.InstallCertificateAsync(toCertify, bytes);
+                    if (refusal is not null) { await Console.Error.WriteLineAsync("error: " + refusal); return 1; }
+                    Console.WriteLine($"installed the certificate of {toCertify}");
+                    return 0;
+                }
+                if (host.Services.GetRequiredService<IOptions<RosterOptions>>().Value.Mode == RosterMode.Offline)
+                {
+                    foreach (var (keyId, publicKey) in await accounts.PendingKeysAsync(toCertify) ?? [])
+                        Console.WriteLine($"{keyId}\t{Convert.ToBase64String(publicKey)}");
+                    await Console.Error.WriteLineAsync("error: the roster key is offline: sign each key above with `peerline roster sign`, then pass --certificate");
+                    return 1;
+                }
                 var certified = await accounts.CertifyAsync(toCertify);
                 if (certified is null)
                 {
