@@ -17,7 +17,9 @@ public sealed class CallerClient : IAsyncDisposable
     private readonly RosterTrust _trust;
     private readonly Key _episodeKey = Key.Create(KeyAgreementAlgorithm.X25519);
     private readonly SemaphoreSlim _channelLock = new(1, 1);
+    private const int MaxRestarts = 3;
     private SecureChannel? _channel;
+    private int _restarts;
     private TaskCompletionSource<string> _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CallerClient(RelayClientOptions options, RosterTrust trust)
@@ -100,6 +102,10 @@ public sealed class CallerClient : IAsyncDisposable
                 break;
             case ChannelOutcome.Message when MessageReceived is { } handler:
                 await handler(new PlaintextMessage(message.SessionId, message.Seq, result.Content!));
+                break;
+            case ChannelOutcome.Rejected when !channel.IsEstablished && _restarts++ < MaxRestarts:
+                // A stale reply of a previous supporter spoiled this handshake: open a fresh one.
+                _ = Task.Run(() => BeginHandshakeAsync());
                 break;
             case ChannelOutcome.Rejected:
                 ChannelRefused?.Invoke("rejected-message");

@@ -74,6 +74,14 @@ public sealed class SupporterClient : IAsyncDisposable
         }
 
         var result = channel.Receive(message.Ciphertext, message.Seq);
+        if (result.Outcome == ChannelOutcome.Rejected && isHandshake && !channel.IsEstablished)
+        {
+            // A stale handshake message (written for whoever held the session before, delivered because it was never
+            // acknowledged) must not spoil the caller's fresh one: start over and let the envelope try a clean channel.
+            channel.Dispose();
+            channel = _channels[message.SessionId] = SecureChannel.ForSupporter(message.SessionId, _deviceKey);
+            result = channel.Receive(message.Ciphertext, message.Seq);
+        }
         switch (result.Outcome)
         {
             case ChannelOutcome.Handshake:

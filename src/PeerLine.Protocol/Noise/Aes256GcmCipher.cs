@@ -12,12 +12,19 @@ internal static class Aes256GcmCipher
     public const int KeySize = 32;
     public const int TagSize = 16;
 
-    public static byte[] Encrypt(ReadOnlySpan<byte> key, ulong counter, ReadOnlySpan<byte> ad, ReadOnlySpan<byte> plaintext)
+    public static byte[] Encrypt(ReadOnlySpan<byte> key, ulong counter, ReadOnlySpan<byte> ad, ReadOnlySpan<byte> plaintext) =>
+        Encrypt(key, counter, ad, plaintext, Aes256Gcm.IsSupported);
+
+    public static byte[]? Decrypt(ReadOnlySpan<byte> key, ulong counter, ReadOnlySpan<byte> ad, ReadOnlySpan<byte> ciphertext) =>
+        Decrypt(key, counter, ad, ciphertext, Aes256Gcm.IsSupported);
+
+    /// <summary><paramref name="libsodium"/> false takes the .NET path (tests hold both to the same bytes).</summary>
+    internal static byte[] Encrypt(ReadOnlySpan<byte> key, ulong counter, ReadOnlySpan<byte> ad, ReadOnlySpan<byte> plaintext, bool libsodium)
     {
         Span<byte> nonce = stackalloc byte[12];
         Nonce(counter, nonce);
         var output = new byte[plaintext.Length + TagSize];
-        if (Aes256Gcm.IsSupported)
+        if (libsodium)
         {
             using var k = Key.Import(AeadAlgorithm.Aes256Gcm, key, KeyBlobFormat.RawSymmetricKey);
             AeadAlgorithm.Aes256Gcm.Encrypt(k, nonce, ad, plaintext, output);
@@ -31,13 +38,13 @@ internal static class Aes256GcmCipher
     }
 
     /// <summary>Null when the tag does not authenticate (tampered, wrong key, wrong nonce or wrong associated data).</summary>
-    public static byte[]? Decrypt(ReadOnlySpan<byte> key, ulong counter, ReadOnlySpan<byte> ad, ReadOnlySpan<byte> ciphertext)
+    internal static byte[]? Decrypt(ReadOnlySpan<byte> key, ulong counter, ReadOnlySpan<byte> ad, ReadOnlySpan<byte> ciphertext, bool libsodium)
     {
         if (ciphertext.Length < TagSize) return null;
         Span<byte> nonce = stackalloc byte[12];
         Nonce(counter, nonce);
         var output = new byte[ciphertext.Length - TagSize];
-        if (Aes256Gcm.IsSupported)
+        if (libsodium)
         {
             using var k = Key.Import(AeadAlgorithm.Aes256Gcm, key, KeyBlobFormat.RawSymmetricKey);
             return AeadAlgorithm.Aes256Gcm.Decrypt(k, nonce, ad, ciphertext, output) ? output : null;

@@ -56,6 +56,28 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
     }
 
     [Fact]
+    public async Task TransferToAnotherSupporter_FreshHandshakeWithTheNewKey_ConversationContinues()
+    {
+        await using var first = await CertifiedSupporterAsync("nia");
+        using var secondDevice = Key.Create(KeyAgreementAlgorithm.X25519);
+        await using var second = await CertifiedSupporterAsync("oz", secondDevice);
+        await using var caller = new CallerClient(App.RelayOptions(), await PinnedTrustAsync());
+        var atSecond = new ConcurrentQueue<string>();
+        second.MessageReceived = m => { atSecond.Enqueue(m.Text); return Task.CompletedTask; };
+        await caller.RequestSupportAsync(Topics.PatientDeath, Priorities.Crisis).Within();
+        var session = (await first.ClaimNextAsync().Within()).SessionId;
+        var firstCode = await caller.Established.Within();
+
+        await first.Relay.TransferAsync(session, "oz").Within();
+
+        var secondCode = await second.EstablishedAsync(session).Within();
+        await Waits.UntilAsync(() => caller.Established.IsCompleted && caller.Established.Result == secondCode, because: "caller re-handshakes");
+        Assert.NotEqual(firstCode, secondCode);
+        await caller.SendAsync("after the transfer").Within();
+        await Waits.UntilAsync(() => atSecond.Contains("after the transfer"));
+    }
+
+    [Fact]
     public async Task SupporterWithoutCertifiedKey_CallerRefusesToHandshake()
     {
         await using var supporter = await App.SupporterOnShiftAsync("kit");
@@ -86,10 +108,10 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
         Assert.Equal(nameof(CertificateVerdict.BadSignature), await refused.Task.Within());
     }
 
-    private async Task<SupporterClient> CertifiedSupporterAsync(string login)
+    private async Task<SupporterClient> CertifiedSupporterAsync(string login, Key? device = null)
     {
         await App.CreateStaffAsync(login);
-        var supporter = new SupporterClient(App.RelayOptions(), login, PeerLineApp.Password, _device);
+        var supporter = new SupporterClient(App.RelayOptions(), login, PeerLineApp.Password, device ?? _device);
         Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
         Assert.Equal(1, await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync(login));
         await supporter.ConnectAsync().Within();
