@@ -67,6 +67,7 @@ public sealed class CallerClient : IAsyncDisposable
         try
         {
             var certificate = await _relay.SupporterCertificateAsync(ct);
+            _trust.Revoke(await _relay.RevokedKeyIdsAsync(ct));
             var verdict = _trust.Check(certificate, out var parsed);
             if (verdict != CertificateVerdict.Trusted)
             {
@@ -82,6 +83,10 @@ public sealed class CallerClient : IAsyncDisposable
         catch (RelayException e)
         {
             ChannelRefused?.Invoke(e.Code);
+        }
+        catch (HttpRequestException)
+        {
+            ChannelRefused?.Invoke(ErrorCodes.Unavailable);
         }
         finally
         {

@@ -9,10 +9,12 @@ namespace PeerLine.Client.Relay;
 /// </summary>
 public sealed class CallerRelayClient : RelayConnection
 {
+    private readonly RelayClientOptions _options;
     private SessionTicket? _ticket;
 
     public CallerRelayClient(RelayClientOptions options) : base(options, HubRoutes.Caller)
     {
+        _options = options;
         Connection.On<QueueStatus>(ClientEvents.QueueMoved, s => QueueMoved?.Invoke(s));
     }
 
@@ -48,6 +50,17 @@ public sealed class CallerRelayClient : RelayConnection
     /// <summary>Sends ciphertext sealed for the sequence number it will travel under.</summary>
     public Task<long> SendAsync(Func<long, byte[]> seal, CancellationToken ct = default) =>
         SendAsync(RequireSession(), CallerMethods.SendCiphertext, seal, ct);
+
+    /// <summary>The device key ids the server lists as revoked (GET /api/roster).</summary>
+    public async Task<IReadOnlyList<byte[]>> RevokedKeyIdsAsync(CancellationToken ct = default)
+    {
+        using var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
+        http.BaseAddress = _options.Server;
+        var roster = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<RosterAnswer>(http, "/api/roster", ct);
+        return roster?.RevokedKeyIds.Select(Convert.FromHexString).ToList() ?? [];
+    }
+
+    private sealed record RosterAnswer(string PublicKey, List<string> RevokedKeyIds);
 
     /// <summary>The roster certificate of the supporter now holding the session (to verify before any handshake).</summary>
     public Task<byte[]> SupporterCertificateAsync(CancellationToken ct = default)
