@@ -43,10 +43,10 @@ public sealed class IntakeService(
             State = SessionState.Waiting,
             RequestedAt = time.NowMs(),
             CallerConnection = connection,
+            // A new request queues behind everyone of its priority or higher.
+            PositionAtRequest = 1 + await db.Sessions.CountAsync(s => s.State == SessionState.Waiting && s.Priority >= priority, ct),
         };
         db.Sessions.Add(session);
-        await db.SaveChangesAsync(ct);
-        session.PositionAtRequest = await QueueReader.PositionAsync(db, session, ct);
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());

@@ -44,9 +44,7 @@ public sealed class StaffHubRefusesOutsidersTests() : AppScenario
     public async Task StaffHub_AuditorToken_Refused()
     {
         await App.CreateStaffAsync("audrey", StaffRoles.Auditor);
-        using var http = App.Http();
-        var token = (await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("audrey", PeerLineApp.Password)))
-            .Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
+        var token = await App.TokenAsync("audrey");
 
         await using var auditor = App.RawConnection(HubRoutes.Staff, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => auditor.StartAsync().Within());
@@ -59,6 +57,4 @@ public sealed class StaffHubRefusesOutsidersTests() : AppScenario
         using var http = App.Http();
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/staff/me")).StatusCode);
     }
-
-    private sealed record TokenBody(string AccessToken);
 }

@@ -145,13 +145,27 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             .Build();
     }
 
+    /// <summary>A bearer token for a staff login, as the .NET client and the CLI get one.</summary>
+    public async Task<string> TokenAsync(string login, string password = Password)
+    {
+        using var http = Http();
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, "/api/staff/token", new StaffLogin(login, password));
+        response.EnsureSuccessStatusCode();
+        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<TokenBody>(response.Content))!.AccessToken;
+    }
+
+    /// <summary>An HTTP client signed in as a staff login with a bearer token.</summary>
+    public async Task<HttpClient> SignedInHttpAsync(string login)
+    {
+        var http = Http();
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync(login));
+        return http;
+    }
+
     /// <summary>A started bare staff connection for <paramref name="login"/>, signed in with a bearer token.</summary>
     public async Task<HubConnection> StaffConnectionAsync(string login)
     {
-        using var http = Http();
-        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, "/api/staff/token", new StaffLogin(login, Password));
-        response.EnsureSuccessStatusCode();
-        var token = (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<TokenBody>(response.Content))!.AccessToken;
+        var token = await TokenAsync(login);
         var connection = RawConnection(HubRoutes.Staff, o => o.AccessTokenProvider = () => Task.FromResult<string?>(token));
         await connection.StartAsync().Within();
         return connection;

@@ -37,7 +37,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     public async Task Enroll_AwaitsCertification_ThenCertifiedKeyVerifiesAgainstTheRosterKey()
     {
         await App.CreateStaffAsync("hal");
-        using var http = await SignedInAsync("hal");
+        using var http = await App.SignedInHttpAsync("hal");
         var publicKey = _device.PublicKey.Export(KeyBlobFormat.RawPublicKey);
 
         var enrolled = await (await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(publicKey) }))
@@ -59,7 +59,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     public async Task Caller_GetsTheClaimingSupportersCertificate_UntilTheSupporterIsDisabled()
     {
         await using var supporter = await App.SupporterOnShiftAsync("ivy");
-        using (var http = await SignedInAsync("ivy"))
+        using (var http = await App.SignedInHttpAsync("ivy"))
             await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
         await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync("ivy");
         await using var caller = App.RawConnection(HubRoutes.Caller);
@@ -89,17 +89,8 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private async Task<HttpClient> SignedInAsync(string login)
-    {
-        var http = App.Http();
-        var token = await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin(login, PeerLineApp.Password))).Content.ReadFromJsonAsync<TokenBody>();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token!.AccessToken);
-        return http;
-    }
-
     private static string Url(byte[] key) => System.Buffers.Text.Base64Url.EncodeToString(key);
 
     private sealed record Answer(string KeyId, string Status, string? Certificate);
     private sealed record RosterBody(string PublicKey, List<string> RevokedKeyIds);
-    private sealed record TokenBody(string AccessToken);
 }
