@@ -22,6 +22,23 @@ dotnet test PeerLine.sln --no-build -c Debug \
   --blame-hang-timeout 5m
 status=$?
 
+# The browser's protocol code (WebCrypto) against the same vectors, with Node's own test runner.
+if ! command -v node >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq >/dev/null && apt-get install -y -qq nodejs >/dev/null
+fi
+web_passed=0; web_failed=0
+if command -v node >/dev/null 2>&1; then
+  web_log="$results/node-test.log"
+  mkdir -p "$results"
+  (cd src/PeerLine.Web && node --test test/) 2>&1 | tee "$web_log"
+  web_passed=$(grep -E '^# pass ' "$web_log" | awk '{print $3}' | tail -1)
+  web_failed=$(grep -E '^# fail ' "$web_log" | awk '{print $3}' | tail -1)
+  web_passed=${web_passed:-0}; web_failed=${web_failed:-1}
+else
+  echo "Node.js is required for the web protocol tests (node --test)." >&2
+  web_failed=1
+fi
+
 # Count outcomes from the TRX files: dotnet test's own summary is not a line CI reads.
 passed=0; failed=0
 for trx in "$results"/*.trx; do
@@ -31,5 +48,6 @@ for trx in "$results"/*.trx; do
   passed=$((passed + p)); failed=$((failed + f))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+passed=$((passed + web_passed)); failed=$((failed + web_failed))
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]

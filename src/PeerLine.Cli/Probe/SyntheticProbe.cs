@@ -21,6 +21,7 @@ public static class SyntheticProbe
         var clock = Stopwatch.StartNew();
         string? serverVersion = null;
         string? received = null;
+        Func<Task>? cleanup = null;
         try
         {
             var state = new ProbeState(settings.StateDirectory);
@@ -31,11 +32,12 @@ public static class SyntheticProbe
 
             await using var supporter = new SupporterClient(options, settings.Login, password, deviceKey);
             var (status, certificate) = await supporter.EnrollAsync(ct);
-            if (status != "certified" || certificate is null || trust.Check(certificate, out _) != CertificateVerdict.Trusted)
+            var verdict = certificate is null ? (CertificateVerdict?)null : trust.Check(certificate, out _);
+            if (status != "certified" || verdict != CertificateVerdict.Trusted)
             {
                 await stderr.WriteLineAsync(isNew
                     ? $"enrolled a new device key for {settings.Login}; it awaits certification: staff certify --login {settings.Login}"
-                    : $"the device key of {settings.Login} is {status}; it awaits certification: staff certify --login {settings.Login}");
+                    : $"the device key of {settings.Login} is {status}{(verdict is { } v && status == "certified" ? $" but its certificate is {v}" : "")}; it needs a (new) certificate: staff certify --login {settings.Login}");
                 return Cli.AwaitingCertification;
             }
             serverVersion = await supporter.Relay.ServerVersionAsync(ct);
@@ -45,6 +47,7 @@ public static class SyntheticProbe
             supporter.MessageReceived = m => { atSupporter.TrySetResult(m.Text); return Task.CompletedTask; };
             await supporter.ConnectAsync(ct);
             await supporter.StartShiftAsync(1, ct);
+            cleanup = () => CleanUpAsync(null, supporter);
 
             await using var caller = new CallerClient(options, trust);
             caller.MessageReceived = m => { atCaller.TrySetResult(m.Text); return Task.CompletedTask; };
@@ -52,6 +55,7 @@ public static class SyntheticProbe
             caller.ChannelRefused += r => refused.TrySetResult(r);
 
             var ticket = await Step("request", () => caller.RequestSupportAsync(Topics.Other, Priorities.Routine, ct));
+            cleanup = () => CleanUpAsync(caller, supporter);
             await Step("claim", () => supporter.Relay.ClaimAsync(ticket.SessionId, ct));
             var handshake = await Step("handshake", async () =>
             {
@@ -76,12 +80,14 @@ public static class SyntheticProbe
                 return true;
             });
 
+            cleanup = null;
             var ok = received == settings.Message && reply == ProbeSettings.Reply && handshake == await caller.Established;
             await Report(ok, ok ? null : "mismatch");
             return ok ? Cli.Ok : Cli.Failed;
         }
         catch (Exception e)
         {
+            if (cleanup is not null) await cleanup();
             await Report(false, e switch
             {
                 RelayException r => r.Code,
@@ -90,6 +96,15 @@ public static class SyntheticProbe
                 _ => e.GetType().Name,
             });
             return Cli.Failed;
+        }
+
+        // A failed run must not leave its session open or the probe login on shift (where real callers could be offered to it).
+        static async Task CleanUpAsync(CallerClient? caller, SupporterClient supporter)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            if (caller is not null)
+                try { await caller.EndAsync(limit.Token); } catch (Exception) { /* best effort */ }
+            try { await supporter.Relay.EndShiftAsync(limit.Token); } catch (Exception) { /* best effort */ }
         }
 
         async Task<T> Step<T>(string name, Func<Task<T>> step)

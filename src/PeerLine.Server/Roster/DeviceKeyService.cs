@@ -70,12 +70,18 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterA
         return null;
     }
 
-    /// <summary>Certifies every uncertified, unrevoked key of a staff member; returns how many.</summary>
+    /// <summary>
+    /// Certifies every unrevoked key of a staff member that has no certificate or one past half its validity
+    /// (so running it again renews before expiry); returns how many.
+    /// </summary>
     public async Task<int> CertifyAsync(string staffUserId, string handle, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var pending = await db.DeviceKeys.Where(k => k.StaffUserId == staffUserId && k.Certificate == null && k.RevokedAt == null).ToListAsync(ct);
+        var renewFrom = now.AddDays(options.Value.CertificateDays / 2.0).ToUnixTimeMilliseconds();
+        var pending = await db.DeviceKeys
+            .Where(k => k.StaffUserId == staffUserId && k.RevokedAt == null && (k.Certificate == null || k.ExpiresAt < renewFrom))
+            .ToListAsync(ct);
         foreach (var key in pending)
         {
             var notAfter = now.AddDays(options.Value.CertificateDays);

@@ -1,5 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
 using PeerLine.Server.Staff;
 
 namespace PeerLine.Server.Roster;
@@ -31,16 +33,28 @@ public static class RosterApi
 
         var device = app.MapGroup("/api/staff/device-key").WithTags("Roster").RequireAuthorization(StaffPolicies.Answering);
 
-        device.MapPost("/", async Task<Results<Ok<DeviceKeyAnswer>, BadRequest>> (DeviceKeyUpload body, ClaimsPrincipal user, DeviceKeyService keys, CancellationToken ct) =>
+        device.MapPost("/", async Task<Results<Ok<DeviceKeyAnswer>, BadRequest, Conflict<ErrorBody>, ForbidHttpResult>> (
+                DeviceKeyUpload body, ClaimsPrincipal user, DeviceKeyService keys, StaffAccounts accounts, CancellationToken ct) =>
             {
                 if (!TryKey(body?.PublicKey, out var key)) return TypedResults.BadRequest();
-                return TypedResults.Ok(Answer(await keys.EnrollAsync(UserId(user), key, ct)));
+                if (!await accounts.IsActiveAsync(UserId(user))) return TypedResults.Forbid();
+                try
+                {
+                    return TypedResults.Ok(Answer(await keys.EnrollAsync(UserId(user), key, ct)));
+                }
+                catch (PeerLineException e)
+                {
+                    // The key is enrolled under another login: refused without saying whose.
+                    return TypedResults.Conflict(new ErrorBody(e.Code));
+                }
             })
             .WithSummary("Enrol this device's X25519 public key; it awaits certification by an admin.");
 
-        device.MapGet("/{publicKey}", async Task<Results<Ok<DeviceKeyAnswer>, NotFound, BadRequest>> (string publicKey, ClaimsPrincipal user, DeviceKeyService keys, CancellationToken ct) =>
+        device.MapGet("/{publicKey}", async Task<Results<Ok<DeviceKeyAnswer>, NotFound, BadRequest, ForbidHttpResult>> (
+                string publicKey, ClaimsPrincipal user, DeviceKeyService keys, StaffAccounts accounts, CancellationToken ct) =>
             {
                 if (!TryKey(Uri.UnescapeDataString(publicKey), out var key)) return TypedResults.BadRequest();
+                if (!await accounts.IsActiveAsync(UserId(user))) return TypedResults.Forbid();
                 var status = await keys.StatusAsync(UserId(user), key, ct);
                 return status is null ? TypedResults.NotFound() : TypedResults.Ok(Answer(status));
             })

@@ -61,7 +61,9 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
     public async Task<int?> CertifyAsync(string login)
     {
         if (await ActiveUserIdAsync(login) is not { } id) return null;
-        var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(id, login, CancellationToken.None);
+        // Certificates carry a handle of at most 64 bytes; logins are ASCII by the allowed character set.
+        var handle = login.Length <= PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes ? login : login[..PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes];
+        var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(id, handle, CancellationToken.None);
         StaffLog.AccountChanged(logger, "keys-certified");
         return certified;
     }
@@ -79,6 +81,14 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         var refusal = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().InstallAsync(id, certificate, CancellationToken.None);
         if (refusal is null) StaffLog.AccountChanged(logger, "key-certificate-installed");
         return refusal;
+    }
+
+    /// <summary>True when the staff id exists and is not disabled.</summary>
+    public async Task<bool> IsActiveAsync(string staffUserId)
+    {
+        using var scope = scopes.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByIdAsync(staffUserId);
+        return user is { Disabled: false };
     }
 
     private async Task<string?> ActiveUserIdAsync(string login)

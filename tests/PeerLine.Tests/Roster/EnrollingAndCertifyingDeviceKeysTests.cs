@@ -82,6 +82,35 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     }
 
     [Fact]
+    public async Task Enroll_KeyOfAnotherLogin_ConflictNotServerError()
+    {
+        await App.CreateStaffAsync("pia");
+        await App.CreateStaffAsync("rex");
+        var body = new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) };
+        using (var pia = await App.SignedInHttpAsync("pia")) await pia.PostAsJsonAsync("/api/staff/device-key", body);
+
+        using var rex = await App.SignedInHttpAsync("rex");
+        Assert.Equal(HttpStatusCode.Conflict, (await rex.PostAsJsonAsync("/api/staff/device-key", body)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Certify_Again_RenewsOnlyCertificatesPastHalfTheirValidity()
+    {
+        await App.CreateStaffAsync("sol");
+        using (var http = await App.SignedInHttpAsync("sol"))
+            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
+        var userId = (await App.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.DeviceKeys))).StaffUserId;
+        // The service on its own clock (a fake clock for the whole host would fire its timers for every skipped period).
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keys = ActivatorUtilities.CreateInstance<PeerLine.Server.Roster.DeviceKeyService>(App.Services, (TimeProvider)time);
+
+        Assert.Equal(1, await keys.CertifyAsync(userId, "sol", CancellationToken.None));
+        Assert.Equal(0, await keys.CertifyAsync(userId, "sol", CancellationToken.None));   // still fresh
+        time.Advance(TimeSpan.FromDays(16));                                                // past half of the default 30 days
+        Assert.Equal(1, await keys.CertifyAsync(userId, "sol", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Enroll_Anonymous_Refused()
     {
         using var http = App.Http();

@@ -1,0 +1,79 @@
+// The E2E envelope (docs/protocol.md §11.2, §11.3, §11.5): header, session binding and padding.
+// Mirrors src/PeerLine.Protocol/E2E/Envelope.cs, Binding.cs and Padding.cs.
+
+import { concat, utf8 } from './bytes.js';
+
+export const VERSION = 0x01;
+export const HANDSHAKE = 0x01;
+export const TRANSPORT = 0x02;
+export const HEADER_SIZE = 2;
+const TAG_SIZE = 16;
+
+export const Direction = Object.freeze({ CALLER_TO_SUPPORTER: 0x01, SUPPORTER_TO_CALLER: 0x02 });
+
+export const PROTOCOL_NAME = 'Noise_XK_25519_AESGCM_SHA256';
+const LABEL = utf8('PeerLine-E2E-v1');
+
+// ---- Envelope: version (1) | type (1) | body
+
+export function wrap(type, body) {
+  return concat([VERSION, type], body);
+}
+
+/** { type, body }, or null for a truncated envelope or an unknown version or type. */
+export function unwrap(envelope) {
+  if (!(envelope instanceof Uint8Array) || envelope.length < HEADER_SIZE || envelope[0] !== VERSION) return null;
+  const type = envelope[1];
+  if (type !== HANDSHAKE && type !== TRANSPORT) return null;
+  return { type, body: envelope.subarray(HEADER_SIZE) };
+}
+
+// ---- Binding
+
+/** "PeerLine-E2E-v1" | 00 | session id (UTF-8). */
+export function prologue(sessionId) {
+  return concat(LABEL, [0x00], utf8(sessionId));
+}
+
+/** "PeerLine-E2E-v1" | 00 | direction (1) | seq (int64 BE) | session id (UTF-8). */
+export function associatedData(sessionId, direction, seq) {
+  if (direction !== Direction.CALLER_TO_SUPPORTER && direction !== Direction.SUPPORTER_TO_CALLER) {
+    throw new RangeError('Unknown direction.');
+  }
+  const header = new Uint8Array(LABEL.length + 1 + 1 + 8);
+  header.set(LABEL);
+  header[LABEL.length + 1] = direction;
+  new DataView(header.buffer).setBigInt64(LABEL.length + 2, toSeq(seq));
+  return concat(header, utf8(sessionId));
+}
+
+/** A relay seq as a BigInt. Relay seqs start at 1; anything else is a caller's mistake. */
+export function toSeq(seq) {
+  const value = typeof seq === 'bigint' ? seq : Number.isSafeInteger(seq) ? BigInt(seq) : null;
+  if (value === null || value < 1n || value > 2n ** 63n - 1n) throw new RangeError('A seq is an integer from 1 to 2^63 - 1.');
+  return value;
+}
+
+// ---- Padding: uint16 BE length | content | zeros, so that the whole envelope is one bucket size.
+
+export const BUCKETS = Object.freeze([256, 1024, 4096, 16384]);
+export const OVERHEAD = HEADER_SIZE + TAG_SIZE + 2;
+export const MAX_CONTENT = BUCKETS[BUCKETS.length - 1] - OVERHEAD;
+
+export function pad(content) {
+  if (content.length > MAX_CONTENT) throw new RangeError(`Content is limited to ${MAX_CONTENT} bytes.`);
+  const bucket = BUCKETS.find((b) => b - OVERHEAD >= content.length);
+  const padded = new Uint8Array(bucket - HEADER_SIZE - TAG_SIZE);
+  new DataView(padded.buffer).setUint16(0, content.length);
+  padded.set(content, 2);
+  return padded;
+}
+
+/** The content, or null when the length does not fit or the padding is not all zeros. */
+export function unpad(padded) {
+  if (padded.length < 2) return null;
+  const length = (padded[0] << 8) | padded[1];
+  if (length > padded.length - 2) return null;
+  for (let i = 2 + length; i < padded.length; i++) if (padded[i] !== 0) return null;
+  return padded.slice(2, 2 + length);
+}

@@ -1,0 +1,105 @@
+// Every cacophony vector of the suite 25519_AESGCM_SHA256 (tests/vectors/noise-25519-aesgcm-sha256.json), byte for byte.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fromHex, toHex } from '../src/protocol/bytes.js';
+import { HandshakeState, keyPairFromPrivate, parsePattern } from '../src/protocol/noise.js';
+
+const file = new URL('../../../tests/vectors/noise-25519-aesgcm-sha256.json', import.meta.url);
+const vectors = JSON.parse(readFileSync(file, 'utf8')).vectors;
+const SUITE = '_25519_AESGCM_SHA256';
+
+async function options(v, side, initiator) {
+  const key = async (name) => (v[name] ? keyPairFromPrivate(fromHex(v[name])) : null);
+  return {
+    initiator,
+    prologue: fromHex(v[`${side}_prologue`]),
+    s: await key(`${side}_static`),
+    e: await key(`${side}_ephemeral`),
+    rs: v[`${side}_remote_static`] ? fromHex(v[`${side}_remote_static`]) : null,
+    psks: (v[`${side}_psks`] ?? []).map(fromHex),
+  };
+}
+
+test('the suite has all 59 vectors, XK and NK among them', () => {
+  const names = vectors.map((v) => v.protocol_name);
+  assert.equal(names.length, 59);
+  assert.ok(names.includes('Noise_XK_25519_AESGCM_SHA256'));
+  assert.ok(names.includes('Noise_NK_25519_AESGCM_SHA256'));
+});
+
+for (const v of vectors) {
+  test(`${v.protocol_name}: both sides produce and accept every message and agree on the handshake hash`, async () => {
+    const name = v.protocol_name;
+    const initiator = await HandshakeState.create(name, await options(v, 'init', true));
+    const responder = await HandshakeState.create(name, await options(v, 'resp', false));
+    const oneWay = parsePattern(name.slice('Noise_'.length, -SUITE.length)).oneWay;
+    let initiatorTransport = null;
+    let responderTransport = null;
+
+    for (const [i, m] of v.messages.entries()) {
+      const payload = fromHex(m.payload);
+      const initiatorSends = oneWay || i % 2 === 0;
+
+      if (!initiator.isComplete || !responder.isComplete) {
+        const [writer, reader] = initiatorSends ? [initiator, responder] : [responder, initiator];
+        assert.equal(toHex(await writer.writeMessage(payload)), m.ciphertext, `handshake message ${i}`);
+        assert.deepEqual(await reader.readMessage(fromHex(m.ciphertext)), payload, `handshake message ${i} read`);
+        if (initiator.isComplete && responder.isComplete) {
+          assert.equal(toHex(initiator.handshakeHash), v.handshake_hash);
+          assert.equal(toHex(responder.handshakeHash), v.handshake_hash);
+          initiatorTransport = await initiator.split();
+          responderTransport = await responder.split();
+        }
+        continue;
+      }
+
+      const [send, receive] = initiatorSends
+        ? [initiatorTransport.send, responderTransport.receive]
+        : [responderTransport.send, initiatorTransport.receive];
+      assert.equal(toHex(await send.encryptWithAd(new Uint8Array(0), payload)), m.ciphertext, `transport message ${i}`);
+      assert.deepEqual(await receive.decryptWithAd(new Uint8Array(0), fromHex(m.ciphertext)), payload, `transport message ${i} read`);
+    }
+    assert.ok(initiatorTransport, 'the handshake completed');
+  });
+}
+
+test('XK: a tampered handshake message is refused and the handshake has failed for good', async () => {
+  const v = vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256');
+  const initiator = await HandshakeState.create(v.protocol_name, await options(v, 'init', true));
+  const responder = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
+  const first = await initiator.writeMessage(new Uint8Array(0));
+  const tampered = first.slice();
+  tampered[tampered.length - 1] ^= 0x01;
+
+  assert.equal(await responder.readMessage(tampered), null);
+  assert.ok(responder.hasFailed);
+  assert.equal(responder.isMyTurn, false);
+  assert.equal(await responder.readMessage(first), null, 'the genuine message is refused too');
+  await assert.rejects(() => responder.split());
+});
+
+test('XK: a truncated message and a low-order ephemeral key fail the handshake', async () => {
+  const v = vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256');
+  const responder = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
+  assert.equal(await responder.readMessage(new Uint8Array(31)), null);
+  assert.ok(responder.hasFailed);
+
+  const other = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
+  assert.equal(await other.readMessage(new Uint8Array(48)), null, 'e = 0 gives an all-zero DH');
+  assert.ok(other.hasFailed);
+});
+
+test('writing or reading out of turn throws; concurrent use of one handshake is refused', async () => {
+  const v = vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256');
+  const initiator = await HandshakeState.create(v.protocol_name, await options(v, 'init', true));
+  const responder = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
+  await assert.rejects(() => initiator.readMessage(new Uint8Array(48)), /turn to read/);
+  await assert.rejects(() => responder.writeMessage(), /turn to write/);
+
+  const first = await initiator.writeMessage();
+  const [a, b] = await Promise.allSettled([responder.readMessage(first), responder.readMessage(first)]);
+  assert.equal(a.status, 'fulfilled');
+  assert.equal(b.status, 'rejected');
+});

@@ -1,0 +1,340 @@
+// The PeerLine envelope: the fixed-key transcript (tests/vectors/peerline-envelope-v1.json) byte for byte,
+// the values docs/protocol.md §11.9 shows, and what a receiver rejects (§11.6).
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { concat, fromHex, toHex, utf8 } from '../src/protocol/bytes.js';
+import { HandshakeState, generateKeyPair, keyPairFromPrivate } from '../src/protocol/noise.js';
+import { SecureChannel } from '../src/protocol/channel.js';
+import { safetyCode } from '../src/protocol/safety-code.js';
+import {
+  Direction, MAX_CONTENT, PROTOCOL_NAME, associatedData, pad, prologue, unpad, unwrap,
+} from '../src/protocol/envelope.js';
+
+const file = new URL('../../../tests/vectors/peerline-envelope-v1.json', import.meta.url);
+const vector = JSON.parse(readFileSync(file, 'utf8'));
+const text = (bytes) => new TextDecoder().decode(bytes);
+
+async function vectorKeys() {
+  const [callerStatic, callerEphemeral, supporterStatic, supporterEphemeral] = await Promise.all(
+    ['caller_static', 'caller_ephemeral', 'supporter_static', 'supporter_ephemeral'].map((k) => keyPairFromPrivate(fromHex(vector[k]))),
+  );
+  return { callerStatic, callerEphemeral, supporterStatic, supporterEphemeral };
+}
+
+async function vectorChannels() {
+  const k = await vectorKeys();
+  const caller = await SecureChannel.forCaller({
+    sessionId: vector.session_id,
+    supporterStaticKey: fromHex(vector.supporter_static_public),
+    episodeKey: k.callerStatic,
+    fixedEphemeral: k.callerEphemeral,
+  });
+  const supporter = await SecureChannel.forSupporter({
+    sessionId: vector.session_id, staticKey: k.supporterStatic, fixedEphemeral: k.supporterEphemeral,
+  });
+  return { caller, supporter, keys: k };
+}
+
+// ---- The vector file
+
+test('vector: the transcript from the fixed keys matches the file byte for byte', async () => {
+  const { caller, supporter, keys } = await vectorChannels();
+  assert.equal(toHex(keys.supporterStatic.publicKey), vector.supporter_static_public);
+  assert.equal(toHex(prologue(vector.session_id)), vector.prologue);
+  assert.equal(vector.protocol_name, PROTOCOL_NAME);
+
+  const produced = [];
+  const m1 = await caller.start();
+  produced.push(m1);
+  const m2 = (await supporter.receive(m1, 1)).reply;
+  produced.push(m2);
+  const r3 = await caller.receive(m2, 1);
+  produced.push(r3.reply);
+  assert.equal((await supporter.receive(r3.reply, 2)).outcome, 'handshake');
+  assert.ok(caller.isEstablished && supporter.isEstablished);
+
+  for (const m of vector.messages.filter((x) => x.type === 'transport')) {
+    const sender = m.direction === 'caller-to-supporter' ? caller : supporter;
+    produced.push(await sender.seal(utf8(m.content_utf8), m.seq));
+  }
+
+  assert.deepEqual(produced.map(toHex), vector.messages.map((m) => m.envelope));
+  assert.deepEqual(produced.map((e) => e.length), [50, 50, 66, 256, 256, 1024]);
+  assert.equal(caller.safetyCode, vector.safety_code);
+  assert.equal(supporter.safetyCode, vector.safety_code);
+  assert.deepEqual(supporter.remoteStaticKey, keys.callerStatic.publicKey);
+});
+
+test('vector: every envelope in the file is accepted on its receiving side', async () => {
+  const { caller, supporter } = await vectorChannels();
+  await caller.start();
+  for (const m of vector.messages) {
+    const receiver = m.direction === 'caller-to-supporter' ? supporter : caller;
+    const result = await receiver.receive(fromHex(m.envelope), m.seq);
+    if (m.type === 'handshake') {
+      assert.equal(result.outcome, 'handshake');
+      continue;
+    }
+    assert.equal(result.outcome, 'message');
+    assert.equal(text(result.content), m.content_utf8);
+  }
+  assert.equal(supporter.safetyCode, vector.safety_code);
+  assert.equal(caller.safetyCode, vector.safety_code);
+});
+
+test('docs §11.9: handshake hash, transport keys, nonce and associated data as documented', async () => {
+  const k = await vectorKeys();
+  const init = await HandshakeState.create(PROTOCOL_NAME, {
+    initiator: true, prologue: prologue(vector.session_id), s: k.callerStatic, rs: k.supporterStatic.publicKey, e: k.callerEphemeral,
+  });
+  const resp = await HandshakeState.create(PROTOCOL_NAME, {
+    initiator: false, prologue: prologue(vector.session_id), s: k.supporterStatic, e: k.supporterEphemeral,
+  });
+  await resp.readMessage(await init.writeMessage());
+  await init.readMessage(await resp.writeMessage());
+  await resp.readMessage(await init.writeMessage());
+  const h = '27f028b6754b68e4cb365b0a9396d7107537b2d431de7cedaeba9ef733049857';
+  assert.equal(toHex(init.handshakeHash), h);
+  assert.equal(toHex(resp.handshakeHash), h);
+  assert.equal(toHex(k.callerStatic.publicKey), 'e3712d851a0e5d79b831c5e34ab22b41a198171de209b8b8faca23a11c624859');
+  assert.equal(await safetyCode(fromHex(h)), '9362 7164 7493');
+
+  // Open transport envelopes 1 and 2 with plain AES-GCM and the documented k1 / k2, nonce 0 and AD.
+  const ad1 = associatedData(vector.session_id, Direction.CALLER_TO_SUPPORTER, 3);
+  assert.equal(ad1.length, 44);
+  assert.equal(toHex(ad1), '506565724c696e652d4532452d76310001' + '0000000000000003' + toHex(utf8(vector.session_id)));
+  const open = async (keyHex, ad, envelopeHex) => {
+    const key = await crypto.subtle.importKey('raw', fromHex(keyHex), 'AES-GCM', false, ['decrypt']);
+    const body = fromHex(envelopeHex).subarray(2);
+    return new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: new Uint8Array(12), additionalData: ad, tagLength: 128 }, key, body));
+  };
+  const p1 = await open('d904ac635cbfd80d0234aa2bc96afb0e31e50160b146a03973bcc5ebdb17c132', ad1, vector.messages[3].envelope);
+  assert.equal(p1.length, 238);
+  assert.equal(toHex(p1.subarray(0, 4)), '00214865');
+  const ad2 = associatedData(vector.session_id, Direction.SUPPORTER_TO_CALLER, 2);
+  const p2 = await open('99a8fe3b9d06eb875e13a02e1add69e06a83947a052eec70732621ac05c5a876', ad2, vector.messages[4].envelope);
+  assert.equal(text(unpad(p2)), vector.messages[4].content_utf8);
+});
+
+// ---- Channels with fresh keys, as they run over the relay: caller seq 1 and 2, supporter seq 1.
+
+const SESSION = 'c2Vzc2lvbi1vbmUtaWQ';
+const supporterKey = await generateKeyPair();
+const episodeKey = await generateKeyPair();
+
+async function establish(sessionId = SESSION) {
+  const caller = await SecureChannel.forCaller({ sessionId, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const supporter = await SecureChannel.forSupporter({ sessionId, staticKey: supporterKey });
+  const reply = await supporter.receive(await caller.start(), 1);
+  assert.equal(reply.outcome, 'handshake');
+  const final = await caller.receive(reply.reply, 1);
+  assert.ok(caller.isEstablished);
+  assert.equal((await supporter.receive(final.reply, 2)).outcome, 'handshake');
+  assert.ok(supporter.isEstablished);
+  return { caller, supporter };
+}
+
+async function read(resultPromise) {
+  const result = await resultPromise;
+  assert.equal(result.outcome, 'message');
+  return text(result.content);
+}
+
+const rejected = async (resultPromise) => assert.equal((await resultPromise).outcome, 'rejected');
+
+test('handshake, then messages both ways; same safety code; the supporter learns the episode key', async () => {
+  const { caller, supporter } = await establish();
+  assert.equal(await read(supporter.receive(await caller.seal(utf8('I lost a patient today'), 3), 3)), 'I lost a patient today');
+  assert.equal(await read(caller.receive(await supporter.seal(utf8("I'm here. Take your time."), 2), 2)), "I'm here. Take your time.");
+  assert.match(caller.safetyCode, /^\d{4} \d{4} \d{4}$/);
+  assert.equal(caller.safetyCode, supporter.safetyCode);
+  assert.deepEqual(supporter.remoteStaticKey, episodeKey.publicKey);
+});
+
+test('tampered ciphertext is rejected; the genuine envelope still opens afterwards', async () => {
+  const { caller, supporter } = await establish();
+  const sealed = await caller.seal(utf8('genuine'), 3);
+  for (const at of [2, 40, sealed.length - 1]) {
+    const tampered = sealed.slice();
+    tampered[at] ^= 0x20;
+    await rejected(supporter.receive(tampered, 3));
+  }
+  assert.equal(await read(supporter.receive(sealed, 3)), 'genuine');
+});
+
+test('a replayed envelope is rejected, under the same or another seq', async () => {
+  const { caller, supporter } = await establish();
+  const first = await caller.seal(utf8('once'), 3);
+  assert.equal(await read(supporter.receive(first, 3)), 'once');
+  await rejected(supporter.receive(first, 3));
+  await rejected(supporter.receive(first, 4));
+});
+
+test('reordered envelopes: the later one is rejected, then both open in order', async () => {
+  const { caller, supporter } = await establish();
+  const first = await caller.seal(utf8('first'), 3);
+  const second = await caller.seal(utf8('second'), 4);
+  await rejected(supporter.receive(second, 4));
+  assert.equal(await read(supporter.receive(first, 3)), 'first');
+  assert.equal(await read(supporter.receive(second, 4)), 'second');
+});
+
+test('an envelope moved to another seq is rejected', async () => {
+  const { caller, supporter } = await establish();
+  const sealed = await caller.seal(utf8('at three'), 3);
+  await rejected(supporter.receive(sealed, 5));
+  await rejected(supporter.receive(sealed, 3n + 2n ** 32n));
+  assert.equal(await read(supporter.receive(sealed, 3n)), 'at three', 'a BigInt seq is the same seq');
+});
+
+test('an envelope reflected back to its sender is rejected (direction)', async () => {
+  const { caller, supporter } = await establish();
+  await rejected(caller.receive(await caller.seal(utf8('mine'), 3), 3));
+  await rejected(supporter.receive(await supporter.seal(utf8('mine too'), 2), 2));
+});
+
+test('an envelope moved to another session is rejected', async () => {
+  const { caller } = await establish();
+  const { supporter: other } = await establish('a-second-session');
+  await rejected(other.receive(await caller.seal(utf8('for session one'), 3), 3));
+});
+
+test('a handshake made for another session is rejected, and the channel then rejects everything', async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const other = await SecureChannel.forSupporter({ sessionId: 'another-session-id', staticKey: supporterKey });
+  const first = await caller.start();
+  await rejected(other.receive(first, 1));
+  await rejected(other.receive(first, 1));
+});
+
+test('a handshake envelope after a failed one is rejected without throwing', async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const supporter = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey });
+  const first = await caller.start();
+  const tampered = first.slice();
+  tampered[tampered.length - 1] ^= 0x01;
+  await rejected(supporter.receive(tampered, 1));
+  await rejected(supporter.receive(first, 1));
+  assert.equal(supporter.isEstablished, false);
+});
+
+test('a handshake envelope out of turn is rejected and changes nothing', async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const supporter = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey });
+  const other = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const stray = await (await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey })).receive(await other.start(), 1);
+  await rejected(caller.receive(stray.reply, 1)); // before start(): the caller's turn is to write
+
+  const first = await caller.start();
+  const reply = await supporter.receive(first, 1);
+  const final = await caller.receive(reply.reply, 1);
+  await rejected(caller.receive(reply.reply, 1)); // complete
+  assert.equal((await supporter.receive(final.reply, 2)).outcome, 'handshake');
+  assert.equal(caller.safetyCode, supporter.safetyCode);
+  await rejected(supporter.receive(final.reply, 2)); // complete
+  await rejected(supporter.receive(first, 3));
+  assert.equal(await read(supporter.receive(await caller.seal(utf8('still fine'), 3), 3)), 'still fine');
+});
+
+test("a caller's own message 1 reflected back is read as message 2 and fails its handshake", async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const supporter = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey });
+  const first = await caller.start();
+  await rejected(caller.receive(first, 1));
+  await rejected(caller.receive((await supporter.receive(first, 1)).reply, 1));
+  assert.equal(caller.isEstablished, false);
+});
+
+test('a stale message 1 read where message 3 is due fails the supporter\'s handshake for good', async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const supporter = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey });
+  const first = await caller.start();
+  const reply = await supporter.receive(first, 1);
+  await rejected(supporter.receive(first, 2)); // it is the supporter's turn to read, so this is read as message 3
+  const final = await caller.receive(reply.reply, 1);
+  assert.ok(caller.isEstablished);
+  await rejected(supporter.receive(final.reply, 3));
+  assert.equal(supporter.isEstablished, false);
+});
+
+test('a transport envelope before the handshake is complete is rejected; sealing then throws', async () => {
+  const { caller: established } = await establish();
+  const sealed = await established.seal(utf8('early'), 3);
+  const supporter = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey });
+  await rejected(supporter.receive(sealed, 3));
+  await assert.rejects(() => supporter.seal(utf8('too early'), 1), /not complete/);
+});
+
+test('malformed envelopes are rejected', async () => {
+  const { caller, supporter } = await establish();
+  const sealed = await caller.seal(utf8('x'), 3);
+  const headerChanged = (i, value) => { const e = sealed.slice(); e[i] = value; return e; };
+  const cases = [
+    new Uint8Array(0), Uint8Array.of(0x02), Uint8Array.of(0x09, 0x02, 0x00), Uint8Array.of(0x01, 0x07, 0x00),
+    Uint8Array.of(0x01, 0x02), sealed.subarray(0, 17), headerChanged(0, 0x02), headerChanged(1, 0x01),
+    concat(sealed, [0]), 'not bytes', null,
+  ];
+  for (const envelope of cases) await rejected(supporter.receive(envelope, 3));
+  assert.equal(await read(supporter.receive(sealed, 3)), 'x', 'nothing above moved the nonce');
+});
+
+test('a seq that is not a relay seq is rejected when receiving and refused when sealing', async () => {
+  const { caller, supporter } = await establish();
+  const sealed = await caller.seal(utf8('x'), 3);
+  for (const seq of [0, -3, 3.5, '3', undefined, 2n ** 63n]) await rejected(supporter.receive(sealed, seq));
+  await assert.rejects(() => caller.seal(utf8('y'), 0), RangeError);
+  assert.equal(await read(supporter.receive(sealed, 3)), 'x');
+});
+
+test('envelopes are padded to the bucket sizes', async () => {
+  const { caller } = await establish();
+  for (const [length, size] of [[0, 256], [200, 256], [236, 256], [237, 1024], [1004, 1024], [1005, 4096], [4000, 4096], [4077, 16384], [16364, 16384]]) {
+    assert.equal((await caller.seal(new Uint8Array(length), 3)).length, size, `content of ${length}`);
+  }
+});
+
+test('content beyond the largest bucket is refused', async () => {
+  const { caller, supporter } = await establish();
+  assert.equal(MAX_CONTENT, 16364);
+  await assert.rejects(() => caller.seal(new Uint8Array(MAX_CONTENT + 1), 3), RangeError);
+  // The refusal used no nonce: the next message still opens.
+  assert.equal(await read(supporter.receive(await caller.seal(utf8('after'), 3), 3)), 'after');
+});
+
+test('padding: the layout, and unpad refuses a bad length or non-zero padding', () => {
+  const padded = pad(utf8('hi'));
+  assert.equal(padded.length, 238);
+  assert.equal(toHex(padded.subarray(0, 5)), '0002686900');
+  assert.equal(text(unpad(padded)), 'hi');
+  assert.equal(unpad(new Uint8Array(1)), null);
+  assert.deepEqual(unpad(Uint8Array.of(0, 0)), new Uint8Array(0));
+  assert.equal(unpad(Uint8Array.of(0, 3, 1, 2)), null);
+  const dirty = padded.slice();
+  dirty[237] = 1;
+  assert.equal(unpad(dirty), null);
+  assert.equal(unwrap(Uint8Array.of(1, 2)).body.length, 0);
+});
+
+test('overlapping seals use consecutive nonces in call order', async () => {
+  const { caller, supporter } = await establish();
+  const [a, b, c] = await Promise.all([3, 4, 5].map((seq) => caller.seal(utf8(`m${seq}`), seq)));
+  const results = await Promise.all([supporter.receive(a, 3), supporter.receive(b, 4), supporter.receive(c, 5)]);
+  assert.deepEqual(results.map((r) => text(r.content)), ['m3', 'm4', 'm5']);
+  await rejected(supporter.receive(a, 3));
+});
+
+test('the supporter cannot start; the caller cannot start twice', async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey });
+  const supporter = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey });
+  await assert.rejects(() => supporter.start());
+  await caller.start();
+  await assert.rejects(() => caller.start());
+});
+
+test('a low-order supporter key makes start() fail', async () => {
+  const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: new Uint8Array(32), episodeKey });
+  await assert.rejects(() => caller.start(), /Key agreement failed/);
+  await rejected(caller.receive(new Uint8Array(50).fill(1, 0, 2), 1));
+});
