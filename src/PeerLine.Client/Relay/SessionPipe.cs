@@ -16,8 +16,6 @@ internal sealed class SessionPipe(string sessionId)
 
     public string SessionId { get; } = sessionId;
 
-    public long Delivered { get { lock (_gate) return _delivered; } }
-
     public long NextSendSeq() { lock (_gate) return ++_lastSent; }
 
     /// <summary>The server refused the send outright: its number was not used and goes to the next message.</summary>

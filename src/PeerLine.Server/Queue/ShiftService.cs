@@ -51,12 +51,6 @@ public sealed class ShiftService(
         return await StatusAsync(db, supporterId, ct);
     }
 
-    public async Task<ShiftStatus> StatusAsync(string supporterId, CancellationToken ct)
-    {
-        await using var db = await dbs.CreateDbContextAsync(ct);
-        return await StatusAsync(db, supporterId, ct);
-    }
-
     private static async Task<ShiftStatus> StatusAsync(PeerLineDb db, string supporterId, CancellationToken ct)
     {
         var shift = await db.Shifts.AsNoTracking().SingleOrDefaultAsync(s => s.SupporterId == supporterId, ct);

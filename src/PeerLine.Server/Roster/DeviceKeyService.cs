@@ -59,7 +59,7 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterA
     {
         var trust = RosterTrust.Pin(roster.PublicKey, time);
         if (trust.Check(signed, out var certificate) != CertificateVerdict.Trusted) return "the certificate does not verify against the roster key, or is not valid now";
-        var id = Convert.ToHexString(certificate!.KeyId).ToLowerInvariant();
+        var id = certificate!.KeyIdHex;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var key = await db.DeviceKeys.SingleOrDefaultAsync(k => k.Id == id && k.StaffUserId == staffUserId && k.RevokedAt == null, ct);
         if (key is null || !key.PublicKey.AsSpan().SequenceEqual(certificate.StaticKey)) return "no such enrolled key for this login";
