@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every PeerLine test and ends with one line: "N passed, N failed".
-# Needs the .NET 10 SDK; restores NuGet packages and local tools itself.
+# Needs the .NET 10 SDK; restores NuGet packages and local tools itself, and installs Node.js, npm and
+# Chromium with apt when they are missing.
 set -uo pipefail
 cd "$(dirname "$0")"
 
@@ -14,6 +15,18 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 results="$(pwd)/TestResults"
 rm -rf "$results"
 
+# What a fresh Debian machine lacks: Node.js with npm (the web client's build and its protocol tests) and
+# Chromium (the browser tests). Installed only when missing, and only as root with apt.
+need=()
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+[ -x "${PEERLINE_CHROMIUM:-/usr/bin/chromium}" ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing ${need[*]} with apt-get..."
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+export PEERLINE_ARTIFACTS="$results/artifacts"
+
 dotnet tool restore >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 dotnet build PeerLine.sln -c Debug || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
@@ -23,9 +36,6 @@ dotnet test PeerLine.sln --no-build -c Debug \
 status=$?
 
 # The browser's protocol code (WebCrypto) against the same vectors, with Node's own test runner.
-if ! command -v node >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  apt-get update -qq >/dev/null && apt-get install -y -qq nodejs >/dev/null
-fi
 web_passed=0; web_failed=0
 if command -v node >/dev/null 2>&1; then
   web_log="$results/node-test.log"

@@ -7,6 +7,7 @@ using PeerLine.Server.Relay;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Server.Storage;
+using PeerLine.Server.Web;
 
 if (args is ["staff", ..]) return await StaffCommands.RunAsync(args);
 
@@ -23,6 +24,7 @@ builder.Services.AddRelay();
 builder.Services.AddRoster();
 builder.Services.AddHubs();
 builder.Services.AddApiDocuments();
+builder.Services.AddWebClient(builder.Configuration);
 
 var app = builder.Build();
 
@@ -41,6 +43,7 @@ app.MapStaffApi();
 app.MapRosterApi();
 app.MapHubs();
 app.MapApiDocuments();
+app.MapWebClient();
 
 await app.RunAsync();
 return 0;

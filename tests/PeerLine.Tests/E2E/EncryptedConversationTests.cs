@@ -47,11 +47,9 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
         Assert.Equal(fromSupporter, atCaller.Single());
 
         // While stored, ciphertext is on disk — and the plaintext is not.
-        await App.CheckpointStorageAsync();
-        AssertNowhere(fromCaller, fromSupporter);
+        await App.AssertPlaintextNowhereAsync(fromCaller, fromSupporter);
         await supporter.CloseAsync(session, Dispositions.Supported).Within();
-        await App.CheckpointStorageAsync();
-        AssertNowhere(fromCaller, fromSupporter);
+        await App.AssertPlaintextNowhereAsync(fromCaller, fromSupporter);
         App.Logs.AssertNoErrors();
     }
 
@@ -108,33 +106,8 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
         Assert.Equal(nameof(CertificateVerdict.BadSignature), await refused.Task.Within());
     }
 
-    private async Task<SupporterClient> CertifiedSupporterAsync(string login, Key? device = null)
-    {
-        await App.CreateStaffAsync(login);
-        var supporter = new SupporterClient(App.RelayOptions(), login, PeerLineApp.Password, device ?? _device);
-        Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
-        Assert.Equal(1, await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync(login));
-        await supporter.ConnectAsync().Within();
-        await supporter.StartShiftAsync().Within();
-        return supporter;
-    }
+    private Task<SupporterClient> CertifiedSupporterAsync(string login, Key? device = null) =>
+        App.CertifiedSupporterAsync(login, device ?? _device);
 
-    private async Task<RosterTrust> PinnedTrustAsync()
-    {
-        using var http = App.Http();
-        var roster = await http.GetFromJsonAsync<RosterBody>("/api/roster");
-        return RosterTrust.Pin(Convert.FromBase64String(roster!.PublicKey));
-    }
-
-    private void AssertNowhere(params string[] texts)
-    {
-        foreach (var text in texts)
-        {
-            Assert.DoesNotContain(text, App.Logs.All);
-            foreach (var (name, bytes) in App.DatabaseFiles())
-                Assert.False(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0, $"{name} holds plaintext");
-        }
-    }
-
-    private sealed record RosterBody(string PublicKey);
+    private Task<RosterTrust> PinnedTrustAsync() => App.PinnedTrustAsync();
 }

@@ -7,7 +7,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
+using NSec.Cryptography;
+using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
+using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Staff;
@@ -172,6 +175,44 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
     }
 
     private sealed record TokenBody(string AccessToken);
+
+    /// <summary>Certifies every enrolled key of a login, as an admin's <c>staff certify</c> does.</summary>
+    public async Task CertifyAsync(string login) =>
+        Assert.True(await Services.GetRequiredService<StaffAccounts>().CertifyAsync(login) > 0, "a key was certified");
+
+    /// <summary>A supporter whose device key is enrolled and certified, connected and on shift.</summary>
+    public async Task<SupporterClient> CertifiedSupporterAsync(string login, Key device)
+    {
+        await CreateStaffAsync(login);
+        var supporter = new SupporterClient(RelayOptions(), login, Password, device);
+        Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
+        await CertifyAsync(login);
+        await supporter.ConnectAsync().Within();
+        await supporter.StartShiftAsync().Within();
+        return supporter;
+    }
+
+    /// <summary>The roster key as a client pins it.</summary>
+    public async Task<RosterTrust> PinnedTrustAsync()
+    {
+        using var http = Http();
+        var roster = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<RosterBody>(http, "/api/roster");
+        return RosterTrust.Pin(Convert.FromBase64String(roster!.PublicKey));
+    }
+
+    private sealed record RosterBody(string PublicKey);
+
+    /// <summary>None of the texts is in a log line or anywhere in the database files (after a WAL checkpoint).</summary>
+    public async Task AssertPlaintextNowhereAsync(params string[] texts)
+    {
+        await CheckpointStorageAsync();
+        foreach (var text in texts)
+        {
+            Assert.DoesNotContain(text, Logs.All);
+            foreach (var (name, bytes) in DatabaseFiles())
+                Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0, $"{name} holds plaintext");
+        }
+    }
 
     public HttpClient Http() => _port is not null ? new HttpClient { BaseAddress = BaseAddress } : CreateClient();
 

@@ -1,0 +1,63 @@
+// Builds the pages the server serves: one bundle (JS + CSS) per page with esbuild, content-hashed names, and
+// HTML with Subresource Integrity on every asset. Output: dist/ (copied to the server's wwwroot by its build).
+//   node build.mjs            the pages
+//   node build.mjs --harness  also the in-browser vector harness for the Playwright tests (dist-test/)
+
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const out = join(root, 'dist');
+
+const PAGES = [
+  { entry: 'src/caller/main.js', name: 'caller', template: 'pages/caller.html', html: 'index.html' },
+  { entry: 'src/staff/main.js', name: 'staff', template: 'pages/staff.html', html: 'staff/index.html' },
+];
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome120', 'firefox121', 'safari17'],
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+};
+
+const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+async function buildPages() {
+  rmSync(out, { recursive: true, force: true });
+  const result = await build({
+    ...common,
+    entryPoints: Object.fromEntries(PAGES.map((p) => [p.name, join(root, p.entry)])),
+    outdir: join(out, 'assets'),
+    entryNames: '[name]-[hash]',
+    metafile: true,
+  });
+  for (const page of PAGES) {
+    const [file, meta] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === page.entry);
+    const tags = [];
+    if (meta.cssBundle) tags.push(`<link rel="stylesheet" href="${url(meta.cssBundle)}" integrity="${integrity(readFileSync(join(root, meta.cssBundle)))}">`);
+    tags.push(`<script type="module" src="${url(file)}" integrity="${integrity(readFileSync(join(root, file)))}"></script>`);
+    const html = readFileSync(join(root, page.template), 'utf8').replace('<!-- peerline:assets -->', tags.join('\n  '));
+    if (html.includes('<!-- peerline:assets -->') || !html.includes('integrity=')) throw new Error(`${page.template}: no assets placeholder`);
+    mkdirSync(dirname(join(out, page.html)), { recursive: true });
+    writeFileSync(join(out, page.html), html);
+  }
+}
+
+// "dist/assets/x.js" -> "/assets/x.js"
+const url = (file) => `/${file.split('dist/')[1]}`;
+
+async function buildHarness() {
+  const target = join(root, 'dist-test');
+  rmSync(target, { recursive: true, force: true });
+  await build({ ...common, minify: false, entryPoints: [join(root, 'test/browser/harness.js')], outfile: join(target, 'harness.js') });
+}
+
+await buildPages();
+if (process.argv.includes('--harness')) await buildHarness();

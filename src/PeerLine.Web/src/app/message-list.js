@@ -1,0 +1,66 @@
+// A conversation as the page shows it: messages in and out, with the delivery state of each one sent
+// (sending → sent: the server stored it → delivered: the other device received it).
+
+import { h } from './dom.js';
+
+const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
+
+export class MessageList {
+  #outgoing = new Map(); // local id -> { item, seq }
+  #names;
+
+  /** @param {{label: string, me: string, them: string}} options names read out by screen readers */
+  constructor({ label, me, them }) {
+    this.#names = { out: `${me}: `, in: `${them}: ` };
+    this.element = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': label });
+  }
+
+  incoming(text) {
+    return this.#add('in', text);
+  }
+
+  /** Shows a message being sent; `id` is the local id the sender returned. */
+  outgoing(id, text) {
+    const item = this.#add('out', text);
+    item.dataset.status = 'sending';
+    item.append(h('span', { class: 'status' }, STATUS_TEXT.sending));
+    this.#outgoing.set(id, { item, seq: null });
+  }
+
+  sent(id, seq) {
+    this.#mark(id, 'sent', seq);
+  }
+
+  delivered(upToSeq) {
+    for (const [id, entry] of this.#outgoing) if (entry.seq !== null && entry.seq <= upToSeq) this.#mark(id, 'delivered');
+  }
+
+  failed(id) {
+    this.#mark(id, 'failed');
+  }
+
+  note(text) {
+    this.element.append(h('li', { class: 'note' }, text));
+  }
+
+  clear() {
+    this.element.replaceChildren();
+    this.#outgoing.clear();
+  }
+
+  #add(direction, text) {
+    const item = h('li', { class: `msg ${direction}` }, h('span', { class: 'visually-hidden' }, this.#names[direction]), h('p', {}, text));
+    this.element.append(item);
+    item.scrollIntoView?.({ block: 'nearest' });
+    return item;
+  }
+
+  #mark(id, status, seq) {
+    const entry = this.#outgoing.get(id);
+    if (!entry) return;
+    if (seq !== undefined) entry.seq = seq;
+    if (entry.item.dataset.status === 'delivered') return;
+    entry.item.dataset.status = status;
+    entry.item.querySelector('.status').textContent = STATUS_TEXT[status];
+  }
+}

@@ -1,0 +1,27 @@
+// Fetching and checking a supporter's roster certificate before a handshake (docs/protocol.md §11.8, §11.11).
+
+import { equal, fromBase64 } from '../protocol/bytes.js';
+import { Verdict, checkCertificate } from '../protocol/roster.js';
+
+/** GET /api/roster: { publicKey: Uint8Array, revokedKeyIds: string[] }. */
+export async function fetchRoster() {
+  const response = await fetch('/api/roster', { credentials: 'omit', cache: 'no-store' });
+  if (!response.ok) throw Object.assign(new Error('unavailable'), { code: 'unavailable' });
+  const body = await response.json();
+  return { publicKey: fromBase64(body.publicKey), revokedKeyIds: body.revokedKeyIds ?? [] };
+}
+
+/**
+ * The verdict for a certificate, against the roster key pinned when the session began. A roster key that
+ * changed during a session is refused outright: the server would have to be lying or replaced.
+ * @returns {Promise<{verdict: string, staticKey?: Uint8Array, handle?: string}>}
+ */
+export async function checkSupporter(certificate, pinnedRosterKey) {
+  const roster = await fetchRoster();
+  if (!equal(roster.publicKey, pinnedRosterKey)) return { verdict: 'roster-key-changed' };
+  const { verdict, certificate: parsed } = await checkCertificate(certificate, {
+    rosterPublicKey: pinnedRosterKey,
+    revokedKeyIds: roster.revokedKeyIds,
+  });
+  return verdict === Verdict.TRUSTED ? { verdict, staticKey: parsed.staticKey, handle: parsed.handle } : { verdict };
+}

@@ -1,0 +1,67 @@
+// Names and codes of the wire protocol (docs/protocol.md §3–§6), mirroring src/PeerLine.Protocol/Wire/.
+
+export const Hubs = Object.freeze({ CALLER: '/hubs/caller', STAFF: '/hubs/staff' });
+
+export const Events = Object.freeze({
+  MESSAGE_RECEIVED: 'MessageReceived',
+  MESSAGES_DELIVERED: 'MessagesDelivered',
+  QUEUE_MOVED: 'QueueMoved',
+  SESSION_CHANGED: 'SessionChanged',
+  QUEUE_CHANGED: 'QueueChanged',
+  SESSION_OFFERED: 'SessionOffered',
+  OFFER_WITHDRAWN: 'OfferWithdrawn',
+});
+
+export const Topics = Object.freeze({
+  'adverse-event': 'An adverse event or error',
+  'patient-death': 'A patient death',
+  'litigation-or-complaint': 'A complaint or litigation',
+  burnout: 'Burnout or exhaustion',
+  other: 'Something else',
+});
+
+export const Priorities = Object.freeze({ crisis: 'Crisis', soon: 'Soon', routine: 'Routine' });
+
+export const States = Object.freeze({
+  WAITING: 'waiting', ACTIVE: 'active', CLOSED: 'closed', WITHDRAWN: 'withdrawn', ABANDONED: 'abandoned',
+});
+
+export const isFinal = (state) => state === States.CLOSED || state === States.WITHDRAWN || state === States.ABANDONED;
+
+export const Dispositions = Object.freeze({
+  supported: 'Supported',
+  'resources-shared': 'Resources shared',
+  'referred-tier3': 'Referred to professional care (tier 3)',
+  'handed-to-988': 'Handed over to 988',
+  'handed-to-911': 'Handed over to 911',
+  'caller-left': 'Caller left',
+  'not-a-support-request': 'Not a support request',
+  other: 'Other',
+});
+
+export const Reasons = Object.freeze({
+  CLAIMED: 'claimed',
+  CLOSED_BY_SUPPORTER: 'closed-by-supporter',
+  CLOSED_BY_CALLER: 'closed-by-caller',
+  WITHDRAWN: 'withdrawn',
+  ABANDONED: 'abandoned',
+  RETURNED_TO_QUEUE: 'returned-to-queue',
+  TRANSFERRED: 'transferred',
+  TRANSFERRED_AWAY: 'transferred-away',
+  TRANSFERRED_TO_YOU: 'transferred-to-you',
+});
+
+/** Error codes after which the same call may be repeated unchanged (§1, Errors). */
+const RETRYABLE = new Set(['unavailable', 'rate-limited']);
+
+/**
+ * The PeerLine code of a failed hub call: the last token of the error text (§1). A call lost with its
+ * connection (closed, not yet connected) is 'disconnected', which is retryable; anything else is 'internal'.
+ */
+export function errorCode(error) {
+  const message = String(error?.message ?? '');
+  if (message.includes('HubException')) return message.slice(message.lastIndexOf(':') + 1).trim();
+  return /connection|Connected|canceled|timeout/i.test(message) ? 'disconnected' : 'internal';
+}
+
+export const isRetryable = (code) => code === 'disconnected' || RETRYABLE.has(code);

@@ -1,0 +1,248 @@
+// The caller's side of one session, end to end (docs/protocol.md §3, §7, §11): asks for support, follows the
+// queue, checks the supporter's roster certificate, runs the Noise XK handshake with a fresh episode key and
+// carries messages both ways exactly once. It knows nothing of the page; the page listens to its events.
+//
+// What survives a reload is only what sessionStorage holds: the session id, the caller secret and the roster key
+// pinned at the start. Keys and the conversation live in memory, so after a reload the caller runs a new
+// handshake (a new safety code) and the earlier messages are not shown again.
+
+import { fromBase64, toBase64, utf8 } from '../protocol/bytes.js';
+import { SecureChannel } from '../protocol/channel.js';
+import { generateKeyPair } from '../protocol/noise.js';
+import { HubClient } from '../app/hub.js';
+import { Inbox, Outbox } from '../app/relay.js';
+import { checkSupporter, fetchRoster } from '../app/roster-check.js';
+import { Events, Hubs, States, errorCode, isFinal } from '../app/wire.js';
+
+const STORAGE_KEY = 'peerline.caller';
+const MAX_RESTARTS = 3;
+const text = new TextDecoder('utf-8', { fatal: false });
+
+export const storedSession = {
+  read() {
+    try {
+      const value = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
+      return value && typeof value.sessionId === 'string' && typeof value.callerSecret === 'string' ? value : null;
+    } catch {
+      return null;
+    }
+  },
+  write(value) {
+    sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+  },
+  wipe() {
+    sessionStorage.removeItem(STORAGE_KEY);
+  },
+};
+
+/**
+ * Events (CustomEvent detail):
+ *  connection {status}            'connecting' | 'connected' | 'reconnecting'
+ *  queue      {position, expectedWaitSeconds}
+ *  state      {state, reason}     reason is null when the state comes from a resumed view
+ *  securing   {}                  a supporter holds the session; checking the certificate and handshaking
+ *  secure     {safetyCode, handle}
+ *  refused    {code}              certificate refused or handshake failed (a code, never content)
+ *  message    {seq, text}         from the supporter, in order, once
+ *  sent       {id, seq}           the server stored the caller's message
+ *  delivered  {upToSeq}           the supporter's device received everything up to upToSeq
+ *  failed     {id, code}          the server refused the caller's message for good
+ *  resumed    {}                  this page took over an existing session after a reload
+ */
+export class CallerConversation extends EventTarget {
+  #hub;
+  #ticket = null; // { sessionId, callerSecret, rosterKey }
+  #request = null; // { topic, priority } until the server answers RequestSupport
+  #inbox = null;
+  #outbox = null;
+  #episodeKey = null;
+  #channel = null;
+  #handle = null;
+  #restarts = 0;
+  #handshakes = Promise.resolve();
+  #established = null;
+  #resolveEstablished = null;
+  #state = null;
+  #resumedOnce = false;
+
+  constructor() {
+    super();
+    this.#hub = new HubClient(Hubs.CALLER, {
+      onConnected: () => this.#onConnected(),
+      onStatus: (status) => this.#emit('connection', { status }),
+    });
+    this.#hub.on(Events.QUEUE_MOVED, (status) => this.#emit('queue', status));
+    this.#hub.on(Events.SESSION_CHANGED, (change) => this.#onSessionChanged(change));
+    this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => {
+      if (envelope.sessionId === this.#ticket?.sessionId) this.#inbox.accept(envelope);
+    });
+    this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => {
+      if (receipt.sessionId === this.#ticket?.sessionId) this.#outbox.deliveredUpTo(receipt.upToSeq);
+    });
+    this.#resetEstablished();
+  }
+
+  get state() {
+    return this.#state;
+  }
+
+  get safetyCode() {
+    return this.#channel?.safetyCode ?? null;
+  }
+
+  /** Asks for support with the coded result of the self-screen. */
+  async request(topic, priority) {
+    this.#request = { topic, priority };
+    await this.#hub.start();
+  }
+
+  /** Takes over the session kept in sessionStorage (after a reload). */
+  async resume(stored) {
+    this.#useTicket(stored);
+    await this.#hub.start();
+  }
+
+  /** Sends one message; resolves with a local id at once, the events say what becomes of it. */
+  send(message) {
+    const id = crypto.randomUUID();
+    const content = utf8(message);
+    this.#established.then(async (channel) => {
+      try {
+        const seq = await this.#outbox.send((s) => channel.seal(content, s));
+        this.#emit('sent', { id, seq });
+      } catch (error) {
+        this.#emit('failed', { id, code: error.code ?? 'internal' });
+      }
+    });
+    return id;
+  }
+
+  /** Ends the session (or leaves the queue) and forgets it on this device. */
+  async end() {
+    const sessionId = this.#ticket?.sessionId;
+    storedSession.wipe();
+    if (!sessionId || isFinal(this.#state)) return this.#stop();
+    try {
+      await this.#hub.invoke('EndSession', sessionId);
+    } catch (error) {
+      if (errorCode(error) !== 'wrong-state') throw error;
+    }
+  }
+
+  async #onConnected() {
+    if (this.#ticket === null) {
+      const { topic, priority } = this.#request;
+      const roster = await fetchRoster();
+      const ticket = await this.#hub.invoke('RequestSupport', topic, priority);
+      this.#useTicket({ sessionId: ticket.sessionId, callerSecret: ticket.callerSecret, rosterKey: toBase64(roster.publicKey) });
+      storedSession.write(this.#ticket);
+      await this.#applyView({ state: ticket.queue.state, lastSentSeq: 0, lastReceivedSeq: 0, queue: ticket.queue });
+      return;
+    }
+    let view;
+    try {
+      view = await this.#hub.invoke('Resume', this.#ticket.sessionId, this.#ticket.callerSecret);
+    } catch (error) {
+      if (errorCode(error) !== 'not-found') throw error;
+      storedSession.wipe(); // the session no longer exists here
+      this.#setState(States.CLOSED, 'not-found');
+      return;
+    }
+    await this.#applyView(view);
+    if (!this.#resumedOnce && this.#state === States.ACTIVE && this.#channel === null) {
+      this.#emit('resumed', {});
+      this.#beginHandshake(); // after a reload: the old channel's keys are gone
+    }
+    this.#resumedOnce = true;
+  }
+
+  #useTicket(ticket) {
+    this.#ticket = ticket;
+    this.#inbox = new Inbox((seq, bytes) => this.#onEnvelope(seq, bytes), (upTo) => this.#hub.invoke('Acknowledge', ticket.sessionId, upTo));
+    this.#outbox = new Outbox(this.#hub, ticket.sessionId, { onDelivered: (upToSeq) => this.#emit('delivered', { upToSeq }) });
+  }
+
+  async #applyView(view) {
+    this.#outbox.sync(view.lastSentSeq);
+    this.#setState(view.state, null);
+    if (view.state === States.WAITING && view.queue) this.#emit('queue', view.queue);
+    await this.#inbox.sync(view.lastReceivedSeq);
+  }
+
+  #onSessionChanged(change) {
+    if (change.sessionId !== this.#ticket?.sessionId) return;
+    this.#setState(change.state, change.reason);
+    if (change.state === States.ACTIVE) this.#beginHandshake();
+  }
+
+  #setState(state, reason) {
+    const changed = state !== this.#state || reason !== null;
+    this.#state = state;
+    if (changed) this.#emit('state', { state, reason });
+    if (isFinal(state)) {
+      storedSession.wipe();
+      this.#stop();
+    }
+  }
+
+  #beginHandshake() {
+    this.#handshakes = this.#handshakes.then(() => this.#handshake()).catch(() => this.#emit('refused', { code: 'unavailable' }));
+  }
+
+  async #handshake() {
+    if (this.#state !== States.ACTIVE) return;
+    this.#emit('securing', {});
+    let certificate;
+    try {
+      certificate = fromBase64(await this.#hub.invoke('SupporterCertificate', this.#ticket.sessionId));
+    } catch (error) {
+      this.#emit('refused', { code: errorCode(error) });
+      return;
+    }
+    const check = await checkSupporter(certificate, fromBase64(this.#ticket.rosterKey));
+    if (check.staticKey === undefined) {
+      this.#emit('refused', { code: check.verdict });
+      return;
+    }
+    this.#episodeKey ??= await generateKeyPair();
+    this.#channel = await SecureChannel.forCaller({
+      sessionId: this.#ticket.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey,
+    });
+    this.#handle = check.handle;
+    if (this.#resolveEstablished === null) this.#resetEstablished();
+    const first = await this.#channel.start();
+    this.#outbox.send(async () => first).catch((error) => this.#emit('refused', { code: error.code }));
+  }
+
+  async #onEnvelope(seq, bytes) {
+    const channel = this.#channel;
+    if (channel === null) return; // nothing can be read before a handshake: dropped, and acknowledged
+    const result = await channel.receive(bytes, seq);
+    if (result.outcome === 'handshake') {
+      if (result.reply) this.#outbox.send(async () => result.reply).catch((error) => this.#emit('refused', { code: error.code }));
+      if (channel.isEstablished && channel === this.#channel) {
+        this.#resolveEstablished(channel);
+        this.#resolveEstablished = null;
+        this.#emit('secure', { safetyCode: channel.safetyCode, handle: this.#handle });
+      }
+    } else if (result.outcome === 'message') {
+      this.#emit('message', { seq, text: text.decode(result.content) });
+    } else if (!channel.isEstablished && this.#restarts++ < MAX_RESTARTS) {
+      this.#beginHandshake(); // a stale reply of an earlier channel spoiled this handshake
+    } else {
+      this.#emit('refused', { code: 'rejected-message' });
+    }
+  }
+
+  #resetEstablished() {
+    this.#established = new Promise((resolve) => { this.#resolveEstablished = resolve; });
+  }
+
+  #stop() {
+    this.#hub.stop().catch(() => {});
+  }
+
+  #emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

@@ -1,0 +1,168 @@
+// The caller page: welcome, self-screen, queue, encrypted chat, end. See pages/caller.html.
+
+import '../styles/base.css';
+import './caller.css';
+import { $, duration, h, showOnly } from '../app/dom.js';
+import { MessageList } from '../app/message-list.js';
+import { resourceList } from '../app/resources.js';
+import { Reasons, States, Topics } from '../app/wire.js';
+import { CallerConversation, storedSession } from './conversation.js';
+import { evaluateScreen } from './screen.js';
+
+const steps = '#main > .step';
+let conversation = null;
+const messages = new MessageList({ label: 'Messages', me: 'You', them: 'Supporter' });
+$('#messages').replaceWith(messages.element);
+messages.element.id = 'messages';
+
+// ---- Help now: one tap from every step
+
+const dialog = $('#resources-dialog');
+$('#resources').append(resourceList());
+$('#help-now').addEventListener('click', () => dialog.showModal());
+$('#close-resources').addEventListener('click', () => dialog.close());
+
+// ---- Welcome and self-screen
+
+$('#topics').append(...Object.entries(Topics).map(([code, label]) =>
+  h('label', {}, h('input', { type: 'radio', name: 'topic', value: code, required: true }), ` ${label}`)));
+
+$('#start').addEventListener('click', () => {
+  showOnly(steps, $('#screen'));
+  $('#screen-title').focus?.();
+});
+
+$('#screen-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const coded = evaluateScreen({ topic: form.get('topic'), soon: form.get('soon'), safety: form.get('safety') });
+  $('#screen-error').hidden = coded !== null;
+  if (coded === null) return;
+  if (coded.priority === 'crisis') showCrisisLines();
+  begin((c) => c.request(coded.topic, coded.priority));
+});
+
+function showCrisisLines() {
+  const box = $('#crisis-resources');
+  box.replaceChildren(resourceList(true));
+  $('#crisis').hidden = false;
+}
+
+// ---- The conversation
+
+function begin(start) {
+  conversation = new CallerConversation();
+  const on = (type, handler) => conversation.addEventListener(type, (e) => handler(e.detail));
+  on('connection', ({ status }) => {
+    $('#connection').textContent = status === 'connected' ? '' : 'Reconnecting…';
+    document.body.dataset.connection = status;
+  });
+  on('queue', showQueue);
+  on('state', showState);
+  on('securing', () => setSecure(false));
+  on('secure', ({ safetyCode }) => {
+    $('#safety-code').textContent = safetyCode;
+    $('#safety').hidden = false;
+    setSecure(true);
+  });
+  on('refused', ({ code }) => {
+    const problem = $('#channel-problem');
+    problem.textContent = `We could not open a secure chat with your supporter (${code}). Your messages have not been sent. Please try Help now, or start a new chat.`;
+    problem.hidden = false;
+  });
+  on('message', ({ text }) => messages.incoming(text));
+  on('sent', ({ id, seq }) => messages.sent(id, seq));
+  on('delivered', ({ upToSeq }) => messages.delivered(upToSeq));
+  on('failed', ({ id }) => messages.failed(id));
+  on('resumed', () => note('You reloaded the page. For your privacy, earlier messages are not shown again. A new secure connection is being made, so the safety code changes.'));
+  showOnly(steps, $('#waiting'));
+  start(conversation).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
+}
+
+function showQueue({ position, expectedWaitSeconds }) {
+  $('#position').textContent = position === 1 ? 'You are next in line.' : position ? `You are number ${position} in line.` : 'Finding your place in line…';
+  $('#expected-wait').textContent = expectedWaitSeconds == null
+    ? 'A supporter will be with you as soon as one is free.'
+    : `Expected wait: about ${duration(expectedWaitSeconds)}.`;
+}
+
+const ENDINGS = {
+  [Reasons.CLOSED_BY_SUPPORTER]: 'Your supporter ended the chat.',
+  [Reasons.CLOSED_BY_CALLER]: 'You ended the chat.',
+  [Reasons.WITHDRAWN]: 'You left the line.',
+  [Reasons.ABANDONED]: 'The request ended because the page was away too long.',
+  'not-found': 'This chat is no longer available.',
+};
+
+function showState({ state, reason }) {
+  document.body.dataset.state = state;
+  if (state === States.WAITING) {
+    showOnly(steps, $('#waiting'));
+    if (reason === Reasons.RETURNED_TO_QUEUE) note('Your supporter passed your chat to the next free colleague. You are at the front of the line.');
+  } else if (state === States.ACTIVE) {
+    showOnly(steps, $('#chat'));
+    if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over. A new secure connection is being made, so the safety code changes.');
+  } else {
+    showEnded(ENDINGS[reason] ?? 'The chat has ended.');
+  }
+}
+
+function showEnded(reason) {
+  $('#ended-reason').textContent = reason;
+  messages.clear(); // nothing of the conversation stays in the page either
+  showOnly(steps, $('#ended'));
+}
+
+function setSecure(secure) {
+  $('#securing').hidden = secure;
+  $('#message').disabled = !secure;
+  $('#send').disabled = !secure;
+  document.body.dataset.secure = String(secure);
+  if (!secure) $('#safety').hidden = true;
+}
+
+function note(text) {
+  messages.note(text);
+}
+
+$('#composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('#message');
+  const text = input.value.trim();
+  if (!text || !conversation) return;
+  messages.outgoing(conversation.send(text), text);
+  input.value = '';
+  input.focus();
+});
+
+$('#message').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    $('#composer').requestSubmit();
+  }
+});
+
+// ---- Ending
+
+async function end() {
+  try {
+    await conversation?.end();
+  } finally {
+    if (!$('#ended').hidden) return;
+    showEnded(conversation?.state === States.WAITING ? ENDINGS[Reasons.WITHDRAWN] : ENDINGS[Reasons.CLOSED_BY_CALLER]);
+  }
+}
+
+$('#end-chat').addEventListener('click', end);
+$('#leave-queue').addEventListener('click', end);
+$('#again').addEventListener('click', () => {
+  conversation = null;
+  $('#crisis').hidden = true;
+  $('#screen-form').reset();
+  showOnly(steps, $('#screen'));
+});
+
+// ---- A reload during a session picks it up again
+
+const stored = storedSession.read();
+if (stored) begin((c) => c.resume(stored));

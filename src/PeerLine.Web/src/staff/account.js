@@ -1,0 +1,26 @@
+// Staff sign-in by the same-origin cookie (docs/protocol.md §2). No token is ever put in a URL or in storage.
+
+const json = { 'Content-Type': 'application/json' };
+
+/** { login, roles } of the signed-in staff member, or null. */
+export async function whoAmI() {
+  const response = await fetch('/api/staff/me', { credentials: 'same-origin', cache: 'no-store' });
+  return response.ok ? response.json() : null;
+}
+
+/** null when signed in, else a code: 'invalid-credentials', 'rate-limited' or 'unavailable'. */
+export async function signIn(login, password) {
+  try {
+    const response = await fetch('/api/staff/login', {
+      method: 'POST', credentials: 'same-origin', headers: json, body: JSON.stringify({ login, password }),
+    });
+    if (response.ok) return null;
+    return (await response.json().catch(() => null))?.code ?? 'unavailable';
+  } catch {
+    return 'unavailable';
+  }
+}
+
+export async function signOut() {
+  await fetch('/api/staff/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
+}

@@ -1,0 +1,125 @@
+// One chat in the console: header with codes and safety code, messages, composer, transfer and close.
+// Everything shown of the caller is a code from the server or text decrypted on this device.
+
+import { h } from '../app/dom.js';
+import { MessageList } from '../app/message-list.js';
+import { Dispositions, Priorities, Topics } from '../app/wire.js';
+
+export class ChatPane {
+  #unread = 0;
+
+  /**
+   * @param {{sessionId: string, topic: string, priority: string}} view
+   * @param {{send: (text: string) => string, transfer: (login: string|null) => Promise<void>, close: (disposition: string) => Promise<void>}} actions
+   */
+  constructor(view, number, actions) {
+    this.sessionId = view.sessionId;
+    const title = `Chat ${number}`;
+    this.badge = h('span', { class: 'unread', hidden: true });
+    this.safety = h('span', { class: 'code' }, 'securing…');
+    this.messages = new MessageList({ label: `${title} messages`, me: 'You', them: 'Caller' });
+    this.input = h('textarea', { rows: 2, maxlength: 4000, placeholder: 'Write a message', 'aria-label': `Message in ${title}`, disabled: true });
+    this.error = h('p', { class: 'error', role: 'alert', hidden: true });
+    const login = h('input', { type: 'text', placeholder: 'colleague’s login', 'aria-label': `Transfer ${title} to`, autocomplete: 'off' });
+    const disposition = h('select', { 'aria-label': `Outcome of ${title}` },
+      h('option', { value: '' }, 'Outcome…'),
+      Object.entries(Dispositions).map(([code, label]) => h('option', { value: code }, label)));
+
+    const guarded = (action) => async () => {
+      this.error.hidden = true;
+      try {
+        await action();
+      } catch (error) {
+        this.showError(`That did not work (${error.code ?? 'unavailable'}).`);
+      }
+    };
+
+    this.element = h('article', { class: 'chat-pane', dataset: { session: view.sessionId, priority: view.priority }, 'aria-label': title },
+      h('header', { class: 'pane-head' },
+        h('h3', {}, title, ' ', this.badge),
+        h('span', { class: `priority ${view.priority}` }, Priorities[view.priority] ?? view.priority),
+        h('span', { class: 'topic' }, Topics[view.topic] ?? view.topic),
+        h('span', { class: 'safety' }, 'Safety code ', this.safety)),
+      this.messages.element,
+      this.error,
+      h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); this.#submit(actions.send); } },
+        this.input, h('button', { type: 'submit', class: 'primary' }, 'Send')),
+      h('details', { class: 'pane-actions' },
+        h('summary', {}, 'Transfer or close'),
+        h('div', { class: 'row' }, login,
+          h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(login.value.trim())) }, 'Transfer'),
+          h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(null)) }, 'Return to queue')),
+        h('div', { class: 'row' }, disposition,
+          h('button', {
+            type: 'button', class: 'danger',
+            onclick: guarded(async () => {
+              if (!disposition.value) throw Object.assign(new Error(), { code: 'choose an outcome' });
+              await actions.close(disposition.value);
+            }),
+          }, 'Close chat'))));
+
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && !event.shiftKey) {
+        event.preventDefault();
+        this.#submit(actions.send);
+      }
+    });
+    this.element.addEventListener('focusin', () => this.#markRead());
+  }
+
+  focus() {
+    this.input.focus();
+  }
+
+  secure(safetyCode) {
+    this.safety.textContent = safetyCode;
+    this.input.disabled = false;
+    this.element.dataset.secure = 'true';
+  }
+
+  securing(restarted) {
+    this.safety.textContent = 'securing…';
+    this.input.disabled = true;
+    this.element.dataset.secure = 'false';
+    if (restarted) this.note('The caller reconnected with a new secure connection (new safety code). They no longer see earlier messages; repeat anything important.');
+  }
+
+  received(text) {
+    this.messages.incoming(text);
+    if (!this.element.contains(document.activeElement) || document.hidden) {
+      this.#unread++;
+      this.badge.textContent = `${this.#unread} new`;
+      this.badge.hidden = false;
+      this.element.dataset.unread = String(this.#unread);
+    }
+  }
+
+  note(text) {
+    this.messages.note(text);
+  }
+
+  /** The other side ended it: no more messages, only the outcome is left to record. */
+  ended(text) {
+    this.note(text);
+    this.input.disabled = true;
+    this.element.dataset.ended = 'true';
+  }
+
+  showError(text) {
+    this.error.textContent = text;
+    this.error.hidden = false;
+  }
+
+  #submit(send) {
+    const text = this.input.value.trim();
+    if (!text || this.input.disabled) return;
+    this.messages.outgoing(send(text), text);
+    this.input.value = '';
+  }
+
+  #markRead() {
+    this.#unread = 0;
+    this.badge.hidden = true;
+    delete this.element.dataset.unread;
+  }
+}

@@ -1,0 +1,238 @@
+// The supporter console: sign in, set up the device key, shift, queue, several chats side by side.
+
+import '../styles/base.css';
+import './staff.css';
+import { $, clock, duration, h, showOnly } from '../app/dom.js';
+import { resourceList } from '../app/resources.js';
+import { Priorities, Topics } from '../app/wire.js';
+import { signIn, signOut, whoAmI } from './account.js';
+import { ChatPane } from './chat-pane.js';
+import { SupporterDesk } from './desk.js';
+import { deviceKeyFor, enroll, replaceDeviceKey } from './device-key.js';
+import { toHex } from '../protocol/bytes.js';
+
+const views = '#main > .view';
+const SHIFT_KEY = 'peerline.shiftStartedAt';
+const ENROL_POLL_MS = 15_000;
+let me = null;
+let desk = null;
+let onShift = false;
+let chatNumber = 0;
+const panes = new Map(); // session id -> ChatPane
+let enrolTimer = null;
+
+// ---- Resources (for sharing with a caller by reading them out or pasting)
+
+$('#resources').append(resourceList());
+$('#resources-button').addEventListener('click', () => $('#resources-dialog').showModal());
+$('#close-resources').addEventListener('click', () => $('#resources-dialog').close());
+
+// ---- Sign-in
+
+$('#sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const code = await signIn(String(form.get('login')), String(form.get('password')));
+  const error = $('#sign-in-error');
+  if (code !== null) {
+    error.textContent = code === 'rate-limited' ? 'Too many sign-ins just now. Please wait a minute.'
+      : code === 'invalid-credentials' ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
+    error.hidden = false;
+    return;
+  }
+  error.hidden = true;
+  $('#password').value = '';
+  await enter();
+});
+
+$('#sign-out').addEventListener('click', async () => {
+  await desk?.stop().catch(() => {});
+  await signOut();
+  sessionStorage.removeItem(SHIFT_KEY);
+  location.reload();
+});
+
+async function enter() {
+  me = await whoAmI();
+  if (me === null) {
+    showOnly(views, $('#sign-in'));
+    $('#login').focus();
+    return;
+  }
+  $('#who').textContent = me.login;
+  $('#sign-out').hidden = false;
+  if (!me.roles.some((r) => r === 'supporter' || r === 'lead')) {
+    showOnly(views, $('#not-staff'));
+    return;
+  }
+  await checkDevice();
+}
+
+// ---- Device key and enrolment
+
+async function checkDevice(key = null) {
+  clearTimeout(enrolTimer);
+  const deviceKey = key ?? await deviceKeyFor(me.login);
+  let answer;
+  try {
+    answer = await enroll(deviceKey.publicKey);
+  } catch (error) {
+    if (error.code === 'signed-out') return enter();
+    showEnrolment({ status: 'unavailable', keyId: null }, deviceKey);
+    return;
+  }
+  if (answer.status === 'certified') return openDesk(deviceKey);
+  showEnrolment(answer, deviceKey);
+}
+
+function showEnrolment(answer, deviceKey) {
+  showOnly(views, $('#enrol'));
+  const keyId = answer.keyId ?? '';
+  $('#key-id').textContent = keyId.match(/.{1,4}/g)?.join(' ') ?? '';
+  $('#certify-command').textContent = `staff certify --login ${me.login}`;
+  const revoked = answer.status === 'revoked';
+  $('#enrol-revoked').hidden = !revoked;
+  $('#new-key').hidden = !revoked;
+  $('#enrol-status').textContent = revoked ? 'Revoked.'
+    : answer.status === 'unavailable' ? 'PeerLine cannot be reached right now; trying again.'
+      : 'Your device key awaits certification.';
+  document.body.dataset.enrolment = answer.status;
+  $('#check-again').onclick = () => checkDevice(deviceKey);
+  $('#new-key').onclick = async () => checkDevice(await replaceDeviceKey(me.login));
+  if (!revoked) enrolTimer = setTimeout(() => checkDevice(deviceKey), ENROL_POLL_MS);
+}
+
+// ---- The desk
+
+async function openDesk(deviceKey) {
+  showOnly(views, $('#desk'));
+  document.body.dataset.enrolment = 'certified';
+  $('#desk').dataset.keyId = toHex(deviceKey.publicKey).slice(0, 8);
+  $('#shift').hidden = false;
+  $('#resources-button').hidden = false;
+  desk = new SupporterDesk(deviceKey);
+  const on = (type, handler) => desk.addEventListener(type, (e) => handler(e.detail));
+  on('connection', ({ status }) => {
+    $('#connection').textContent = status === 'connected' ? '' : 'Reconnecting…';
+    document.body.dataset.connection = status;
+  });
+  on('queue', showQueue);
+  on('session', ({ view }) => addPane(view));
+  on('ended', ({ sessionId, reason }) => removePane(sessionId, reason));
+  on('securing', ({ sessionId, restarted }) => panes.get(sessionId)?.securing(restarted));
+  on('secure', ({ sessionId, safetyCode }) => panes.get(sessionId)?.secure(safetyCode));
+  on('message', ({ sessionId, text }) => panes.get(sessionId)?.received(text));
+  on('sent', ({ sessionId, id, seq }) => panes.get(sessionId)?.messages.sent(id, seq));
+  on('delivered', ({ sessionId, upToSeq }) => panes.get(sessionId)?.messages.delivered(upToSeq));
+  on('failed', ({ sessionId, id }) => panes.get(sessionId)?.messages.failed(id));
+  on('refused', ({ sessionId, code }) => panes.get(sessionId)?.note(`A message could not be opened (${code}). It may have been written for an earlier secure connection.`));
+  on('offered', (offer) => deskMessage(`A ${Priorities[offer.priority] ?? offer.priority} chat is offered to you for ${offer.expiresInSeconds} s: take it from the queue.`));
+  on('offer-withdrawn', () => deskMessage(''));
+  if (sessionStorage.getItem(SHIFT_KEY)) setShift(true); // a reload during a shift: the server kept it
+  await desk.start();
+}
+
+function showQueue(snapshot) {
+  document.body.dataset.waiting = String(snapshot.waiting);
+  $('#queue-counts').textContent = `${snapshot.waiting} waiting (crisis ${snapshot.crisis}, soon ${snapshot.soon}, routine ${snapshot.routine}) · ${snapshot.onShift} on shift`;
+  $('#queue').replaceChildren(...snapshot.head.map((entry) => h('li', { class: `queue-entry ${entry.priority}`, dataset: { session: entry.sessionId } },
+    h('span', { class: `priority ${entry.priority}` }, Priorities[entry.priority] ?? entry.priority),
+    h('span', { class: 'topic' }, Topics[entry.topic] ?? entry.topic),
+    h('span', { class: 'wait' }, `waiting ${duration(entry.waitingSeconds)}`),
+    entry.offered ? h('span', { class: 'offered' }, 'offered') : null,
+    h('button', { type: 'button', class: 'secondary', disabled: !onShift, onclick: () => claim(() => desk.claim(entry.sessionId)) }, 'Take'))));
+}
+
+async function claim(action) {
+  deskMessage('');
+  try {
+    await action();
+  } catch (error) {
+    const text = { 'queue-empty': 'Nobody is waiting.', 'no-capacity': 'You are at your limit of chats. Close one first.',
+      'not-on-shift': 'Start your shift first.', 'already-claimed': 'A colleague took that chat.' }[error.code];
+    deskMessage(text ?? `That did not work (${error.code}).`);
+  }
+}
+
+function deskMessage(text) {
+  const box = $('#desk-error');
+  box.textContent = text;
+  box.hidden = !text;
+}
+
+function addPane(view) {
+  if (panes.has(view.sessionId)) return;
+  const pane = new ChatPane(view, ++chatNumber, {
+    send: (text) => desk.send(view.sessionId, text),
+    transfer: (login) => desk.transfer(view.sessionId, login),
+    close: async (disposition) => {
+      await desk.close(view.sessionId, disposition);
+      removePane(view.sessionId, 'closed-by-supporter');
+    },
+  });
+  panes.set(view.sessionId, pane);
+  $('#chats').append(pane.element);
+  $('#no-chats').hidden = true;
+  pane.focus();
+}
+
+function removePane(sessionId, reason) {
+  const pane = panes.get(sessionId);
+  if (!pane) return;
+  if (reason === 'closed-by-caller' || reason === null) {
+    // Ended from the other side: the pane stays until the supporter records an outcome.
+    pane.ended(reason === null ? 'This chat ended while you were disconnected.' : 'The caller ended the chat.');
+    return;
+  }
+  panes.delete(sessionId);
+  pane.element.remove();
+  $('#no-chats').hidden = panes.size > 0;
+}
+
+// ---- Shift
+
+function setShift(value) {
+  onShift = value;
+  $('#shift').textContent = value ? 'End shift' : 'Start shift';
+  $('#shift').className = value ? 'secondary' : 'primary';
+  $('#claim-next').disabled = !value;
+  $('#shift-hint').hidden = value;
+  $('#shift-timer').hidden = !value;
+  document.body.dataset.shift = value ? 'on' : 'off';
+  for (const button of document.querySelectorAll('#queue button')) button.disabled = !value;
+  if (value && !sessionStorage.getItem(SHIFT_KEY)) sessionStorage.setItem(SHIFT_KEY, String(Date.now()));
+  if (!value) sessionStorage.removeItem(SHIFT_KEY);
+  tick();
+}
+
+function tick() {
+  const started = Number(sessionStorage.getItem(SHIFT_KEY));
+  if (started) $('#shift-timer').textContent = `On shift ${clock((Date.now() - started) / 1000)}`;
+}
+setInterval(tick, 1000);
+
+$('#shift').addEventListener('click', async () => {
+  try {
+    if (onShift) await desk.endShift(); else await desk.startShift(null);
+    setShift(!onShift);
+  } catch (error) {
+    deskMessage(`The shift could not be changed (${error.code}).`);
+  }
+});
+
+$('#claim-next').addEventListener('click', () => claim(() => desk.claimNext()));
+
+// ---- Keyboard
+
+document.addEventListener('keydown', (event) => {
+  if (!event.altKey || $('#desk').hidden) return;
+  if (event.key === 'n' || event.key === 'N') {
+    event.preventDefault();
+    if (onShift) claim(() => desk.claimNext());
+  } else if (/^[1-6]$/.test(event.key)) {
+    event.preventDefault();
+    [...panes.values()][Number(event.key) - 1]?.focus();
+  }
+});
+
+enter();

@@ -1,0 +1,59 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace PeerLine.Tests.Infrastructure;
+
+/// <summary>The caller page as a person on a phone uses it: by its visible controls.</summary>
+public sealed class CallerPage(IPage page)
+{
+    public IPage Page => page;
+
+    public async Task<CallerPage> OpenAsync(Uri server)
+    {
+        await page.GotoAsync(server.ToString());
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Talk with a physician peer, anonymously" })).ToBeVisibleAsync();
+        return this;
+    }
+
+    public async Task AskForSupportAsync(string topic = "An adverse event or error", bool now = true, bool inDanger = false)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
+        await page.GetByLabel(topic).CheckAsync();
+        await page.GetByLabel(now ? "As soon as possible" : "Sometime today is fine").CheckAsync();
+        await page.Locator($"input[name=safety][value={(inDanger ? "yes" : "no")}]").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Find a peer supporter" }).ClickAsync();
+        await Expect(page.Locator("body[data-state]")).ToHaveCountAsync(1); // the server has the request
+    }
+
+    /// <summary>Waits for the secure chat and returns the safety code the caller sees.</summary>
+    public async Task<string> SafetyCodeAsync()
+    {
+        await Expect(page.Locator("body[data-secure=true]")).ToHaveCountAsync(1);
+        return (await page.Locator("#safety-code").TextContentAsync())!;
+    }
+
+    public async Task SendAsync(string text)
+    {
+        await page.Locator("#message").FillAsync(text);
+        await page.Locator("#message").PressAsync("Enter");
+    }
+
+    public Task<IReadOnlyList<string>> ReceivedAsync() => page.Locator("#messages .msg.in p").AllTextContentsAsync();
+
+    public Task<IReadOnlyList<string>> SentAsync() => page.Locator("#messages .msg.out p").AllTextContentsAsync();
+
+    public Task WaitForReceivedAsync(params string[] texts) =>
+        Waits.UntilAsync(async () => texts.All((await ReceivedAsync()).Contains), because: "the caller sees the supporter's messages");
+
+    /// <summary>Every sent message reaches "Delivered".</summary>
+    public Task WaitAllDeliveredAsync(int count) =>
+        Expect(page.Locator("#messages .msg.out[data-status=delivered]")).ToHaveCountAsync(count);
+
+    public async Task EndAsync()
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "End chat" }).ClickAsync();
+        await Expect(page.Locator("#ended")).ToBeVisibleAsync();
+    }
+
+    public Task<int> SessionStorageLengthAsync() => page.EvaluateAsync<int>("() => sessionStorage.length");
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using NSec.Cryptography;
+using PeerLine.Client.E2E;
+using PeerLine.Protocol.Wire;
+using PeerLine.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace PeerLine.Tests.Web;
+
+/// <summary>The caller page and the supporter console in real Chromium against the real server on a socket.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
+{
+    private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);
+
+    public override async Task DisposeAsync()
+    {
+        _device.Dispose();
+        await base.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task CallerAndSupporterInTwoBrowsers_CompleteASession_TypedTextNeverStored()
+    {
+        const string fromCaller = "canary-caller-51c2 I froze during the code and keep replaying it";
+        const string fromSupporter = "canary-supporter-a09e That sounds heavy. I'm here, take your time.";
+        await App.CreateStaffAsync("dana");
+        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "dana");
+        await console.EnrolAsync(() => App.CertifyAsync("dana"));
+        await console.StartShiftAsync();
+
+        var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
+        await caller.AskForSupportAsync();
+        await Expect(caller.Page.Locator("#position")).ToHaveTextAsync("You are next in line.");
+        await console.WaitForWaitingAsync(1);
+        await Expect(console.Page.Locator("#queue .queue-entry")).ToContainTextAsync("An adverse event or error");
+
+        var pane = await console.TakeNextAsync();
+        var code = await caller.SafetyCodeAsync();
+        Assert.Matches(@"^\d{4} \d{4} \d{4}$", code);
+        Assert.Equal(code, await ConsolePage.SafetyCodeAsync(pane));
+
+        await caller.SendAsync(fromCaller);
+        await ConsolePage.WaitForReceivedAsync(pane, fromCaller);
+        await caller.WaitAllDeliveredAsync(1);
+        await ConsolePage.SendAsync(pane, fromSupporter);
+        await caller.WaitForReceivedAsync(fromSupporter);
+        await Expect(pane.Locator(".msg.out[data-status=delivered]")).ToHaveCountAsync(1);
+        Assert.Equal(1, await caller.SessionStorageLengthAsync());
+
+        await ConsolePage.CloseAsync(pane, "Supported");
+        await Expect(caller.Page.Locator("#ended-reason")).ToHaveTextAsync("Your supporter ended the chat.");
+        Assert.Equal(0, await caller.SessionStorageLengthAsync());
+        Assert.Empty(await caller.ReceivedAsync());
+
+        await App.AssertPlaintextNowhereAsync(fromCaller, fromSupporter, "canary-");
+        App.Logs.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task BrowserCaller_TalksWithDotNetSupporterClient()
+    {
+        await using var supporter = await App.CertifiedSupporterAsync("eli", _device);
+        var atSupporter = new ConcurrentQueue<string>();
+        supporter.MessageReceived = m => { atSupporter.Enqueue(m.Text); return Task.CompletedTask; };
+        var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
+        await caller.AskForSupportAsync("Burnout or exhaustion", now: false);
+
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        var code = await caller.SafetyCodeAsync();
+        Assert.Equal(code, await supporter.EstablishedAsync(session).Within());
+
+        await caller.SendAsync("from the browser caller");
+        await Waits.UntilAsync(() => atSupporter.Contains("from the browser caller"));
+        await supporter.SendAsync(session, "from the .NET supporter").Within();
+        await caller.WaitForReceivedAsync("from the .NET supporter");
+        await caller.WaitAllDeliveredAsync(1);
+    }
+
+    [Fact]
+    public async Task DotNetCallerClient_TalksWithBrowserSupporter()
+    {
+        await App.CreateStaffAsync("fay");
+        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "fay");
+        await console.EnrolAsync(() => App.CertifyAsync("fay"));
+        await console.StartShiftAsync();
+        await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
+        var atCaller = new ConcurrentQueue<string>();
+        caller.MessageReceived = m => { atCaller.Enqueue(m.Text); return Task.CompletedTask; };
+        await caller.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon).Within();
+
+        var pane = await console.TakeNextAsync();
+        Assert.Equal(await caller.Established.Within(), await ConsolePage.SafetyCodeAsync(pane));
+        await caller.SendAsync("from the .NET caller").Within();
+        await ConsolePage.WaitForReceivedAsync(pane, "from the .NET caller");
+        await ConsolePage.SendAsync(pane, "from the browser supporter");
+        await Waits.UntilAsync(() => atCaller.Contains("from the browser supporter"));
+        await Expect(pane.Locator(".msg.out[data-status=delivered]")).ToHaveCountAsync(1);
+    }
+
+    [Fact]
+    public async Task CallersNetworkDropsMidChat_NothingLostNothingDoubled()
+    {
+        await using var network = new FlakyNetwork(App.Port!.Value);
+        await using var supporter = await App.CertifiedSupporterAsync("gus", _device);
+        var atSupporter = new ConcurrentQueue<string>();
+        supporter.MessageReceived = m => { atSupporter.Enqueue(m.Text); return Task.CompletedTask; };
+        var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(network.BaseAddress);
+        await caller.AskForSupportAsync();
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        await caller.SafetyCodeAsync();
+        await caller.SendAsync("before the drop");
+        await Waits.UntilAsync(() => atSupporter.Count == 1);
+
+        network.Cut();
+        await Expect(caller.Page.Locator("body[data-connection=reconnecting]")).ToHaveCountAsync(1);
+        await caller.SendAsync("typed while offline 1");
+        await caller.SendAsync("typed while offline 2");
+        await supporter.SendAsync(session, "sent while the caller was offline").Within();
+        network.Restore();
+
+        await caller.WaitForReceivedAsync("sent while the caller was offline");
+        await Waits.UntilAsync(() => atSupporter.Count == 3, because: "the queued messages arrive after the reconnection");
+        await caller.WaitAllDeliveredAsync(3);
+        await supporter.SendAsync(session, "after the reconnection").Within();
+        await caller.WaitForReceivedAsync("after the reconnection");
+
+        Assert.Equal(["before the drop", "typed while offline 1", "typed while offline 2"], atSupporter.ToArray());
+        Assert.Equal(["sent while the caller was offline", "after the reconnection"], await caller.ReceivedAsync());
+    }
+
+    [Fact]
+    public async Task CallerReloadsThePage_SameSessionContinues_NewHandshake_SecretOnlyInSessionStorage()
+    {
+        await using var supporter = await App.CertifiedSupporterAsync("hana", _device);
+        var atSupporter = new ConcurrentQueue<string>();
+        supporter.MessageReceived = m => { atSupporter.Enqueue(m.Text); return Task.CompletedTask; };
+        var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
+        await caller.AskForSupportAsync();
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        var before = await caller.SafetyCodeAsync();
+        Assert.Equal(0, await caller.Page.EvaluateAsync<int>("() => localStorage.length"));
+        Assert.Empty(await caller.Page.Context.CookiesAsync());
+
+        await caller.Page.ReloadAsync();
+        var after = await caller.SafetyCodeAsync();
+        Assert.NotEqual(before, after);
+        await Waits.UntilAsync(() => supporter.EstablishedAsync(session).IsCompletedSuccessfully && supporter.EstablishedAsync(session).Result == after,
+            because: "the supporter answered the new handshake");
+        await caller.SendAsync("after the reload");
+        await Waits.UntilAsync(() => atSupporter.Contains("after the reload"));
+        await supporter.SendAsync(session, "still here").Within();
+        await caller.WaitForReceivedAsync("still here");
+
+        await caller.EndAsync();
+        Assert.Equal(0, await caller.SessionStorageLengthAsync());
+        await caller.Page.ReloadAsync();
+        await Expect(caller.Page.Locator("#welcome")).ToBeVisibleAsync();
+    }
+}
