@@ -1,7 +1,7 @@
 // Builds the pages the server serves: one bundle (JS + CSS) per page with esbuild, content-hashed names, and
 // HTML with Subresource Integrity on every asset. Output: dist/ (copied to the server's wwwroot by its build).
 //   node build.mjs            the pages
-//   node build.mjs --harness  also the in-browser vector harness for the Playwright tests (dist-test/)
+//   node build.mjs --harness-only  the in-browser vector harness of the Playwright tests (dist-test/), built by the test project
 
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
@@ -38,9 +38,13 @@ async function buildPages() {
     entryNames: '[name]-[hash]',
     metafile: true,
   });
+  const icon = readFileSync(join(root, 'pages/icon.svg'));
+  const iconName = `icon-${createHash('sha256').update(icon).digest('hex').slice(0, 8)}.svg`;
+  writeFileSync(join(out, 'assets', iconName), icon);
+
   for (const page of PAGES) {
     const [file, meta] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === page.entry);
-    const tags = [];
+    const tags = [`<link rel="icon" href="/assets/${iconName}" type="image/svg+xml">`];
     if (meta.cssBundle) tags.push(`<link rel="stylesheet" href="${url(meta.cssBundle)}" integrity="${integrity(readFileSync(join(root, meta.cssBundle)))}">`);
     tags.push(`<script type="module" src="${url(file)}" integrity="${integrity(readFileSync(join(root, file)))}"></script>`);
     const html = readFileSync(join(root, page.template), 'utf8').replace('<!-- peerline:assets -->', tags.join('\n  '));
@@ -59,5 +63,5 @@ async function buildHarness() {
   await build({ ...common, minify: false, entryPoints: [join(root, 'test/browser/harness.js')], outfile: join(target, 'harness.js') });
 }
 
-await buildPages();
-if (process.argv.includes('--harness')) await buildHarness();
+if (process.argv.includes('--harness-only')) await buildHarness();
+else await buildPages();

@@ -52,6 +52,7 @@ public sealed class CallerPage(IPage page)
     public async Task EndAsync()
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "End chat" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, end the chat" }).ClickAsync();
         await Expect(page.Locator("#ended")).ToBeVisibleAsync();
     }
 

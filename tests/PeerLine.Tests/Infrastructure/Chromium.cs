@@ -25,12 +25,36 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    /// <summary>A fresh profile (its own cookies, storage and IndexedDB), like another person's browser.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, System.Collections.Concurrent.ConcurrentQueue<string>> _problems = [];
+
+    /// <summary>
+    /// A fresh profile (its own cookies, storage and IndexedDB), like another person's browser. Script errors,
+    /// console errors (a CSP or SRI refusal is one) and requests to any other origin are recorded as problems.
+    /// </summary>
     public async Task<IPage> NewPageAsync(int width, int height)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(20_000);
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        var problems = _problems.GetOrCreateValue(page);
+        page.PageError += (_, error) => problems.Enqueue("page error: " + error);
+        page.Console += (_, message) => { if (message.Type == "error") problems.Enqueue($"console error: {message.Text} at {message.Location}"); };
+        page.Request += (_, request) =>
+        {
+            var url = new Uri(request.Url);
+            if (url.Host != "127.0.0.1" && url.Scheme != "data") problems.Enqueue("request to another origin: " + url.GetLeftPart(UriPartial.Authority));
+        };
+        return page;
+    }
+
+    /// <summary>What went wrong in the page so far (see <see cref="NewPageAsync"/>); empty when nothing did.</summary>
+    public IReadOnlyList<string> ProblemsOf(IPage page) => _problems.TryGetValue(page, out var problems) ? [.. problems] : [];
+
+    /// <param name="expected">Substrings of problems that are the page working as designed (a signed-out 401).</param>
+    public void AssertNoProblems(IPage page, params string[] expected)
+    {
+        var problems = ProblemsOf(page).Where(p => !expected.Any(p.Contains)).ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     public async Task DisposeAsync()

@@ -42,7 +42,8 @@ public sealed class ConsolePage(IPage page)
         var before = await page.Locator(".chat-pane").CountAsync();
         await page.Keyboard.PressAsync("Alt+N");
         await Expect(page.Locator(".chat-pane")).ToHaveCountAsync(before + 1);
-        return page.Locator(".chat-pane").Nth(before);
+        var session = await page.Locator(".chat-pane").Nth(before).GetAttributeAsync("data-session");
+        return page.Locator($".chat-pane[data-session='{session}']"); // stays this chat when others go
     }
 
     public static async Task<string> SafetyCodeAsync(ILocator pane)

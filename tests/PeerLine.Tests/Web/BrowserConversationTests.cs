@@ -157,4 +157,50 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await caller.Page.ReloadAsync();
         await Expect(caller.Page.Locator("#welcome")).ToBeVisibleAsync();
     }
+
+    [Fact]
+    public async Task SupporterWithTwoChatsSideBySide_UnreadMarkers_TransferToColleague_ReturnToQueue()
+    {
+        await using var colleague = await App.CertifiedSupporterAsync("lee", _device);
+        var atColleague = new ConcurrentQueue<string>();
+        colleague.MessageReceived = m => { atColleague.Enqueue(m.Text); return Task.CompletedTask; };
+        await App.CreateStaffAsync("kim");
+        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "kim");
+        await console.EnrolAsync(() => App.CertifyAsync("kim"));
+        await console.StartShiftAsync();
+        var trust = await App.PinnedTrustAsync();
+        await using var first = new CallerClient(App.RelayOptions(), trust);
+        await using var second = new CallerClient(App.RelayOptions(), trust);
+        await first.RequestSupportAsync(Topics.AdverseEvent, Priorities.Soon).Within();
+        await second.RequestSupportAsync(Topics.Burnout, Priorities.Routine).Within();
+
+        var paneOne = await console.TakeNextAsync();
+        var paneTwo = await console.TakeNextAsync();
+        await first.Established.Within();
+        await second.Established.Within();
+        await ConsolePage.SafetyCodeAsync(paneTwo);
+
+        await console.Page.Keyboard.PressAsync("Alt+1"); // working in chat 1
+        await second.SendAsync("a message for chat two").Within();
+        await ConsolePage.WaitForReceivedAsync(paneTwo, "a message for chat two");
+        await Expect(paneTwo.Locator(".unread")).ToHaveTextAsync("1 new");
+        await Expect(paneOne.Locator(".unread")).ToBeHiddenAsync();
+        await console.Page.Keyboard.PressAsync("Alt+2");
+        await Expect(paneTwo.Locator(".unread")).ToBeHiddenAsync();
+
+        await paneOne.GetByText("Transfer or close").ClickAsync();
+        await paneOne.GetByRole(Microsoft.Playwright.AriaRole.Textbox, new() { Name = "Transfer Chat 1 to" }).FillAsync("lee");
+        await paneOne.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Transfer", Exact = true }).ClickAsync();
+        await Expect(paneOne).ToHaveCountAsync(0);
+        await Waits.UntilAsync(() => first.Established.IsCompletedSuccessfully && colleague.EstablishedAsync(first.SessionId!).IsCompletedSuccessfully
+            && first.Established.Result == colleague.EstablishedAsync(first.SessionId!).Result, because: "the caller re-handshakes with the colleague");
+        await first.SendAsync("hello to the colleague").Within();
+        await Waits.UntilAsync(() => atColleague.Contains("hello to the colleague"));
+
+        await paneTwo.GetByText("Transfer or close").ClickAsync();
+        await paneTwo.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Return to queue" }).ClickAsync();
+        await Expect(paneTwo).ToHaveCountAsync(0);
+        await console.WaitForWaitingAsync(1);
+        chromium.AssertNoProblems(console.Page, "401 (Unauthorized)");
+    }
 }

@@ -101,6 +101,7 @@ function showState({ state, reason }) {
     if (reason === Reasons.RETURNED_TO_QUEUE) note('Your supporter passed your chat to the next free colleague. You are at the front of the line.');
   } else if (state === States.ACTIVE) {
     showOnly(steps, $('#chat'));
+    $('#crisis').hidden = true; // the crisis lines stay one tap away under Help now
     if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over. A new secure connection is being made, so the safety code changes.');
   } else {
     showEnded(ENDINGS[reason] ?? 'The chat has ended.');
@@ -153,7 +154,18 @@ async function end() {
   }
 }
 
-$('#end-chat').addEventListener('click', end);
+$('#end-chat').addEventListener('click', () => setEndConfirm(true));
+$('#end-no').addEventListener('click', () => setEndConfirm(false));
+$('#end-yes').addEventListener('click', () => {
+  setEndConfirm(false);
+  end();
+});
+
+function setEndConfirm(open) {
+  $('#end-confirm').hidden = !open;
+  $('#end-chat').setAttribute('aria-expanded', String(open));
+  if (open) $('#end-yes').focus();
+}
 $('#leave-queue').addEventListener('click', end);
 $('#again').addEventListener('click', () => {
   conversation = null;
