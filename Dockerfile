@@ -1,5 +1,14 @@
 # syntax=docker/dockerfile:1
 
+# ---- web client -------------------------------------------------------------------------------------
+# The caller page and the supporter console (src/PeerLine.Web): npm ci from the lock file, then esbuild.
+FROM node:20-bookworm-slim AS web
+WORKDIR /web
+COPY src/PeerLine.Web/package.json src/PeerLine.Web/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY src/PeerLine.Web/ ./
+RUN node build.mjs
+
 # ---- build ------------------------------------------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 \
@@ -15,7 +24,9 @@ COPY src/PeerLine.Client/PeerLine.Client.csproj     src/PeerLine.Client/
 RUN dotnet restore src/PeerLine.Server/PeerLine.Server.csproj
 
 COPY src/ src/
-RUN dotnet publish src/PeerLine.Server/PeerLine.Server.csproj -c Release -o /app --no-restore
+# The web client was built in its own stage: the SDK image has no Node.js, so the MSBuild step is skipped.
+RUN dotnet publish src/PeerLine.Server/PeerLine.Server.csproj -c Release -o /app --no-restore -p:SkipWebClient=true
+COPY --from=web /web/dist /app/wwwroot
 
 # ---- runtime ----------------------------------------------------------------------------------------
 FROM mcr.microsoft.com/dotnet/aspnet:10.0

@@ -40,7 +40,7 @@ web_passed=0; web_failed=0
 if command -v node >/dev/null 2>&1; then
   web_log="$results/node-test.log"
   mkdir -p "$results"
-  (cd src/PeerLine.Web && node --test test/) 2>&1 | tee "$web_log"
+  (cd src/PeerLine.Web && node --test test/*.test.js) 2>&1 | tee "$web_log"
   web_passed=$(grep -E '^# pass ' "$web_log" | awk '{print $3}' | tail -1)
   web_failed=$(grep -E '^# fail ' "$web_log" | awk '{print $3}' | tail -1)
   web_passed=${web_passed:-0}; web_failed=${web_failed:-1}
