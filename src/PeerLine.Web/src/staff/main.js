@@ -126,8 +126,8 @@ async function openDesk(deviceKey) {
   on('delivered', ({ sessionId, upToSeq }) => panes.get(sessionId)?.messages.delivered(upToSeq));
   on('failed', ({ sessionId, id }) => panes.get(sessionId)?.messages.failed(id));
   on('refused', ({ sessionId, code }) => panes.get(sessionId)?.note(`A message could not be opened (${code}). It may have been written for an earlier secure connection.`));
-  on('offered', (offer) => deskMessage(`A ${Priorities[offer.priority] ?? offer.priority} chat is offered to you for ${offer.expiresInSeconds} s: take it from the queue.`));
-  on('offer-withdrawn', () => deskMessage(''));
+  on('offered', showOffer);
+  on('offer-withdrawn', ({ sessionId }) => hideOffer(sessionId));
   if (sessionStorage.getItem(SHIFT_KEY)) setShift(true); // a reload during a shift: the server kept it
   await desk.start();
 }
@@ -153,6 +153,36 @@ async function claim(action) {
     deskMessage(text ?? `That did not work (${error.code}).`);
   }
 }
+
+// ---- Push mode: the server reserves a chat for this supporter for a while
+
+let offered = null;
+
+function showOffer(offer) {
+  offered = offer.sessionId;
+  $('#offer-text').textContent = `A ${Priorities[offer.priority] ?? offer.priority} chat (${Topics[offer.topic] ?? offer.topic}) is offered to you. `
+    + `It waited ${duration(offer.waitingSeconds)}; the offer lapses after ${offer.expiresInSeconds} s.`;
+  $('#offer').hidden = false;
+  $('#offer-accept').focus();
+}
+
+function hideOffer(sessionId) {
+  if (sessionId !== offered) return;
+  offered = null;
+  $('#offer').hidden = true;
+}
+
+$('#offer-accept').addEventListener('click', () => {
+  const sessionId = offered;
+  hideOffer(sessionId);
+  claim(() => desk.claim(sessionId));
+});
+
+$('#offer-decline').addEventListener('click', () => {
+  const sessionId = offered;
+  hideOffer(sessionId);
+  desk.declineOffer(sessionId).catch(() => {}); // a lapsed offer is already gone
+});
 
 function deskMessage(text) {
   const box = $('#desk-error');

@@ -1,0 +1,34 @@
+using PeerLine.Client.E2E;
+using PeerLine.Protocol.Wire;
+using PeerLine.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace PeerLine.Tests.Web;
+
+/// <summary>Push mode in the console: an offered chat is taken or declined from a banner.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class ConsoleOfferTests(Chromium chromium)
+    : AppScenario(new PeerLineApp(new() { ["Queue:Mode"] = "Push" }, kestrel: true))
+{
+    [Fact]
+    public async Task OfferedChat_DeclinedThenOfferedAgain_Taken_Secure()
+    {
+        await App.CreateStaffAsync("max");
+        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "max");
+        await console.EnrolAsync(() => App.CertifyAsync("max"));
+        await console.StartShiftAsync();
+        await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
+        await caller.RequestSupportAsync(Topics.LitigationOrComplaint, Priorities.Soon).Within();
+
+        var offer = console.Page.Locator("#offer");
+        await Expect(offer).ToContainTextAsync("A complaint or litigation");
+        await console.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Not now" }).ClickAsync();
+        await Expect(offer).ToBeHiddenAsync();
+
+        // Nobody else is on shift, so the declined chat comes back to the same supporter.
+        await Expect(offer).ToBeVisibleAsync();
+        await console.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Take this chat" }).ClickAsync();
+        await Expect(console.Page.Locator(".chat-pane")).ToHaveCountAsync(1);
+        Assert.Equal(await caller.Established.Within(), await ConsolePage.SafetyCodeAsync(console.Page.Locator(".chat-pane")));
+    }
+}
