@@ -97,6 +97,12 @@ public sealed class CallerClient : IAsyncDisposable
     private async Task OnEnvelopeAsync(ReceivedMessage message)
     {
         var channel = _channel;
+        if (Envelope.IsRestartRequest(message.Ciphertext))
+        {
+            // The supporter's side lost its channel (a restarted device or page). A handshake already under way answers it.
+            if (channel is not null && (channel.IsEstablished || channel.HasFailed)) _ = Task.Run(() => BeginHandshakeAsync());
+            return;
+        }
         if (channel is null) return; // nothing can be read before a handshake: dropped, and acknowledged
         var result = channel.Receive(message.Ciphertext, message.Seq);
         switch (result.Outcome)

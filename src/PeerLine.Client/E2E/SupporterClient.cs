@@ -17,6 +17,7 @@ public sealed class SupporterClient : IAsyncDisposable
     private readonly Key _deviceKey;
     private readonly ConcurrentDictionary<string, SecureChannel> _channels = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _established = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _restartRequested = new(StringComparer.Ordinal);
 
     public SupporterClient(RelayClientOptions options, string login, string password, Key deviceKey)
     {
@@ -64,6 +65,16 @@ public sealed class SupporterClient : IAsyncDisposable
     private async Task OnEnvelopeAsync(ReceivedMessage message)
     {
         var isHandshake = Envelope.TryUnwrap(message.Ciphertext, out var type, out _) && type == EnvelopeType.Handshake;
+        if (!isHandshake && !(_channels.TryGetValue(message.SessionId, out var current) && current.IsEstablished))
+        {
+            // Sealed for a channel this client does not have (it restarted mid-session; messages arrive in order, so a
+            // transport message before an established channel is never ours): unreadable. Ask the caller once for a new
+            // handshake; until it arrives, further messages of the old channel are dropped the same way.
+            ChannelRefused?.Invoke(message.SessionId, "rejected-message");
+            if (_restartRequested.TryAdd(message.SessionId, true)) await _relay.SendAsync(message.SessionId, Envelope.RestartRequest());
+            return;
+        }
+        if (isHandshake) _restartRequested.TryRemove(message.SessionId, out _);
         var channel = _channels.GetOrAdd(message.SessionId, id => SecureChannel.ForSupporter(id, _deviceKey));
         if (isHandshake && channel.IsEstablished)
         {

@@ -1,7 +1,10 @@
 namespace PeerLine.Protocol.E2E;
 
-/// <summary>What an envelope carries: a Noise handshake message, or a transport message.</summary>
-public enum EnvelopeType : byte { Handshake = 0x01, Transport = 0x02 }
+/// <summary>
+/// What an envelope carries: a Noise handshake message, a transport message, or a supporter's request that the caller
+/// start a new handshake (the supporter's side lost its channel; docs/protocol.md §11.2).
+/// </summary>
+public enum EnvelopeType : byte { Handshake = 0x01, Transport = 0x02, RestartRequest = 0x03 }
 
 /// <summary>Which way a message travels; bound into every transport message's associated data.</summary>
 public enum Direction : byte { CallerToSupporter = 0x01, SupporterToCaller = 0x02 }
@@ -24,7 +27,16 @@ public static class Envelope
         return bytes;
     }
 
-    /// <summary>False for an unknown version or type, or a truncated envelope.</summary>
+    /// <summary>
+    /// <c>01 03</c>: "my side has no channel for this session, start a new handshake". Not authenticated: anyone on the
+    /// path could send it, and all it can cause is a new handshake with the same certified supporter key.
+    /// </summary>
+    public static byte[] RestartRequest() => [Version, (byte)EnvelopeType.RestartRequest];
+
+    public static bool IsRestartRequest(ReadOnlySpan<byte> envelope) =>
+        envelope.Length == HeaderSize && envelope[0] == Version && envelope[1] == (byte)EnvelopeType.RestartRequest;
+
+    /// <summary>False for an unknown version or type, a restart request (it is no channel message), or a truncated envelope.</summary>
     public static bool TryUnwrap(ReadOnlySpan<byte> envelope, out EnvelopeType type, out ReadOnlySpan<byte> body)
     {
         type = default;

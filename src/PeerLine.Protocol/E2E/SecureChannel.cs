@@ -60,6 +60,9 @@ public sealed class SecureChannel : IDisposable
 
     public bool IsEstablished => _send is not null;
 
+    /// <summary>The handshake failed for good: this channel will never carry a message (§11.4).</summary>
+    public bool HasFailed => _handshake.HasFailed;
+
     /// <summary>The code both people can compare, once the handshake is complete.</summary>
     public string? SafetyCode => IsEstablished ? E2E.SafetyCode.From(_handshake.HandshakeHash) : null;
 

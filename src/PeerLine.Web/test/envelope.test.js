@@ -13,7 +13,7 @@ const vectorKeys = () => keysOf(vector);
 const vectorChannels = () => channelsOf(vector);
 import { safetyCode } from '../src/protocol/safety-code.js';
 import {
-  Direction, MAX_CONTENT, PROTOCOL_NAME, associatedData, pad, prologue, unpad, unwrap,
+  Direction, MAX_CONTENT, PROTOCOL_NAME, associatedData, isRestartRequest, pad, prologue, restartRequest, unpad, unwrap,
 } from '../src/protocol/envelope.js';
 
 const file = new URL('../../../tests/vectors/peerline-envelope-v1.json', import.meta.url);
@@ -282,4 +282,15 @@ test('a low-order supporter key makes start() fail', async () => {
   const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: new Uint8Array(32), episodeKey });
   await assert.rejects(() => caller.start(), /Key agreement failed/);
   await rejected(caller.receive(new Uint8Array(50).fill(1, 0, 2), 1));
+});
+
+test('restart request: exactly 01 03, never taken for a channel message', async () => {
+  assert.equal(toHex(restartRequest()), '0103');
+  assert.ok(isRestartRequest(restartRequest()));
+  assert.ok(!isRestartRequest(new Uint8Array([1, 3, 0])));
+  assert.ok(!isRestartRequest(new Uint8Array([2, 3])));
+  assert.equal(unwrap(restartRequest()), null);
+  const { caller, supporter } = await vectorChannels();
+  await supporter.receive(await caller.start(), 1);
+  assert.equal((await caller.receive(restartRequest(), 1)).outcome, 'rejected', 'a channel rejects it without a state change');
 });

@@ -106,6 +106,34 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
         Assert.Equal(nameof(CertificateVerdict.BadSignature), await refused.Task.Within());
     }
 
+    [Fact]
+    public async Task SupporterClientRestartsMidSession_RequestsANewHandshake_ConversationContinues()
+    {
+        var supporter = await CertifiedSupporterAsync("pia");
+        await using var caller = new CallerClient(App.RelayOptions(), await PinnedTrustAsync());
+        await caller.RequestSupportAsync(Topics.AdverseEvent, Priorities.Soon).Within();
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        var before = await caller.Established.Within();
+        await supporter.DisposeAsync(); // the device restarts: its channel keys are gone, its device key is not
+
+        await using var restarted = new SupporterClient(App.RelayOptions(), "pia", PeerLineApp.Password, _device);
+        var received = new ConcurrentQueue<string>();
+        var refused = new ConcurrentQueue<string>();
+        restarted.MessageReceived = m => { received.Enqueue(m.Text); return Task.CompletedTask; };
+        restarted.ChannelRefused += (_, code) => refused.Enqueue(code);
+        await restarted.ConnectAsync().Within();
+        await caller.SendAsync("sealed for the lost channel").Within();
+
+        var after = await restarted.EstablishedAsync(session).Within();
+        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == after, because: "the caller answered the restart request");
+        Assert.NotEqual(before, after);
+        await caller.SendAsync("after the restart").Within();
+        await Waits.UntilAsync(() => received.Contains("after the restart"));
+        Assert.Equal(["after the restart"], received.ToArray());
+        Assert.Contains("rejected-message", refused); // the message sealed for the lost channel (and the unread end of its handshake)
+        Assert.All(refused, code => Assert.Equal("rejected-message", code));
+    }
+
     private Task<SupporterClient> CertifiedSupporterAsync(string login, Key? device = null) =>
         App.CertifiedSupporterAsync(login, device ?? _device);
 

@@ -143,6 +143,20 @@ public sealed class SecureChannelTests : IDisposable
         Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(envelope, 3).Outcome);
     }
 
+    [Fact]
+    public void RestartRequest_IsTwoBytes_RecognisedByClients_RejectedByChannels()
+    {
+        Assert.Equal(new byte[] { 0x01, 0x03 }, Envelope.RestartRequest());
+        Assert.True(Envelope.IsRestartRequest(Envelope.RestartRequest()));
+        Assert.False(Envelope.IsRestartRequest(new byte[] { 0x01, 0x03, 0x00 }));
+        Assert.False(Envelope.TryUnwrap(Envelope.RestartRequest(), out _, out _));
+
+        var (caller, supporter) = Establish();
+        Assert.Equal(ChannelOutcome.Rejected, caller.Receive(Envelope.RestartRequest(), 2).Outcome);
+        var sealedMessage = supporter.Seal("still in step"u8, 2);
+        Assert.Equal(ChannelOutcome.Message, caller.Receive(sealedMessage, 2).Outcome); // the rejection changed nothing
+    }
+
     /// <summary>The handshake as it runs over the relay: caller seq 1 and 2, supporter seq 1.</summary>
     private (SecureChannel Caller, SecureChannel Supporter) Establish(string session = Session)
     {

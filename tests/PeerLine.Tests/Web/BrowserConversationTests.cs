@@ -203,4 +203,32 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await console.WaitForWaitingAsync(1);
         chromium.AssertNoProblems(console.Page, "401 (Unauthorized)");
     }
+
+    [Fact]
+    public async Task SupporterReloadsTheConsole_CallerIsAskedForANewHandshake_ChatContinues()
+    {
+        await App.CreateStaffAsync("nia");
+        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "nia");
+        await console.EnrolAsync(() => App.CertifyAsync("nia"));
+        await console.StartShiftAsync();
+        var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
+        await caller.AskForSupportAsync();
+        var pane = await console.TakeNextAsync();
+        var before = await caller.SafetyCodeAsync();
+        await caller.SendAsync("before the console reload");
+        await ConsolePage.WaitForReceivedAsync(pane, "before the console reload");
+
+        await console.Page.ReloadAsync();
+        await Expect(console.Page.Locator("body[data-shift=on]")).ToHaveCountAsync(1); // still signed in, key still certified, still on shift
+        var after = await ConsolePage.SafetyCodeAsync(pane);
+        Assert.NotEqual(before, after);
+        await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(after);
+
+        await ConsolePage.SendAsync(pane, "after the console reload");
+        await caller.WaitForReceivedAsync("after the console reload");
+        await caller.SendAsync("caller after the reload");
+        await ConsolePage.WaitForReceivedAsync(pane, "caller after the reload");
+        chromium.AssertNoProblems(console.Page, "401 (Unauthorized)");
+        chromium.AssertNoProblems(caller.Page);
+    }
 }

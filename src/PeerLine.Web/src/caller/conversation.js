@@ -8,6 +8,7 @@
 
 import { fromBase64, toBase64, utf8 } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
+import { isRestartRequest } from '../protocol/envelope.js';
 import { generateKeyPair } from '../protocol/noise.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
@@ -40,7 +41,8 @@ export const storedSession = {
  *  connection {status}            'connecting' | 'connected' | 'reconnecting'
  *  queue      {position, expectedWaitSeconds}
  *  state      {state, reason}     reason is null when the state comes from a resumed view
- *  securing   {}                  a supporter holds the session; checking the certificate and handshaking
+ *  securing   {restarted}         a supporter holds the session; checking the certificate and handshaking
+ *                                 (restarted: a channel existed before, so the safety code will change)
  *  secure     {safetyCode, handle}
  *  refused    {code}              certificate refused or handshake failed (a code, never content)
  *  message    {seq, text}         from the supporter, in order, once
@@ -191,7 +193,7 @@ export class CallerConversation extends EventTarget {
 
   async #handshake() {
     if (this.#state !== States.ACTIVE) return;
-    this.#emit('securing', {});
+    this.#emit('securing', { restarted: this.#channel !== null });
     let certificate;
     try {
       certificate = fromBase64(await this.#hub.invoke('SupporterCertificate', this.#ticket.sessionId));
@@ -216,6 +218,11 @@ export class CallerConversation extends EventTarget {
 
   async #onEnvelope(seq, bytes) {
     const channel = this.#channel;
+    if (isRestartRequest(bytes)) {
+      // The supporter's side lost its channel (a reloaded console). A handshake already under way answers it.
+      if (channel !== null && (channel.isEstablished || channel.hasFailed)) this.#beginHandshake();
+      return;
+    }
     if (channel === null) return; // nothing can be read before a handshake: dropped, and acknowledged
     const result = await channel.receive(bytes, seq);
     if (result.outcome === 'handshake') {

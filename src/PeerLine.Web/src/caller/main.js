@@ -59,7 +59,10 @@ function begin(start) {
   });
   on('queue', showQueue);
   on('state', showState);
-  on('securing', () => setSecure(false));
+  on('securing', ({ restarted }) => {
+    setSecure(false);
+    if (restarted) note('A new secure connection is being made, so the safety code changes.');
+  });
   on('secure', ({ safetyCode }) => {
     $('#safety-code').textContent = safetyCode;
     $('#safety').hidden = false;
@@ -102,7 +105,7 @@ function showState({ state, reason }) {
   } else if (state === States.ACTIVE) {
     showOnly(steps, $('#chat'));
     $('#crisis').hidden = true; // the crisis lines stay one tap away under Help now
-    if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over. A new secure connection is being made, so the safety code changes.');
+    if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over.');
   } else {
     showEnded(ENDINGS[reason] ?? 'The chat has ended.');
   }

@@ -55,6 +55,11 @@ export class SecureChannel {
     return this.#send !== null;
   }
 
+  /** The handshake failed for good: this channel will never carry a message. */
+  get hasFailed() {
+    return this.#handshake.hasFailed;
+  }
+
   /** "dddd dddd dddd" once the handshake is complete, else null. */
   get safetyCode() {
     return this.#safetyCode;

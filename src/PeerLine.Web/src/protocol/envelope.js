@@ -6,6 +6,7 @@ import { concat, utf8 } from './bytes.js';
 export const VERSION = 0x01;
 export const HANDSHAKE = 0x01;
 export const TRANSPORT = 0x02;
+export const RESTART_REQUEST = 0x03;
 export const HEADER_SIZE = 2;
 const TAG_SIZE = 16;
 
@@ -20,7 +21,19 @@ export function wrap(type, body) {
   return concat([VERSION, type], body);
 }
 
-/** { type, body }, or null for a truncated envelope or an unknown version or type. */
+/**
+ * 01 03: the supporter's side has no channel for this session and asks the caller for a new handshake. Not
+ * authenticated; all it can cause is a new handshake with the same certified supporter key.
+ */
+export function restartRequest() {
+  return new Uint8Array([VERSION, RESTART_REQUEST]);
+}
+
+export function isRestartRequest(envelope) {
+  return envelope instanceof Uint8Array && envelope.length === HEADER_SIZE && envelope[0] === VERSION && envelope[1] === RESTART_REQUEST;
+}
+
+/** { type, body }, or null for a truncated envelope, an unknown version or type, or a restart request. */
 export function unwrap(envelope) {
   if (!(envelope instanceof Uint8Array) || envelope.length < HEADER_SIZE || envelope[0] !== VERSION) return null;
   const type = envelope[1];

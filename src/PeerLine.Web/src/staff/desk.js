@@ -4,7 +4,7 @@
 
 import { utf8 } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { HANDSHAKE, unwrap } from '../protocol/envelope.js';
+import { HANDSHAKE, restartRequest, unwrap } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
@@ -22,7 +22,8 @@ const text = new TextDecoder('utf-8', { fatal: false });
  *  secure     {sessionId, safetyCode}
  *  message    {sessionId, seq, text}
  *  sent       {sessionId, id, seq};  delivered {sessionId, upToSeq};  failed {sessionId, id, code}
- *  refused    {sessionId, code}          an envelope could not be opened (a code, never content)
+ *  refused    {sessionId, code}          an envelope could not be opened (a code, never content); after a reload of
+ *                                        this page the caller is asked for a new handshake (docs/protocol.md §11.2)
  */
 export class SupporterDesk extends EventTarget {
   #hub;
@@ -116,13 +117,20 @@ export class SupporterDesk extends EventTarget {
     }
   }
 
-  async #resume() {
+  /** After every (re)connection; `afterTransfer` when a transfer to this supporter triggered it. */
+  async #resume({ afterTransfer = false } = {}) {
     const views = await this.#hub.invoke('Resume');
     const held = new Set(views.map((v) => v.sessionId));
     for (const id of [...this.#sessions.keys()]) {
       if (!held.has(id) && this.#sessions.get(id).known) this.#drop(id, null, null); // ended while we were away
     }
-    for (const view of views) await this.#hold(view);
+    for (const view of views) {
+      const heldBeforeThisPage = !afterTransfer && !this.#sessions.get(view.sessionId)?.known;
+      await this.#hold(view);
+      // A reloaded console has no channel for the chats it holds: the caller must start a new handshake.
+      const session = this.#sessions.get(view.sessionId);
+      if (heldBeforeThisPage && session.channel === null) this.#requestRestart(view.sessionId, session);
+    }
     this.#emit('queue', await this.#hub.invoke('GetQueue'));
   }
 
@@ -138,7 +146,7 @@ export class SupporterDesk extends EventTarget {
 
   #onSessionChanged(change) {
     if (change.reason === Reasons.TRANSFERRED_TO_YOU) {
-      this.#resume().catch(() => {}); // a transfer brings neither the view nor the backlog (§4)
+      this.#resume({ afterTransfer: true }).catch(() => {}); // a transfer brings neither the view nor the backlog (§4)
       return;
     }
     if (change.state !== States.ACTIVE || change.reason === Reasons.TRANSFERRED_AWAY) this.#drop(change.sessionId, change.state, change.reason);
@@ -176,6 +184,14 @@ export class SupporterDesk extends EventTarget {
     const session = this.#sessions.get(sessionId);
     if (!session) return;
     const isHandshake = unwrap(bytes)?.type === HANDSHAKE;
+    if (!isHandshake && !session.channel?.isEstablished) {
+      // Sealed for a channel this page does not have (it was reloaded; messages arrive in order, so a transport
+      // message before an established channel is never ours). Ask the caller once for a new handshake.
+      this.#emit('refused', { sessionId, code: 'rejected-message' });
+      this.#requestRestart(sessionId, session);
+      return;
+    }
+    if (isHandshake) session.restartRequested = false;
     let channel = session.channel;
     // The caller started over (a reload, a transfer back to us): answer on a fresh channel.
     if (channel === null || (isHandshake && channel.isEstablished)) channel = await this.#freshChannel(sessionId, session);
@@ -198,6 +214,12 @@ export class SupporterDesk extends EventTarget {
     } else {
       this.#emit('refused', { sessionId, code: 'rejected-message' });
     }
+  }
+
+  #requestRestart(sessionId, session) {
+    if (session.restartRequested) return;
+    session.restartRequested = true;
+    session.outbox.send(async () => restartRequest()).catch((error) => this.#emit('refused', { sessionId, code: error.code }));
   }
 
   #resetEstablished(session) {
