@@ -29,7 +29,8 @@ public sealed class Chromium : IAsyncLifetime
 
     /// <summary>
     /// A fresh profile (its own cookies, storage and IndexedDB), like another person's browser. Script errors,
-    /// console errors (a CSP or SRI refusal is one) and requests to any other origin are recorded as problems.
+    /// console errors (a CSP or SRI refusal is one), requests to any other origin and credentials in a URL or an
+    /// Authorization header (staff use the same-origin cookie only) are recorded as problems.
     /// </summary>
     public async Task<IPage> NewPageAsync(int width, int height)
     {
@@ -43,6 +44,14 @@ public sealed class Chromium : IAsyncLifetime
         {
             var url = new Uri(request.Url);
             if (url.Host != "127.0.0.1" && url.Scheme != "data") problems.Enqueue("request to another origin: " + url.GetLeftPart(UriPartial.Authority));
+            if (url.Query.Contains("token", StringComparison.OrdinalIgnoreCase)) problems.Enqueue("a token in a URL: " + url.AbsolutePath);
+            if (request.Headers.ContainsKey("authorization")) problems.Enqueue("an Authorization header: " + url.AbsolutePath);
+        };
+        page.WebSocket += (_, socket) =>
+        {
+            var url = new Uri(socket.Url);
+            if (url.Host != "127.0.0.1") problems.Enqueue("a WebSocket to another origin: " + url.GetLeftPart(UriPartial.Authority));
+            if (url.Query.Contains("token", StringComparison.OrdinalIgnoreCase)) problems.Enqueue("a token in a WebSocket URL: " + url.AbsolutePath);
         };
         return page;
     }

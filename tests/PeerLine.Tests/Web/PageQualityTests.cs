@@ -80,6 +80,11 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
         await Expect(page.Locator("#shift-timer")).ToContainTextAsync("On shift 00:0");
         await AssertAccessibleAsync(page, "console desk with two chats");
         await Screenshot(page, "console-desk-1440x900.png");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "End shift" }).ClickAsync();
+        await Expect(page.Locator("body[data-shift=off]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#shift-timer")).ToBeHiddenAsync();
+        await Expect(page.Locator(".chat-pane")).ToHaveCountAsync(2); // chats already held stay until closed or transferred
         chromium.AssertNoProblems(page, "401 (Unauthorized) at " + new Uri(App.BaseAddress, "/api/staff/me")); // signed out at first
     }
 
