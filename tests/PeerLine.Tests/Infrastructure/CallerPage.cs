@@ -17,12 +17,18 @@ public sealed class CallerPage(IPage page)
 
     public async Task AskForSupportAsync(string topic = "An adverse event or error", bool now = true, bool inDanger = false)
     {
+        await AnswerTheScreenAsync(topic, now, inDanger);
+        await Expect(page.Locator("body[data-state]")).ToHaveCountAsync(1); // the server has the request
+    }
+
+    /// <summary>Start, the three questions, and "Find a peer supporter".</summary>
+    public async Task AnswerTheScreenAsync(string topic = "An adverse event or error", bool now = true, bool inDanger = false)
+    {
         await page.GetByRole(AriaRole.Button, new() { Name = "Start" }).ClickAsync();
         await page.GetByLabel(topic).CheckAsync();
         await page.GetByLabel(now ? "As soon as possible" : "Sometime today is fine").CheckAsync();
         await page.Locator($"input[name=safety][value={(inDanger ? "yes" : "no")}]").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Find a peer supporter" }).ClickAsync();
-        await Expect(page.Locator("body[data-state]")).ToHaveCountAsync(1); // the server has the request
     }
 
     /// <summary>Waits for the secure chat and returns the safety code the caller sees.</summary>

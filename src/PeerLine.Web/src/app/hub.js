@@ -90,7 +90,8 @@ export class HubClient {
     try {
       await this.#onConnected();
     } catch {
-      // the owner's resume failed (the connection dropped again): the next reconnection runs it again
+      // The owner's resume failed (the connection dropped, or the server was busy): start over on a new connection.
+      if (this.#connection.state === HubConnectionState.Connected) this.#connection.stop().catch(() => {});
       return;
     }
     if (this.#connection.state !== HubConnectionState.Connected) return;

@@ -13,7 +13,7 @@ import { generateKeyPair } from '../protocol/noise.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
 import { checkSupporter, fetchRoster } from '../app/roster-check.js';
-import { Events, Hubs, States, errorCode, isFinal } from '../app/wire.js';
+import { Events, Hubs, States, errorCode, isFinal, isRetryable } from '../app/wire.js';
 
 const STORAGE_KEY = 'peerline.caller';
 const MAX_RESTARTS = 3;
@@ -50,6 +50,7 @@ export const storedSession = {
  *  delivered  {upToSeq}           the supporter's device received everything up to upToSeq
  *  failed     {id, code}          the server refused the caller's message for good
  *  resumed    {}                  this page took over an existing session after a reload
+ *  refused-request {code}         the server turned the request down (for example 'queue-full')
  */
 export class CallerConversation extends EventTarget {
   #hub;
@@ -135,7 +136,16 @@ export class CallerConversation extends EventTarget {
     if (this.#ticket === null) {
       const { topic, priority } = this.#request;
       const roster = await fetchRoster();
-      const ticket = await this.#hub.invoke('RequestSupport', topic, priority);
+      let ticket;
+      try {
+        ticket = await this.#hub.invoke('RequestSupport', topic, priority);
+      } catch (error) {
+        const code = errorCode(error);
+        if (isRetryable(code)) throw error; // asked again on the next connection
+        this.#emit('refused-request', { code });
+        this.#stop();
+        return;
+      }
       this.#useTicket({ sessionId: ticket.sessionId, callerSecret: ticket.callerSecret, rosterKey: toBase64(roster.publicKey) });
       storedSession.write(this.#ticket);
       await this.#applyView({ state: ticket.queue.state, lastSentSeq: 0, lastReceivedSeq: 0, queue: ticket.queue });

@@ -77,6 +77,9 @@ function begin(start) {
   on('sent', ({ id, seq }) => messages.sent(id, seq));
   on('delivered', ({ upToSeq }) => messages.delivered(upToSeq));
   on('failed', ({ id }) => messages.failed(id));
+  on('refused-request', ({ code }) => showEnded(code === 'queue-full'
+    ? 'The line is very busy right now and cannot take more requests. Please use Help now, or try again a little later.'
+    : `Your request could not be taken (${code}). Please use Help now, or try again.`));
   on('resumed', () => note('You reloaded the page. For your privacy, earlier messages are not shown again. A new secure connection is being made, so the safety code changes.'));
   showOnly(steps, $('#waiting'));
   start(conversation).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
