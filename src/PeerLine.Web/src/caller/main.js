@@ -69,6 +69,10 @@ function begin(start) {
     setSecure(true);
   });
   on('refused', ({ code }) => {
+    if (code === 'rejected-message' && conversation.safetyCode !== null) {
+      note('A message from your supporter could not be read. Please ask them to repeat it.');
+      return;
+    }
     const problem = $('#channel-problem');
     problem.textContent = `We could not open a secure chat with your supporter (${code}). Your messages have not been sent. Please try Help now, or start a new chat.`;
     problem.hidden = false;

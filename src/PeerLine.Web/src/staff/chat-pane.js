@@ -5,6 +5,14 @@ import { h } from '../app/dom.js';
 import { MessageList } from '../app/message-list.js';
 import { Dispositions, Priorities, Topics } from '../app/wire.js';
 
+const REFUSALS = {
+  'not-found': 'No colleague with that login can take it (unknown or disabled), or this chat is no longer yours.',
+  'not-on-shift': 'That colleague is not on shift.',
+  'no-capacity': 'That colleague has no free place for another chat.',
+  'invalid-argument': 'You cannot transfer a chat to yourself.',
+  'wrong-state': 'This chat has already ended or moved.',
+};
+
 export class ChatPane {
   #unread = 0;
 
@@ -30,7 +38,7 @@ export class ChatPane {
       try {
         await action();
       } catch (error) {
-        this.showError(`That did not work (${error.code ?? 'unavailable'}).`);
+        this.showError(error.hint ?? REFUSALS[error.code] ?? `That did not work (${error.code ?? 'unavailable'}).`);
       }
     };
 
@@ -47,13 +55,19 @@ export class ChatPane {
       h('details', { class: 'pane-actions' },
         h('summary', {}, 'Transfer or close'),
         h('div', { class: 'row' }, login,
-          h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(login.value.trim())) }, 'Transfer'),
+          h('button', {
+            type: 'button', class: 'secondary',
+            onclick: guarded(async () => {
+              if (!login.value.trim()) throw Object.assign(new Error(), { hint: 'Enter the login of the colleague who takes over.' });
+              await actions.transfer(login.value.trim());
+            }),
+          }, 'Transfer'),
           h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(null)) }, 'Return to queue')),
         h('div', { class: 'row' }, disposition,
           h('button', {
             type: 'button', class: 'danger',
             onclick: guarded(async () => {
-              if (!disposition.value) throw Object.assign(new Error(), { code: 'choose an outcome' });
+              if (!disposition.value) throw Object.assign(new Error(), { hint: 'Choose an outcome first.' });
               await actions.close(disposition.value);
             }),
           }, 'Close chat'))));

@@ -103,8 +103,8 @@ export class SupporterDesk extends EventTarget {
 
   /** To a named supporter on shift, or back to the head of the queue (login null). */
   async transfer(sessionId, login) {
-    await this.#call('Transfer', sessionId, login || null);
-    this.#drop(sessionId, login ? States.ACTIVE : States.WAITING, Reasons.TRANSFERRED_AWAY);
+    await this.#call('Transfer', sessionId, login);
+    this.#drop(sessionId, login === null ? States.WAITING : States.ACTIVE, Reasons.TRANSFERRED_AWAY);
   }
 
   async #call(method, ...args) {
