@@ -189,8 +189,15 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await Expect(paneTwo.Locator(".unread")).ToBeHiddenAsync();
 
         await paneOne.GetByText("Transfer or close").ClickAsync();
-        await paneOne.GetByRole(Microsoft.Playwright.AriaRole.Textbox, new() { Name = "Transfer Chat 1 to" }).FillAsync("lee");
-        await paneOne.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Transfer", Exact = true }).ClickAsync();
+        var transferTo = paneOne.GetByRole(Microsoft.Playwright.AriaRole.Textbox, new() { Name = "Transfer Chat 1 to" });
+        var transfer = paneOne.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Transfer", Exact = true });
+        await transfer.ClickAsync();
+        await Expect(paneOne.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToHaveTextAsync("Enter the login of the colleague who takes over.");
+        await transferTo.FillAsync("nobody-by-that-name");
+        await transfer.ClickAsync();
+        await Expect(paneOne.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("No colleague with that login can take it");
+        await transferTo.FillAsync("lee");
+        await transfer.ClickAsync();
         await Expect(paneOne).ToHaveCountAsync(0);
         await Waits.UntilAsync(() => first.Established.IsCompletedSuccessfully && colleague.EstablishedAsync(first.SessionId!).IsCompletedSuccessfully
             && first.Established.Result == colleague.EstablishedAsync(first.SessionId!).Result, because: "the caller re-handshakes with the colleague");
