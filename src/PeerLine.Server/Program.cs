@@ -1,3 +1,4 @@
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Health;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
@@ -20,6 +21,7 @@ builder.Services.AddQuickShutdown(builder.Configuration);
 builder.Services.AddPeerLineStorage(builder.Configuration);
 builder.Services.AddStaffAuth();
 builder.Services.AddQueue();
+builder.Services.AddEscalation();
 builder.Services.AddRelay();
 builder.Services.AddRoster();
 builder.Services.AddHubs();
@@ -27,6 +29,7 @@ builder.Services.AddApiDocuments();
 builder.Services.AddWebClient(builder.Configuration);
 
 var app = builder.Build();
+if (!app.Services.DirectoryIsValid()) return 2;
 
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
@@ -41,6 +44,7 @@ app.UseRateLimiter();
 app.MapHealth();
 app.MapStaffApi();
 app.MapRosterApi();
+app.MapDirectoryApi();
 app.MapHubs();
 app.MapApiDocuments();
 app.MapWebClient();

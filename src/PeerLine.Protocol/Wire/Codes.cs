@@ -32,6 +32,43 @@ public static class SessionStates
     public const string Abandoned = "abandoned";
 }
 
+/// <summary>
+/// What kind of help an escalation resource is. The server records only this code when a supporter shares a resource
+/// in a chat (the card itself travels end to end).
+/// </summary>
+public static class ResourceKinds
+{
+    public const string CrisisLine = "crisis-line";
+    public const string Emergency = "emergency";
+    public const string PhysicianSupportLine = "physician-support-line";
+    public const string Eap = "eap";
+    public const string Therapy = "therapy";
+    public const string OptOutTherapy = "opt-out-therapy";
+    public const string PeerMentoring = "peer-mentoring";
+    public const string Coaching = "coaching";
+    public const string BalintGroup = "balint-group";
+    public const string SchwartzRounds = "schwartz-rounds";
+    public const string MedicalImprov = "medical-improv";
+    public const string SupportGroup = "support-group";
+    public const string Other = "other";
+
+    public static readonly IReadOnlyList<string> All =
+        [CrisisLine, Emergency, PhysicianSupportLine, Eap, Therapy, OptOutTherapy, PeerMentoring, Coaching, BalintGroup, SchwartzRounds, MedicalImprov, SupportGroup, Other];
+}
+
+/// <summary>Why a waiting caller is shown escalation resources (QueueStatus.resources).</summary>
+public static class ResourceReasons
+{
+    /// <summary>The self-screen said crisis: the crisis lines, at once.</summary>
+    public const string Crisis = "crisis";
+    /// <summary>Nobody is on shift: the resources open now.</summary>
+    public const string NobodyOnShift = "nobody-on-shift";
+    /// <summary>Outside the line's coverage hours: the resources open now.</summary>
+    public const string OutsideHours = "outside-hours";
+    /// <summary>Waiting past Routing:LongWaitMinutes: the resources open now, while the caller keeps their place.</summary>
+    public const string LongWait = "long-wait";
+}
+
 /// <summary>How a supporter codes the end of a session. There is no free-text field.</summary>
 public static class Dispositions
 {

@@ -44,4 +44,5 @@ public static class ClientEvents
     public const string QueueChanged = nameof(QueueChanged);
     public const string SessionOffered = nameof(SessionOffered);
     public const string OfferWithdrawn = nameof(OfferWithdrawn);
+    public const string CrisisAlert = nameof(CrisisAlert);
 }

@@ -4,7 +4,8 @@ namespace PeerLine.Protocol.Wire;
 public sealed record RelayEnvelope(string SessionId, Guid MessageId, long Seq, byte[] Ciphertext);
 
 /// <summary>Where a waiting caller stands. Position counts from 1; the wait is null until there is history to estimate from.</summary>
-public sealed record QueueStatus(string State, int? Position, int? ExpectedWaitSeconds);
+/// <param name="Resources">Why the caller should be shown escalation resources now (a ResourceReasons code), or null.</param>
+public sealed record QueueStatus(string State, int? Position, int? ExpectedWaitSeconds, string? Resources = null);
 
 /// <summary>Returned once, to the caller who asked: the secret is the caller's only credential and is never shown again.</summary>
 public sealed record SessionTicket(string SessionId, string CallerSecret, QueueStatus Queue);
@@ -48,3 +49,6 @@ public sealed record StaffIdentity(string Login, IReadOnlyList<string> Roles);
 
 /// <summary>REST: the body of every refusal.</summary>
 public sealed record ErrorBody(string Code);
+
+/// <summary>To on-shift leads: a crisis request has arrived (codes and a wait only).</summary>
+public sealed record CrisisAlert(string SessionId, string Topic, int WaitingSeconds);

@@ -20,6 +20,7 @@ public interface IStaffClient
     Task QueueChanged(QueueSnapshot snapshot);
     Task SessionOffered(SessionOffer offer);
     Task OfferWithdrawn(string sessionId);
+    Task CrisisAlert(CrisisAlert alert);
 }
 
 /// <summary>SignalR group names. A caller's group is its session; a supporter's group is its staff id.</summary>

@@ -37,6 +37,9 @@ public sealed class ClientPush(IHubContext<CallerHub, ICallerClient> callers, IH
     public Task Offer(string supporterId, SessionOffer offer) =>
         staff.Clients.Group(HubGroups.Supporter(supporterId)).SessionOffered(offer);
 
+    public Task CrisisAlert(IReadOnlyList<string> staffIds, CrisisAlert alert) =>
+        staff.Clients.Groups(staffIds.Select(HubGroups.Supporter).ToList()).CrisisAlert(alert);
+
     public Task OfferWithdrawn(string supporterId, string sessionId) =>
         staff.Clients.Group(HubGroups.Supporter(supporterId)).OfferWithdrawn(sessionId);
 }

@@ -14,6 +14,7 @@ public sealed class IntakeService(
     QueueReader reader,
     QueueNotifier notifier,
     ClientPush push,
+    Escalation.CrisisAlerts crisisAlerts,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<IntakeService> logger)
@@ -50,6 +51,7 @@ public sealed class IntakeService(
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());
+        if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
         notifier.QueueChanged();
         return new SessionTicket(session.Id, secret, await reader.StatusAsync(db, session, ct));
     }

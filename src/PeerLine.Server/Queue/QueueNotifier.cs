@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +16,8 @@ public sealed class QueueNotifier(
     QueueReader reader,
     OfferDispatcher dispatcher,
     ClientPush push,
+    Escalation.RoutingRules routing,
+    TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<QueueNotifier> logger) : BackgroundService
 {
@@ -56,7 +59,13 @@ public sealed class QueueNotifier(
 
         var waiting = await reader.WaitingAsync(ct: ct);
         double? perPlace;
-        await using (var db = await dbs.CreateDbContextAsync(ct)) perPlace = await reader.SecondsPerPlaceAsync(db, ct);
+        int onShift;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            perPlace = await reader.SecondsPerPlaceAsync(db, ct);
+            onShift = await db.Shifts.CountAsync(s => s.OnShift, ct);
+        }
+        var now = time.NowMs();
 
         var sends = new List<Task>();
         var current = new HashSet<string>(StringComparer.Ordinal);
@@ -64,7 +73,8 @@ public sealed class QueueNotifier(
         {
             var id = waiting[i].Id;
             current.Add(id);
-            var status = new QueueStatus(SessionStates.Waiting, i + 1, QueueReader.ExpectedWait(perPlace, i + 1));
+            var status = new QueueStatus(SessionStates.Waiting, i + 1, QueueReader.ExpectedWait(perPlace, i + 1),
+                routing.ResourcesFor(waiting[i].Priority, waiting[i].RequestedAt, now, onShift));
             if (_lastSent.TryGetValue(id, out var last) && last == status) continue;
             _lastSent[id] = status;
             sends.Add(push.QueueMoved(id, status));

@@ -7,7 +7,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Queue;
 
 /// <summary>Read side of the queue: order, positions, expected waits, and what staff see.</summary>
-public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptionsMonitor<QueueOptions> options)
+public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptionsMonitor<QueueOptions> options, Escalation.RoutingRules routing)
 {
     /// <summary>Waiting sessions in service order: crisis first, returned sessions first within a level, then first come.</summary>
     public static IQueryable<SupportSession> InServiceOrder(IQueryable<SupportSession> sessions) => sessions
@@ -61,7 +61,9 @@ public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider 
     {
         if (s.State != SessionState.Waiting) return new QueueStatus(s.State.Code(), null, null);
         var position = await PositionAsync(db, s, ct);
-        return new QueueStatus(s.State.Code(), position, ExpectedWait(await SecondsPerPlaceAsync(db, ct), position));
+        var onShift = await db.Shifts.CountAsync(x => x.OnShift, ct);
+        return new QueueStatus(s.State.Code(), position, ExpectedWait(await SecondsPerPlaceAsync(db, ct), position),
+            routing.ResourcesFor(s.Priority, s.RequestedAt, time.NowMs(), onShift));
     }
 
     public async Task<SessionView> ViewAsync(PeerLineDb db, SupportSession s, bool asCaller, CancellationToken ct) => new(

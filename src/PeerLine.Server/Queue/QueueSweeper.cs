@@ -15,10 +15,14 @@ public sealed class QueueSweeper(
     IDbContextFactory<PeerLineDb> dbs,
     QueueNotifier notifier,
     ClientPush push,
+    Escalation.RoutingRules routing,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<QueueSweeper> logger) : BackgroundService
 {
+    private long _lastSweep = time.NowMs();
+    private bool? _covered;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds), time);
@@ -75,10 +79,27 @@ public sealed class QueueSweeper(
             .Where(m => !db.Sessions.Any(s => s.Id == m.SessionId && (s.State == SessionState.Active || s.State == SessionState.Waiting)))
             .ExecuteDeleteAsync(ct);
 
-        if (abandoned.Count + lapsed.Count + purged > 0)
-        {
-            QueueLog.Swept(logger, abandoned.Count, lapsed.Count, purged);
-            notifier.QueueChanged();
-        }
+        var resourcesDue = await ResourcesNewlyDueAsync(db, now, ct);
+        if (abandoned.Count + lapsed.Count + purged > 0) QueueLog.Swept(logger, abandoned.Count, lapsed.Count, purged);
+        if (abandoned.Count + lapsed.Count + purged > 0 || resourcesDue) notifier.QueueChanged();
+    }
+
+    /// <summary>
+    /// Whether, since the last sweep, a waiting caller passed the long-wait threshold or the coverage hours began or
+    /// ended: the notifier's next pass then tells those callers (QueueStatus.resources).
+    /// </summary>
+    private async Task<bool> ResourcesNewlyDueAsync(PeerLineDb db, long now, CancellationToken ct)
+    {
+        var (from, to) = (_lastSweep - routing.LongWaitMs, now - routing.LongWaitMs);
+        _lastSweep = now;
+        var crossed = await db.Sessions.AnyAsync(s => s.State == SessionState.Waiting && s.Priority != Priority.Crisis
+            && s.RequestedAt > from && s.RequestedAt <= to, ct);
+        if (crossed) Escalation.EscalationLog.ResourcesOffered(logger, ResourceReasons.LongWait);
+
+        var covered = routing.IsCovered(now);
+        var flipped = _covered is { } was && was != covered;
+        _covered = covered;
+        if (flipped && !covered) Escalation.EscalationLog.ResourcesOffered(logger, ResourceReasons.OutsideHours);
+        return crossed || flipped;
     }
 }

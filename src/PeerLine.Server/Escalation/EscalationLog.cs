@@ -1,0 +1,10 @@
+namespace PeerLine.Server.Escalation;
+
+internal static partial class EscalationLog
+{
+    [LoggerMessage(7001, LogLevel.Warning, "Crisis request: {Leads} on-shift leads alerted")]
+    public static partial void CrisisRequested(ILogger logger, int leads);
+
+    [LoggerMessage(7002, LogLevel.Information, "Resources offered to waiting callers ({Reason})")]
+    public static partial void ResourcesOffered(ILogger logger, string reason);
+}
