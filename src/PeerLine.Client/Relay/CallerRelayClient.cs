@@ -20,6 +20,9 @@ public sealed class CallerRelayClient : RelayConnection
 
     public event Action<QueueStatus>? QueueMoved;
 
+    /// <summary>What RequestSupport answered (its queue status is the one at the request), or null before it.</summary>
+    public SessionTicket? Ticket => _ticket;
+
     public string? SessionId => _ticket?.SessionId;
 
     /// <summary>The credential to resume with; keep it only as long as the session lasts.</summary>
