@@ -58,6 +58,10 @@ public sealed class SupporterRelayClient : RelayConnection
     public Task DeclineOfferAsync(string sessionId, CancellationToken ct = default) =>
         WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.DeclineOffer, sessionId, ct), ct);
 
+    /// <summary>Records that a resource card of this kind (a ResourceKinds code) was sent in the session, end to end.</summary>
+    public Task ShareResourceAsync(string sessionId, string kind, CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.ShareResource, sessionId, kind, ct), ct);
+
     public Task<long> SendAsync(string sessionId, byte[] ciphertext, CancellationToken ct = default) =>
         SendAsync(sessionId, StaffMethods.SendCiphertext, ciphertext, ct);
 

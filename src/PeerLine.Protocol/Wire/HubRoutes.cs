@@ -27,6 +27,7 @@ public static class StaffMethods
     public const string ClaimNext = nameof(ClaimNext);
     public const string Claim = nameof(Claim);
     public const string DeclineOffer = nameof(DeclineOffer);
+    public const string ShareResource = nameof(ShareResource);
     public const string Resume = nameof(Resume);
     public const string SendCiphertext = nameof(SendCiphertext);
     public const string Acknowledge = nameof(Acknowledge);

@@ -12,6 +12,7 @@ public static class EscalationExtensions
         services.AddSingleton<IValidateOptions<RoutingOptions>, CoverageValidation>();
         services.AddSingleton<RoutingRules>();
         services.AddSingleton<CrisisAlerts>();
+        services.AddSingleton<ResourceSharing>();
         return services;
     }
 

@@ -7,4 +7,7 @@ internal static partial class EscalationLog
 
     [LoggerMessage(7002, LogLevel.Information, "Resources offered to waiting callers ({Reason})")]
     public static partial void ResourcesOffered(ILogger logger, string reason);
+
+    [LoggerMessage(7003, LogLevel.Information, "Resource card shared ({Kind})")]
+    public static partial void ResourceShared(ILogger logger, string kind);
 }

@@ -13,6 +13,7 @@ namespace PeerLine.Server.Hubs;
 [Authorize(Policy = StaffPolicies.Answering)]
 public sealed class StaffHub(
     ShiftService shifts,
+    Escalation.ResourceSharing resources,
     ClaimService claims,
     HandoverService handover,
     QueueReader reader,
@@ -55,6 +56,10 @@ public sealed class StaffHub(
     }
 
     public Task DeclineOffer(string sessionId) => claims.DeclineAsync(Me, Required(sessionId), Context.ConnectionAborted);
+
+    /// <summary>A resource card was sent in this session (end to end); the server keeps only its kind.</summary>
+    public Task ShareResource(string sessionId, string kind) =>
+        resources.RecordAsync(Me, Required(sessionId), kind, Context.ConnectionAborted);
 
     /// <summary>The sessions this supporter holds; whatever is still unacknowledged for them follows as MessageReceived.</summary>
     public async Task<IReadOnlyList<SessionView>> Resume()

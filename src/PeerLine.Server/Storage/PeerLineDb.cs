@@ -17,6 +17,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<RelayMessage> Messages => Set<RelayMessage>();
     public DbSet<Shift> Shifts => Set<Shift>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
+    public DbSet<Escalation.SharedResource> SharedResources => Set<Escalation.SharedResource>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -45,6 +46,14 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasKey(m => m.Number);
             e.Property(m => m.SessionId).HasMaxLength(32);
             e.HasIndex(m => new { m.SessionId, m.Direction, m.Seq }).IsUnique();
+        });
+
+        builder.Entity<Escalation.SharedResource>(e =>
+        {
+            e.HasKey(r => r.Number);
+            e.Property(r => r.SessionId).HasMaxLength(32);
+            e.Property(r => r.Kind).HasMaxLength(40);
+            e.HasIndex(r => r.SessionId);
         });
 
         builder.Entity<DeviceKey>(e =>
