@@ -66,7 +66,7 @@ public sealed class ConsolePage(IPage page)
     public static async Task CloseAsync(ILocator pane, string dispositionLabel)
     {
         await pane.GetByText("Transfer or close").ClickAsync();
-        await pane.Locator("select").SelectOptionAsync(new SelectOptionValue { Label = dispositionLabel });
+        await pane.Locator("select[aria-label^='Outcome']").SelectOptionAsync(new SelectOptionValue { Label = dispositionLabel });
         await pane.GetByRole(AriaRole.Button, new() { Name = "Close chat" }).ClickAsync();
         await Expect(pane).ToHaveCountAsync(0);
     }

@@ -37,8 +37,9 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
         await page.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
 
         await caller.AskForSupportAsync(inDanger: true);
-        await Expect(page.Locator("#crisis")).ToContainTextAsync("988");
+        await Expect(page.Locator("#resources-now")).ToContainTextAsync("988");
         await AssertAccessibleAsync(page, "caller waiting, crisis lines shown");
+        await Screenshot(page, "caller-crisis-390x844.png");
 
         var session = (await supporter.ClaimNextAsync().Within()).SessionId;
         await caller.SafetyCodeAsync();

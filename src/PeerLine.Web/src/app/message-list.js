@@ -2,6 +2,7 @@
 // (sending → sent: the server stored it → delivered: the other device received it).
 
 import { h } from './dom.js';
+import { resourceCard } from './resources.js';
 
 const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
 
@@ -15,13 +16,14 @@ export class MessageList {
     this.element = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': label });
   }
 
-  incoming(text) {
-    return this.#add('in', text);
+  /** A received message: content from app/content.js readContent. */
+  incoming(content) {
+    return this.#add('in', content);
   }
 
   /** Shows a message being sent; `id` is the local id the sender returned. */
-  outgoing(id, text) {
-    const item = this.#add('out', text);
+  outgoing(id, content) {
+    const item = this.#add('out', content);
     item.dataset.status = 'sending';
     item.append(h('span', { class: 'status' }, STATUS_TEXT.sending));
     this.#outgoing.set(id, { item, seq: null });
@@ -48,8 +50,11 @@ export class MessageList {
     this.#outgoing.clear();
   }
 
-  #add(direction, text) {
-    const item = h('li', { class: `msg ${direction}` }, h('span', { class: 'visually-hidden' }, this.#names[direction]), h('p', {}, text));
+  #add(direction, content) {
+    const body = content.type === 'resource' ? resourceCard({ ...content.entry, openNow: null })
+      : content.type === 'text' ? h('p', {}, content.text)
+        : h('p', { class: 'fine' }, 'A message this page cannot show.');
+    const item = h('li', { class: `msg ${direction} ${content.type}` }, h('span', { class: 'visually-hidden' }, this.#names[direction]), body);
     this.element.append(item);
     item.scrollIntoView?.({ block: 'nearest' });
     return item;

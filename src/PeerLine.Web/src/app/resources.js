@@ -1,42 +1,34 @@
-// Escalation resources shown on both pages (../shared/brief.md). Crisis lines come first.
-// The served, configurable directory with opening hours comes with the crisis-routing work (issue 5).
+// Resource cards, built from directory entries (GET /api/directory) or from a card received in a chat.
 
 import { h } from './dom.js';
 
-export const RESOURCES = Object.freeze([
-  {
-    id: '988', name: '988 Suicide & Crisis Lifeline', crisis: true,
-    hours: '24 hours, 7 days', contact: [{ label: 'Call 988', href: 'tel:988' }, { label: 'Text 988', href: 'sms:988' }],
-    notes: 'Free and confidential. In an emergency call 911.',
-  },
-  {
-    id: 'psl', name: 'Physician Support Line', crisis: true,
-    hours: '8 am – 1 am Eastern, 7 days', contact: [{ label: 'Call 1-888-409-0141', href: 'tel:+18884090141' }],
-    notes: 'Free, confidential and anonymous; volunteer psychiatrists; not reportable to medical boards.',
-  },
-  {
-    id: 'eap', name: 'Employee Assistance Program (EAP)', crisis: false,
-    hours: 'See your organisation’s benefits', contact: [],
-    notes: 'Free counselling for you and your household; the number is on your organisation’s benefits page.',
-  },
-  {
-    id: 'pvp', name: 'Physician Vitality Program therapists', crisis: false,
-    hours: 'By appointment', contact: [],
-    notes: 'Five free sessions with therapists experienced with physicians and healthcare settings.',
-  },
-  {
-    id: '911', name: 'Emergency: 911', crisis: true,
-    hours: 'Always', contact: [{ label: 'Call 911', href: 'tel:911' }],
-    notes: 'If you or someone else is in immediate danger.',
-  },
-]);
+const digits = (number) => number.replace(/[^0-9+]/g, '');
 
-/** A list of resource cards; `onlyCrisis` keeps the crisis lines. */
-export function resourceList(onlyCrisis = false) {
-  return h('ul', { class: 'resources' }, RESOURCES.filter((r) => !onlyCrisis || r.crisis).map((r) => h('li', { class: r.crisis ? 'resource crisis' : 'resource' },
-    h('h3', {}, r.name),
-    h('p', { class: 'hours' }, r.hours),
-    h('p', {}, r.notes),
-    r.contact.length ? h('p', { class: 'contact' }, r.contact.map((c) => h('a', { class: 'button', href: c.href }, c.label))) : null,
-  )));
+function contactLinks(contact = {}) {
+  const links = [];
+  if (contact.phone) links.push(h('a', { class: 'button', href: `tel:${digits(contact.phone)}` }, `Call ${contact.phone}`));
+  if (contact.text) links.push(h('a', { class: 'button secondary-link', href: `sms:${digits(contact.text)}` }, `Text ${contact.text}`));
+  if (contact.url) links.push(h('a', { class: 'button secondary-link', href: contact.url, target: '_blank', rel: 'noopener noreferrer' }, 'Website'));
+  return links;
+}
+
+function openBadge(entry) {
+  if (entry.openNow === true) return h('span', { class: 'open-now' }, 'Open now');
+  if (entry.openNow === false) return h('span', { class: 'closed-now' }, 'Closed now');
+  return null;
+}
+
+/** One card. `action` is an optional extra control (the console's "Share in chat"). */
+export function resourceCard(entry, action = null) {
+  return h('article', { class: entry.crisis ? 'resource crisis' : 'resource', dataset: { resource: entry.id } },
+    h('h3', {}, entry.name, ' ', openBadge(entry)),
+    entry.summary ? h('p', {}, entry.summary) : null,
+    h('p', { class: 'hours' }, entry.hours?.text ?? ''),
+    entry.contact?.howToReach ? h('p', {}, entry.contact.howToReach) : null,
+    h('p', { class: 'fine' }, [entry.cost, entry.confidentiality].filter(Boolean).join(' · ')),
+    h('p', { class: 'contact' }, contactLinks(entry.contact), action));
+}
+
+export function resourceList(entries, action = null) {
+  return h('ul', { class: 'resources' }, entries.map((entry) => h('li', {}, resourceCard(entry, action?.(entry)))));
 }

@@ -10,6 +10,7 @@ export const Events = Object.freeze({
   QUEUE_CHANGED: 'QueueChanged',
   SESSION_OFFERED: 'SessionOffered',
   OFFER_WITHDRAWN: 'OfferWithdrawn',
+  CRISIS_ALERT: 'CrisisAlert',
 });
 
 export const Topics = Object.freeze({

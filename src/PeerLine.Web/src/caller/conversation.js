@@ -6,7 +6,8 @@
 // pinned at the start. Keys and the conversation live in memory, so after a reload the caller runs a new
 // handshake (a new safety code) and the earlier messages are not shown again.
 
-import { fromBase64, toBase64, utf8 } from '../protocol/bytes.js';
+import { fromBase64, toBase64 } from '../protocol/bytes.js';
+import { readContent } from '../app/content.js';
 import { SecureChannel } from '../protocol/channel.js';
 import { isRestartRequest } from '../protocol/envelope.js';
 import { generateKeyPair } from '../protocol/noise.js';
@@ -17,7 +18,6 @@ import { Events, Hubs, States, errorCode, isFinal, isRetryable } from '../app/wi
 
 const STORAGE_KEY = 'peerline.caller';
 const MAX_RESTARTS = 3;
-const text = new TextDecoder('utf-8', { fatal: false });
 
 export const storedSession = {
   read() {
@@ -45,7 +45,7 @@ export const storedSession = {
  *                                 (restarted: a channel existed before, so the safety code will change)
  *  secure     {safetyCode, handle}
  *  refused    {code}              certificate refused or handshake failed (a code, never content)
- *  message    {seq, text}         from the supporter, in order, once
+ *  message    {seq, content}      from the supporter, in order, once (content: see app/content.js readContent)
  *  sent       {id, seq}           the server stored the caller's message
  *  delivered  {upToSeq}           the supporter's device received everything up to upToSeq
  *  failed     {id, code}          the server refused the caller's message for good
@@ -105,10 +105,9 @@ export class CallerConversation extends EventTarget {
     await this.#hub.start();
   }
 
-  /** Sends one message; resolves with a local id at once, the events say what becomes of it. */
-  send(message) {
+  /** Sends one message (bytes from app/content.js); returns a local id at once, the events say what becomes of it. */
+  send(content) {
     const id = crypto.randomUUID();
-    const content = utf8(message);
     this.#established.then(async (channel) => {
       try {
         const seq = await this.#outbox.send((s) => channel.seal(content, s));
@@ -243,7 +242,7 @@ export class CallerConversation extends EventTarget {
         this.#emit('secure', { safetyCode: channel.safetyCode, handle: this.#handle });
       }
     } else if (result.outcome === 'message') {
-      this.#emit('message', { seq, text: text.decode(result.content) });
+      this.#emit('message', { seq, content: readContent(result.content) });
     } else if (!channel.isEstablished && this.#restarts++ < MAX_RESTARTS) {
       this.#beginHandshake(); // a stale reply of an earlier channel spoiled this handshake
     } else {

@@ -5,12 +5,15 @@ import './caller.css';
 import { $, duration, h, showOnly } from '../app/dom.js';
 import { MessageList } from '../app/message-list.js';
 import { resourceList } from '../app/resources.js';
+import { textContent } from '../app/content.js';
+import { currentDirectory, entriesFor, keepDirectoryFresh, onDirectory, ordered } from '../app/directory.js';
 import { Reasons, States, Topics } from '../app/wire.js';
 import { CallerConversation, storedSession } from './conversation.js';
 import { evaluateScreen } from './screen.js';
 
 const steps = '#main > .step';
 let conversation = null;
+let shownReason = null; // why resources are shown while waiting (a ResourceReasons code), or null
 const messages = new MessageList({ label: 'Messages', me: 'You', them: 'Supporter' });
 $('#messages').replaceWith(messages.element);
 messages.element.id = 'messages';
@@ -18,7 +21,11 @@ messages.element.id = 'messages';
 // ---- Help now: one tap from every step
 
 const dialog = $('#resources-dialog');
-$('#resources').append(resourceList());
+keepDirectoryFresh();
+onDirectory((directory) => {
+  $('#resources').replaceChildren(resourceList(ordered(directory)));
+  if (shownReason) showResources(shownReason);
+});
 $('#help-now').addEventListener('click', () => dialog.showModal());
 $('#close-resources').addEventListener('click', () => dialog.close());
 
@@ -38,14 +45,27 @@ $('#screen-form').addEventListener('submit', (event) => {
   const coded = evaluateScreen({ topic: form.get('topic'), soon: form.get('soon'), safety: form.get('safety') });
   $('#screen-error').hidden = coded !== null;
   if (coded === null) return;
-  if (coded.priority === 'crisis') showCrisisLines();
+  if (coded.priority === 'crisis') showResources('crisis'); // at once, before the server has answered
   begin((c) => c.request(coded.topic, coded.priority));
 });
 
-function showCrisisLines() {
-  const box = $('#crisis-resources');
-  box.replaceChildren(resourceList(true));
-  $('#crisis').hidden = false;
+// ---- Resources shown while waiting (QueueStatus.resources, docs/protocol.md §8)
+
+const REASONS = {
+  crisis: ['You do not have to wait', 'These lines answer right now. You can keep your place here at the same time.'],
+  'outside-hours': ['Other help, open now', 'Peer supporters are outside their usual hours right now. You can keep your place in line; these are open now.'],
+  'nobody-on-shift': ['Other help, open now', 'No peer supporter is on shift at this moment. You can keep your place in line; these are open now.'],
+  'long-wait': ['While you wait', 'This is taking longer than we hoped. You keep your place in line; these are open now if you would rather not wait.'],
+};
+function showResources(reason) {
+  shownReason = REASONS[reason] ? reason : null;
+  $('#resources-now').hidden = shownReason === null;
+  document.body.dataset.resources = shownReason ?? '';
+  if (shownReason === null) return;
+  const [title, text] = REASONS[reason];
+  $('#resources-now-title').textContent = title;
+  $('#resources-now-text').textContent = text;
+  $('#resources-now-list').replaceChildren(resourceList(entriesFor(currentDirectory(), reason)));
 }
 
 // ---- The conversation
@@ -77,7 +97,7 @@ function begin(start) {
     problem.textContent = `We could not open a secure chat with your supporter (${code}). Your messages have not been sent. Please try Help now, or start a new chat.`;
     problem.hidden = false;
   });
-  on('message', ({ text }) => messages.incoming(text));
+  on('message', ({ content }) => messages.incoming(content));
   on('sent', ({ id, seq }) => messages.sent(id, seq));
   on('delivered', ({ upToSeq }) => messages.delivered(upToSeq));
   on('failed', ({ id }) => messages.failed(id));
@@ -89,7 +109,8 @@ function begin(start) {
   start(conversation).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
 }
 
-function showQueue({ position, expectedWaitSeconds }) {
+function showQueue({ position, expectedWaitSeconds, resources }) {
+  if (resources !== undefined && !(resources === null && shownReason === 'crisis')) showResources(resources);
   $('#position').textContent = position === 1 ? 'You are next in line.' : position ? `You are number ${position} in line.` : 'Finding your place in line…';
   $('#expected-wait').textContent = expectedWaitSeconds == null
     ? 'A supporter will be with you as soon as one is free.'
@@ -111,7 +132,7 @@ function showState({ state, reason }) {
     if (reason === Reasons.RETURNED_TO_QUEUE) note('Your supporter passed your chat to the next free colleague. You are at the front of the line.');
   } else if (state === States.ACTIVE) {
     showOnly(steps, $('#chat'));
-    $('#crisis').hidden = true; // the crisis lines stay one tap away under Help now
+    showResources(null); // they stay one tap away under Help now
     if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over.');
   } else {
     showEnded(ENDINGS[reason] ?? 'The chat has ended.');
@@ -141,7 +162,7 @@ $('#composer').addEventListener('submit', (event) => {
   const input = $('#message');
   const text = input.value.trim();
   if (!text || !conversation) return;
-  messages.outgoing(conversation.send(text), text);
+  messages.outgoing(conversation.send(textContent(text)), { type: 'text', text });
   input.value = '';
   input.focus();
 });
@@ -179,7 +200,7 @@ function setEndConfirm(open) {
 $('#leave-queue').addEventListener('click', end);
 $('#again').addEventListener('click', () => {
   conversation = null;
-  $('#crisis').hidden = true;
+  showResources(null);
   $('#screen-form').reset();
   showOnly(steps, $('#screen'));
 });

@@ -3,6 +3,7 @@
 
 import { h } from '../app/dom.js';
 import { MessageList } from '../app/message-list.js';
+import { onDirectory } from '../app/directory.js';
 import { Dispositions, Priorities, Topics } from '../app/wire.js';
 
 const REFUSALS = {
@@ -18,7 +19,8 @@ export class ChatPane {
 
   /**
    * @param {{sessionId: string, topic: string, priority: string}} view
-   * @param {{send: (text: string) => string, transfer: (login: string|null) => Promise<void>, close: (disposition: string) => Promise<void>}} actions
+   * @param {{send: (text: string) => string, share: (entry: object) => string, transfer: (login: string|null) => Promise<void>,
+   *          close: (disposition: string) => Promise<void>}} actions
    */
   constructor(view, number, actions) {
     this.sessionId = view.sessionId;
@@ -29,6 +31,12 @@ export class ChatPane {
     this.input = h('textarea', { rows: 2, maxlength: 4000, placeholder: 'Write a message', 'aria-label': `Message in ${title}`, disabled: true });
     this.error = h('p', { class: 'error', role: 'alert', hidden: true });
     const login = h('input', { type: 'text', placeholder: 'colleague’s login', 'aria-label': `Transfer ${title} to`, autocomplete: 'off' });
+    const resource = h('select', { 'aria-label': `Resource to share in ${title}` });
+    let entries = [];
+    onDirectory((directory) => {
+      entries = directory.entries;
+      resource.replaceChildren(h('option', { value: '' }, 'Resource…'), ...entries.map((e) => h('option', { value: e.id }, e.name)));
+    });
     const disposition = h('select', { 'aria-label': `Outcome of ${title}` },
       h('option', { value: '' }, 'Outcome…'),
       Object.entries(Dispositions).map(([code, label]) => h('option', { value: code }, label)));
@@ -52,6 +60,17 @@ export class ChatPane {
       this.error,
       h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); this.#submit(actions.send); } },
         this.input, h('button', { type: 'submit', class: 'primary' }, 'Send')),
+      h('details', { class: 'pane-actions' },
+        h('summary', {}, 'Share a resource'),
+        h('div', { class: 'row' }, resource,
+          h('button', {
+            type: 'button', class: 'secondary',
+            onclick: guarded(async () => {
+              const entry = entries.find((e) => e.id === resource.value);
+              if (!entry) throw Object.assign(new Error(), { hint: 'Choose a resource first.' });
+              this.messages.outgoing(actions.share(entry), { type: 'resource', entry });
+            }),
+          }, 'Share in chat'))),
       h('details', { class: 'pane-actions' },
         h('summary', {}, 'Transfer or close'),
         h('div', { class: 'row' }, login,
@@ -98,8 +117,9 @@ export class ChatPane {
     if (restarted) this.note('The caller reconnected with a new secure connection (new safety code). They no longer see earlier messages; repeat anything important.');
   }
 
-  received(text) {
-    this.messages.incoming(text);
+  /** @param content from app/content.js readContent */
+  received(content) {
+    this.messages.incoming(content);
     if (!this.element.contains(document.activeElement) || document.hidden) {
       this.#unread++;
       this.badge.textContent = `${this.#unread} new`;
@@ -127,7 +147,7 @@ export class ChatPane {
   #submit(send) {
     const text = this.input.value.trim();
     if (!text || this.input.disabled) return;
-    this.messages.outgoing(send(text), text);
+    this.messages.outgoing(send(text), { type: 'text', text });
     this.input.value = '';
   }
 

@@ -2,25 +2,25 @@
 // channel per held session, answered with this device's static key. Mirrors src/PeerLine.Client/E2E/SupporterClient.cs.
 // It knows nothing of the page; the console listens to its events.
 
-import { utf8 } from '../protocol/bytes.js';
+import { readContent, resourceContent } from '../app/content.js';
 import { SecureChannel } from '../protocol/channel.js';
 import { HANDSHAKE, restartRequest, unwrap } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
 
-const text = new TextDecoder('utf-8', { fatal: false });
 
 /**
  * Events (CustomEvent detail):
  *  connection {status}
  *  queue      QueueSnapshot
  *  offered    SessionOffer;  offer-withdrawn {sessionId}
+ *  crisis-alert CrisisAlert              to leads on shift: a crisis request arrived
  *  session    {view}                     a session this supporter now holds (claim, transfer to you, resume)
  *  ended      {sessionId, state, reason} it is no longer held here (closed, transferred away, returned to the queue)
  *  securing   {sessionId, restarted}     the caller (re)started the handshake; restarted = an earlier channel existed
  *  secure     {sessionId, safetyCode}
- *  message    {sessionId, seq, text}
+ *  message    {sessionId, seq, content}  content: see app/content.js readContent
  *  sent       {sessionId, id, seq};  delivered {sessionId, upToSeq};  failed {sessionId, id, code}
  *  refused    {sessionId, code}          an envelope could not be opened (a code, never content); after a reload of
  *                                        this page the caller is asked for a new handshake (docs/protocol.md §11.2)
@@ -41,6 +41,7 @@ export class SupporterDesk extends EventTarget {
     this.#hub.on(Events.QUEUE_CHANGED, (snapshot) => this.#emit('queue', snapshot));
     this.#hub.on(Events.SESSION_OFFERED, (offer) => this.#emit('offered', offer));
     this.#hub.on(Events.OFFER_WITHDRAWN, (sessionId) => this.#emit('offer-withdrawn', { sessionId }));
+    this.#hub.on(Events.CRISIS_ALERT, (alert) => this.#emit('crisis-alert', alert));
     this.#hub.on(Events.SESSION_CHANGED, (change) => this.#onSessionChanged(change));
     this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => this.#session(envelope.sessionId).inbox.accept(envelope));
     this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => this.#sessions.get(receipt.sessionId)?.outbox.deliveredUpTo(receipt.upToSeq));
@@ -80,20 +81,27 @@ export class SupporterDesk extends EventTarget {
     return this.#call('DeclineOffer', sessionId);
   }
 
-  /** Sends one message once the caller's handshake is done; resolves with a local id at once. */
-  send(sessionId, message) {
+  /** Sends one message (bytes from app/content.js) once the caller's handshake is done; returns a local id at once. */
+  send(sessionId, content, { onSent = () => {} } = {}) {
     const session = this.#sessions.get(sessionId);
     const id = crypto.randomUUID();
-    const content = utf8(message);
     session.established.then(async (channel) => {
       try {
         const seq = await session.outbox.send((s) => channel.seal(content, s));
         this.#emit('sent', { sessionId, id, seq });
+        onSent();
       } catch (error) {
         this.#emit('failed', { sessionId, id, code: error.code ?? 'internal' });
       }
     });
     return id;
+  }
+
+  /** Sends a directory entry as a card, end to end; once it is stored, the server records its kind only. */
+  shareResource(sessionId, entry) {
+    return this.send(sessionId, resourceContent(entry), {
+      onSent: () => this.#call('ShareResource', sessionId, entry.kind).catch(() => {}), // a lost count is not worth a retry loop
+    });
   }
 
   async close(sessionId, disposition) {
@@ -210,7 +218,7 @@ export class SupporterDesk extends EventTarget {
         this.#emit('secure', { sessionId, safetyCode: channel.safetyCode });
       }
     } else if (result.outcome === 'message') {
-      this.#emit('message', { sessionId, seq, text: text.decode(result.content) });
+      this.#emit('message', { sessionId, seq, content: readContent(result.content) });
     } else {
       this.#emit('refused', { sessionId, code: 'rejected-message' });
     }

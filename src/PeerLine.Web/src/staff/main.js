@@ -4,6 +4,8 @@ import '../styles/base.css';
 import './staff.css';
 import { $, clock, duration, h, showOnly } from '../app/dom.js';
 import { resourceList } from '../app/resources.js';
+import { textContent } from '../app/content.js';
+import { keepDirectoryFresh, onDirectory, ordered } from '../app/directory.js';
 import { Priorities, Topics } from '../app/wire.js';
 import { signIn, signOut, whoAmI } from './account.js';
 import { ChatPane } from './chat-pane.js';
@@ -23,7 +25,8 @@ let enrolTimer = null;
 
 // ---- Resources (for sharing with a caller by reading them out or pasting)
 
-$('#resources').append(resourceList());
+keepDirectoryFresh();
+onDirectory((directory) => $('#resources').replaceChildren(resourceList(ordered(directory))));
 $('#resources-button').addEventListener('click', () => $('#resources-dialog').showModal());
 $('#close-resources').addEventListener('click', () => $('#resources-dialog').close());
 
@@ -121,7 +124,8 @@ async function openDesk(deviceKey) {
   on('ended', ({ sessionId, reason }) => removePane(sessionId, reason));
   on('securing', ({ sessionId, restarted }) => panes.get(sessionId)?.securing(restarted));
   on('secure', ({ sessionId, safetyCode }) => panes.get(sessionId)?.secure(safetyCode));
-  on('message', ({ sessionId, text }) => panes.get(sessionId)?.received(text));
+  on('message', ({ sessionId, content }) => panes.get(sessionId)?.received(content));
+  on('crisis-alert', showCrisisAlert);
   on('sent', ({ sessionId, id, seq }) => panes.get(sessionId)?.messages.sent(id, seq));
   on('delivered', ({ sessionId, upToSeq }) => panes.get(sessionId)?.messages.delivered(upToSeq));
   on('failed', ({ sessionId, id }) => panes.get(sessionId)?.messages.failed(id));
@@ -133,6 +137,8 @@ async function openDesk(deviceKey) {
 }
 
 function showQueue(snapshot) {
+  const waiting = new Set(snapshot.head.map((e) => e.sessionId));
+  for (const alert of document.querySelectorAll('.crisis-alert')) if (!waiting.has(alert.dataset.session)) alert.remove();
   document.body.dataset.waiting = String(snapshot.waiting);
   $('#queue-counts').textContent = `${snapshot.waiting} waiting (crisis ${snapshot.crisis}, soon ${snapshot.soon}, routine ${snapshot.routine}) · ${snapshot.onShift} on shift`;
   $('#queue').replaceChildren(...snapshot.head.map((entry) => h('li', { class: `queue-entry ${entry.priority}`, dataset: { session: entry.sessionId } },
@@ -184,6 +190,16 @@ $('#offer-decline').addEventListener('click', () => {
   desk.declineOffer(sessionId).catch(() => {}); // a lapsed offer is already gone
 });
 
+// ---- Leads: a crisis request has arrived
+
+function showCrisisAlert({ sessionId, topic }) {
+  const alert = h('div', { class: 'crisis-alert', role: 'alert', dataset: { session: sessionId } },
+    h('p', {}, h('strong', {}, 'Crisis request waiting'), ` · ${Topics[topic] ?? topic}. The caller has been shown the crisis lines.`),
+    h('button', { type: 'button', class: 'danger', onclick: () => { alert.remove(); claim(() => desk.claim(sessionId)); } }, 'Take it'),
+    h('button', { type: 'button', class: 'secondary', onclick: () => alert.remove() }, 'Dismiss'));
+  $('#crisis-alerts').append(alert);
+}
+
 function deskMessage(text) {
   const box = $('#desk-error');
   box.textContent = text;
@@ -193,7 +209,8 @@ function deskMessage(text) {
 function addPane(view) {
   if (panes.has(view.sessionId)) return;
   const pane = new ChatPane(view, ++chatNumber, {
-    send: (text) => desk.send(view.sessionId, text),
+    send: (text) => desk.send(view.sessionId, textContent(text)),
+    share: (entry) => desk.shareResource(view.sessionId, entry),
     transfer: (login) => desk.transfer(view.sessionId, login),
     close: async (disposition) => {
       await desk.close(view.sessionId, disposition);

@@ -1,0 +1,63 @@
+// The escalation directory (GET /api/directory), kept in memory only: the last copy stays on screen when the
+// server cannot be reached, and a built-in minimum (988 and 911) covers a page that never got one.
+
+const REFRESH_MS = 5 * 60_000;
+
+const FALLBACK = Object.freeze({
+  at: null,
+  entries: [
+    {
+      id: '988', name: '988 Suicide & Crisis Lifeline', kind: 'crisis-line', tier: 3, crisis: true, openNow: true,
+      contact: { phone: '988', text: '988' }, hours: { kind: 'always', text: '24 hours, 7 days' },
+      cost: 'Free', confidentiality: 'Confidential.', summary: 'Call or text 988 to talk with a trained crisis counsellor now.',
+    },
+    {
+      id: '911', name: 'Emergency: 911', kind: 'emergency', tier: 3, crisis: true, openNow: true,
+      contact: { phone: '911' }, hours: { kind: 'always', text: 'Always' },
+      cost: 'Free', confidentiality: 'An emergency service: it is not anonymous.', summary: 'If you or someone else is in immediate danger.',
+    },
+  ],
+});
+
+let last = null;
+const listeners = new Set();
+
+export function currentDirectory() {
+  return last ?? FALLBACK;
+}
+
+/** Calls `listener(directory)` now and whenever a fresh copy arrives. */
+export function onDirectory(listener) {
+  listeners.add(listener);
+  listener(currentDirectory());
+}
+
+export async function refreshDirectory() {
+  try {
+    const response = await fetch('/api/directory', { credentials: 'omit', cache: 'no-store' });
+    if (!response.ok) return currentDirectory();
+    const directory = await response.json();
+    if (!Array.isArray(directory?.entries)) return currentDirectory();
+    last = directory;
+    for (const listener of listeners) listener(last);
+  } catch {
+    // unreachable: keep showing the last copy
+  }
+  return currentDirectory();
+}
+
+export function keepDirectoryFresh() {
+  refreshDirectory();
+  setInterval(refreshDirectory, REFRESH_MS);
+}
+
+/** What a caller is shown for a reason (QueueStatus.resources): the crisis lines for a crisis, otherwise what is open now. */
+export function entriesFor(directory, reason) {
+  return reason === 'crisis' ? directory.entries.filter((e) => e.crisis) : directory.entries.filter((e) => e.openNow === true);
+}
+
+/** Crisis lines first, then what is open now, then the rest by tier. */
+export function ordered(directory) {
+  const rank = (e) => (e.crisis ? 0 : e.openNow === true ? 1 : 2);
+  return [...directory.entries].sort((a, b) => rank(a) - rank(b) || b.tier - a.tier);
+}
