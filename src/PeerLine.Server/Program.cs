@@ -9,6 +9,7 @@ using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Server.Storage;
 using PeerLine.Server.Web;
+using PeerLine.Server.Wellbeing;
 
 if (args is ["staff", ..]) return await StaffCommands.RunAsync(args);
 
@@ -22,6 +23,7 @@ builder.Services.AddPeerLineStorage(builder.Configuration);
 builder.Services.AddStaffAuth();
 builder.Services.AddQueue();
 builder.Services.AddEscalation();
+builder.Services.AddWellbeing();
 builder.Services.AddRelay();
 builder.Services.AddRoster();
 builder.Services.AddHubs();
@@ -45,6 +47,7 @@ app.MapHealth();
 app.MapStaffApi();
 app.MapRosterApi();
 app.MapDirectoryApi();
+app.MapWellbeingApi();
 app.MapHubs();
 app.MapApiDocuments();
 app.MapWebClient();

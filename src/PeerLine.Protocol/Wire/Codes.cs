@@ -69,6 +69,19 @@ public static class ResourceReasons
     public const string LongWait = "long-wait";
 }
 
+/// <summary>Why a supporter (and the leads on shift) get a WellbeingNotice.</summary>
+public static class WellbeingNotices
+{
+    /// <summary>The shift is nearing Wellbeing:MaxShiftMinutes.</summary>
+    public const string ShiftLong = "shift-long";
+    /// <summary>The server ended the shift at Wellbeing:MaxShiftMinutes (chats already held stay).</summary>
+    public const string ShiftEnded = "shift-ended";
+    /// <summary>The server ended the shift at the weekly hours cap.</summary>
+    public const string WeeklyCap = "weekly-cap";
+    /// <summary>The supporter just finished a crisis session: time for a debrief.</summary>
+    public const string DebriefSuggested = "debrief-suggested";
+}
+
 /// <summary>How a supporter codes the end of a session. There is no free-text field.</summary>
 public static class Dispositions
 {
@@ -104,6 +117,8 @@ public static class ErrorCodes
     public const string AlreadyClaimed = "already-claimed";
     public const string NoCapacity = "no-capacity";
     public const string NotOnShift = "not-on-shift";
+    /// <summary>StartShift refused: the supporter's hours in the last seven days reached Wellbeing:WeeklyHoursCap.</summary>
+    public const string WeeklyCapReached = "weekly-cap-reached";
     public const string TooLarge = "too-large";
     public const string SequenceGap = "sequence-gap";
     public const string RateLimited = "rate-limited";

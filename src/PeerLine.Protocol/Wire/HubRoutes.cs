@@ -46,4 +46,5 @@ public static class ClientEvents
     public const string SessionOffered = nameof(SessionOffered);
     public const string OfferWithdrawn = nameof(OfferWithdrawn);
     public const string CrisisAlert = nameof(CrisisAlert);
+    public const string WellbeingNotice = nameof(WellbeingNotice);
 }

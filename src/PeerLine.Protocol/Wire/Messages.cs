@@ -52,3 +52,9 @@ public sealed record ErrorBody(string Code);
 
 /// <summary>To on-shift leads: a crisis request has arrived (codes and a wait only).</summary>
 public sealed record CrisisAlert(string SessionId, string Topic, int WaitingSeconds);
+
+/// <summary>
+/// To a supporter about their own well-being, and to the leads on shift about that supporter (Kind is a WellbeingNotices
+/// code; minutes are whole minutes on the current shift and in the last seven days).
+/// </summary>
+public sealed record WellbeingNotice(string Kind, string Login, int ShiftMinutes, int WeekMinutes);

@@ -21,6 +21,7 @@ public interface IStaffClient
     Task SessionOffered(SessionOffer offer);
     Task OfferWithdrawn(string sessionId);
     Task CrisisAlert(CrisisAlert alert);
+    Task WellbeingNotice(WellbeingNotice notice);
 }
 
 /// <summary>SignalR group names. A caller's group is its session; a supporter's group is its staff id.</summary>

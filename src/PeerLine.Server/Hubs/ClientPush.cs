@@ -40,6 +40,9 @@ public sealed class ClientPush(IHubContext<CallerHub, ICallerClient> callers, IH
     public Task CrisisAlert(IReadOnlyList<string> staffIds, CrisisAlert alert) =>
         staff.Clients.Groups(staffIds.Select(HubGroups.Supporter).ToList()).CrisisAlert(alert);
 
+    public Task WellbeingNotice(IReadOnlyList<string> staffIds, WellbeingNotice notice) =>
+        staff.Clients.Groups(staffIds.Distinct().Select(HubGroups.Supporter).ToList()).WellbeingNotice(notice);
+
     public Task OfferWithdrawn(string supporterId, string sessionId) =>
         staff.Clients.Group(HubGroups.Supporter(supporterId)).OfferWithdrawn(sessionId);
 }

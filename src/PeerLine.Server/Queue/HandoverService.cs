@@ -11,6 +11,7 @@ public sealed class HandoverService(
     IDbContextFactory<PeerLineDb> dbs,
     QueueNotifier notifier,
     ClientPush push,
+    Wellbeing.WellbeingService wellbeing,
     TimeProvider time,
     ILogger<HandoverService> logger)
 {
@@ -39,6 +40,7 @@ public sealed class HandoverService(
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
         await push.ToSupporter(supporterId, sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
+        if (session.Priority == Priority.Crisis) await wellbeing.CrisisSessionClosedAsync(supporterId, ct);
     }
 
     /// <summary>Back to the head of its priority level in the queue (<paramref name="toSupporterId"/> null) or to a named supporter on shift.</summary>

@@ -15,6 +15,7 @@ public sealed class IntakeService(
     QueueNotifier notifier,
     ClientPush push,
     Escalation.CrisisAlerts crisisAlerts,
+    Wellbeing.WellbeingService wellbeing,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<IntakeService> logger)
@@ -125,5 +126,6 @@ public sealed class IntakeService(
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
         if (supporter is not null) await push.ToSupporter(supporter, sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
+        if (supporter is not null && session.Priority == Priority.Crisis) await wellbeing.CrisisSessionClosedAsync(supporter, ct);
     }
 }

@@ -11,6 +11,7 @@ public sealed class ShiftService(
     QueueNotifier notifier,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
+    IOptionsMonitor<Wellbeing.WellbeingOptions> wellbeing,
     ILogger<ShiftService> logger)
 {
     public async Task<ShiftStatus> StartAsync(string supporterId, int? capacity, CancellationToken ct)
@@ -28,7 +29,15 @@ public sealed class ShiftService(
             shift = new Shift { SupporterId = supporterId };
             db.Shifts.Add(shift);
         }
-        if (!shift.OnShift) { shift.StartedAt = now; shift.IdleSince = now; }
+        if (!shift.OnShift)
+        {
+            // A new shift, unless the last seven days already reached the weekly cap.
+            var weekMs = await Wellbeing.ShiftRecords.LastWeekMsAsync(db, supporterId, now, ct);
+            if (weekMs >= wellbeing.CurrentValue.WeeklyHoursCap * 3_600_000L) throw new PeerLineException(ErrorCodes.WeeklyCapReached);
+            Wellbeing.ShiftRecords.Open(db, supporterId, now);
+            shift.StartedAt = now;
+            shift.IdleSince = now;
+        }
         shift.OnShift = true;
         shift.Capacity = cap;
         shift.ActiveSessions = active;
@@ -43,6 +52,7 @@ public sealed class ShiftService(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         await db.Shifts.Where(s => s.SupporterId == supporterId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false), ct);
+        await Wellbeing.ShiftRecords.CloseOpenAsync(db, supporterId, time.NowMs(), ct);
         // Offers to someone who left go back to the queue at once.
         await db.Sessions.Where(s => s.State == SessionState.Waiting && s.OfferedTo == supporterId)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.OfferedTo, (string?)null), ct);

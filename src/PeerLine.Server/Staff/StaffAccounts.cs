@@ -51,6 +51,8 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         await users.UpdateSecurityStampAsync(user);
         var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
         await db.Shifts.Where(s => s.SupporterId == user.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
+        await Wellbeing.ShiftRecords.CloseOpenAsync(db, user.Id,
+            scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
 
         StaffLog.AccountChanged(logger, "disabled");

@@ -18,6 +18,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<Shift> Shifts => Set<Shift>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
     public DbSet<Escalation.SharedResource> SharedResources => Set<Escalation.SharedResource>();
+    public DbSet<Wellbeing.ShiftRecord> ShiftRecords => Set<Wellbeing.ShiftRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -54,6 +55,13 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.Property(r => r.SessionId).HasMaxLength(32);
             e.Property(r => r.Kind).HasMaxLength(40);
             e.HasIndex(r => r.SessionId);
+        });
+
+        builder.Entity<Wellbeing.ShiftRecord>(e =>
+        {
+            e.HasKey(r => r.Number);
+            e.Property(r => r.SupporterId).HasMaxLength(64);
+            e.HasIndex(r => new { r.SupporterId, r.EndedAt });
         });
 
         builder.Entity<DeviceKey>(e =>
