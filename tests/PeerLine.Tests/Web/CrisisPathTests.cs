@@ -48,6 +48,7 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
         await Waits.UntilAsync(async () => await App.DbAsync(db => db.SharedResources.AnyAsync()), because: "the card's kind is recorded");
 
         await ConsolePage.CloseAsync(pane, "Handed over to 988");
+        await Expect(console.Page.Locator(".wellbeing-notice[data-kind='debrief-suggested']")).ToContainTextAsync("That was a crisis conversation");
         var stored = await App.DbAsync(db => db.Sessions.Select(s => new { s.Disposition, s.Priority }).SingleAsync());
         Assert.Equal((Disposition.HandedTo988, Priority.Crisis), (stored.Disposition, stored.Priority));
         Assert.Equal([ResourceKinds.PhysicianSupportLine], await App.DbAsync(db => db.SharedResources.Select(r => r.Kind).ToListAsync()));

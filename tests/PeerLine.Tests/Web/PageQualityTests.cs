@@ -79,6 +79,7 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
         await console.TakeNextAsync();
         await console.TakeNextAsync();
         await Expect(page.Locator("#shift-timer")).ToContainTextAsync("On shift 00:0");
+        await Expect(page.Locator("#week-hours")).ToHaveTextAsync("This week 0 min of 24 h 00 min");
         await AssertAccessibleAsync(page, "console desk with two chats");
         await Screenshot(page, "console-desk-1440x900.png");
 

@@ -11,6 +11,7 @@ export const Events = Object.freeze({
   SESSION_OFFERED: 'SessionOffered',
   OFFER_WITHDRAWN: 'OfferWithdrawn',
   CRISIS_ALERT: 'CrisisAlert',
+  WELLBEING_NOTICE: 'WellbeingNotice',
 });
 
 export const Topics = Object.freeze({

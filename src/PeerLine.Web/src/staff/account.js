@@ -24,3 +24,13 @@ export async function signIn(login, password) {
 export async function signOut() {
   await fetch('/api/staff/logout', { method: 'POST', credentials: 'same-origin' }).catch(() => {});
 }
+
+/** GET /api/staff/wellbeing: { onShift, shiftMinutes, maxShiftMinutes, weekMinutes, weeklyCapMinutes }, or null. */
+export async function myWellbeing() {
+  try {
+    const response = await fetch('/api/staff/wellbeing', { credentials: 'same-origin', cache: 'no-store' });
+    return response.ok ? response.json() : null;
+  } catch {
+    return null;
+  }
+}

@@ -16,6 +16,7 @@ import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
  *  queue      QueueSnapshot
  *  offered    SessionOffer;  offer-withdrawn {sessionId}
  *  crisis-alert CrisisAlert              to leads on shift: a crisis request arrived
+ *  wellbeing  WellbeingNotice            about this supporter, or (to leads) about a colleague
  *  session    {view}                     a session this supporter now holds (claim, transfer to you, resume)
  *  ended      {sessionId, state, reason} it is no longer held here (closed, transferred away, returned to the queue)
  *  securing   {sessionId, restarted}     the caller (re)started the handshake; restarted = an earlier channel existed
@@ -42,6 +43,7 @@ export class SupporterDesk extends EventTarget {
     this.#hub.on(Events.SESSION_OFFERED, (offer) => this.#emit('offered', offer));
     this.#hub.on(Events.OFFER_WITHDRAWN, (sessionId) => this.#emit('offer-withdrawn', { sessionId }));
     this.#hub.on(Events.CRISIS_ALERT, (alert) => this.#emit('crisis-alert', alert));
+    this.#hub.on(Events.WELLBEING_NOTICE, (notice) => this.#emit('wellbeing', notice));
     this.#hub.on(Events.SESSION_CHANGED, (change) => this.#onSessionChanged(change));
     this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => this.#session(envelope.sessionId).inbox.accept(envelope));
     this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => this.#sessions.get(receipt.sessionId)?.outbox.deliveredUpTo(receipt.upToSeq));

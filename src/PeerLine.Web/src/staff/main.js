@@ -7,7 +7,7 @@ import { resourceList } from '../app/resources.js';
 import { textContent } from '../app/content.js';
 import { keepDirectoryFresh, onDirectory, ordered } from '../app/directory.js';
 import { Priorities, Topics } from '../app/wire.js';
-import { signIn, signOut, whoAmI } from './account.js';
+import { myWellbeing, signIn, signOut, whoAmI } from './account.js';
 import { ChatPane } from './chat-pane.js';
 import { SupporterDesk } from './desk.js';
 import { deviceKeyFor, enroll, replaceDeviceKey } from './device-key.js';
@@ -126,6 +126,7 @@ async function openDesk(deviceKey) {
   on('secure', ({ sessionId, safetyCode }) => panes.get(sessionId)?.secure(safetyCode));
   on('message', ({ sessionId, content }) => panes.get(sessionId)?.received(content));
   on('crisis-alert', showCrisisAlert);
+  on('wellbeing', showWellbeingNotice);
   on('sent', ({ sessionId, id, seq }) => panes.get(sessionId)?.messages.sent(id, seq));
   on('delivered', ({ sessionId, upToSeq }) => panes.get(sessionId)?.messages.delivered(upToSeq));
   on('failed', ({ sessionId, id }) => panes.get(sessionId)?.messages.failed(id));
@@ -134,6 +135,8 @@ async function openDesk(deviceKey) {
   on('offer-withdrawn', ({ sessionId }) => hideOffer(sessionId));
   if (sessionStorage.getItem(SHIFT_KEY)) setShift(true); // a reload during a shift: the server kept it
   await desk.start();
+  refreshWellbeing();
+  setInterval(refreshWellbeing, 60_000);
 }
 
 function showQueue(snapshot) {
@@ -189,6 +192,45 @@ $('#offer-decline').addEventListener('click', () => {
   hideOffer(sessionId);
   desk.declineOffer(sessionId).catch(() => {}); // a lapsed offer is already gone
 });
+
+// ---- Well-being: own hours, and notices (about oneself, or for leads about colleagues)
+
+const hours = (minutes) => (minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`);
+
+async function refreshWellbeing() {
+  const status = await myWellbeing();
+  if (!status) return;
+  $('#week-hours').textContent = `This week ${hours(status.weekMinutes)} of ${hours(status.weeklyCapMinutes)}`;
+  $('#week-hours').hidden = false;
+  if (!status.onShift && onShift) setShift(false); // ended by the server
+}
+
+function noticeText({ kind, login, shiftMinutes }, mine) {
+  const texts = mine ? {
+    'shift-long': `You have been on shift ${hours(shiftMinutes)}. Your shift ends soon: start wrapping up. Chats you hold stay with you.`,
+    'shift-ended': 'Your shift reached its maximum length and has ended. Chats you hold stay with you until you close them.',
+    'weekly-cap': 'You reached this week’s hours cap, so your shift has ended. Chats you hold stay with you.',
+    'debrief-suggested': 'That was a crisis conversation. Take a few minutes for yourself, and consider a debrief with your lead.',
+  } : {
+    'shift-long': `${login} has been on shift ${hours(shiftMinutes)}.`,
+    'shift-ended': `${login}’s shift reached its maximum length and ended.`,
+    'weekly-cap': `${login} reached the weekly hours cap.`,
+    'debrief-suggested': `${login} just finished a crisis conversation: offer a debrief.`,
+  };
+  return texts[kind] ?? null;
+}
+
+function showWellbeingNotice(notice) {
+  const mine = notice.login === me.login;
+  const text = noticeText(notice, mine);
+  if (text === null) return;
+  if (mine && (notice.kind === 'shift-ended' || notice.kind === 'weekly-cap')) setShift(false);
+  const box = h('div', { class: 'wellbeing-notice', role: 'status', dataset: { kind: notice.kind } },
+    h('p', {}, text),
+    h('button', { type: 'button', class: 'secondary', onclick: () => box.remove() }, 'Dismiss'));
+  $('#wellbeing-notices').append(box);
+  refreshWellbeing();
+}
 
 // ---- Leads: a crisis request has arrived
 
@@ -262,8 +304,11 @@ $('#shift').addEventListener('click', async () => {
   try {
     if (onShift) await desk.endShift(); else await desk.startShift(null);
     setShift(!onShift);
+    refreshWellbeing();
   } catch (error) {
-    deskMessage(`The shift could not be changed (${error.code}).`);
+    deskMessage(error.code === 'weekly-cap-reached'
+      ? 'You have reached this week’s hours cap. Rest: you can start again once older shifts fall out of the last seven days.'
+      : `The shift could not be changed (${error.code}).`);
   }
 });
 
