@@ -1,3 +1,4 @@
+using PeerLine.Server.Continuity;
 using PeerLine.Server.Escalation;
 using PeerLine.Server.Health;
 using PeerLine.Server.Hosting;
@@ -24,6 +25,7 @@ builder.Services.AddStaffAuth();
 builder.Services.AddQueue();
 builder.Services.AddEscalation();
 builder.Services.AddWellbeing();
+builder.Services.AddContinuity();
 builder.Services.AddRelay();
 builder.Services.AddRoster();
 builder.Services.AddHubs();

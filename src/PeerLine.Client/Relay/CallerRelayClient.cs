@@ -28,11 +28,22 @@ public sealed class CallerRelayClient : RelayConnection
     /// <summary>The credential to resume with; keep it only as long as the session lasts.</summary>
     public string? CallerSecret => _ticket?.CallerSecret;
 
-    public async Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default)
+    public Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default) =>
+        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, topic, priority, ct), ct);
+
+    /// <summary>Asks for support with a return code's 32-byte lookup value; the ticket's Return says where it led.</summary>
+    public Task<SessionTicket> RequestReturnAsync(string topic, string priority, byte[] returnLookup, CancellationToken ct = default) =>
+        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(CallerMethods.RequestReturn, topic, priority, returnLookup, ct), ct);
+
+    /// <summary>Takes a return code for the supporter now holding the session: only its lookup value is sent.</summary>
+    public Task<ReturnCodeInfo> RegisterReturnCodeAsync(byte[] returnLookup, CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync<ReturnCodeInfo>(CallerMethods.RegisterReturnCode, SessionId, returnLookup, ct), ct);
+
+    private async Task<SessionTicket> RequestAsync(string topic, string priority, Func<Task<SessionTicket>> request, CancellationToken ct)
     {
         if (_ticket is not null) throw new InvalidOperationException("This client already has a session.");
         await OpenAsync(ct);
-        _ticket = await WithRetryAsync(() => Connection.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, topic, priority, ct), ct);
+        _ticket = await WithRetryAsync(request, ct);
         Track(new SessionView(_ticket.SessionId, _ticket.Queue.State, topic, priority, 0, 0, _ticket.Queue));
         return _ticket;
     }

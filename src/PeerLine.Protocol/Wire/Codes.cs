@@ -69,6 +69,17 @@ public static class ResourceReasons
     public const string LongWait = "long-wait";
 }
 
+/// <summary>Where a return code led a new request (SessionTicket.Return).</summary>
+public static class ReturnRoutes
+{
+    /// <summary>The earlier supporter is on shift: the session is offered to them first, for Continuity:ReserveSeconds.</summary>
+    public const string SameSupporter = "same-supporter";
+    /// <summary>The earlier supporter is not on shift: the normal queue.</summary>
+    public const string SupporterAway = "supporter-away";
+    /// <summary>Unknown, expired or used up: the normal queue.</summary>
+    public const string CodeNotValid = "code-not-valid";
+}
+
 /// <summary>Why a supporter (and the leads on shift) get a WellbeingNotice.</summary>
 public static class WellbeingNotices
 {

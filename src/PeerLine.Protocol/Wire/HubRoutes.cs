@@ -16,6 +16,8 @@ public static class CallerMethods
     public const string Acknowledge = nameof(Acknowledge);
     public const string EndSession = nameof(EndSession);
     public const string SupporterCertificate = nameof(SupporterCertificate);
+    public const string RegisterReturnCode = nameof(RegisterReturnCode);
+    public const string RequestReturn = nameof(RequestReturn);
 }
 
 /// <summary>Hub methods a supporter invokes (verbs).</summary>

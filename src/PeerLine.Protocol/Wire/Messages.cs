@@ -8,7 +8,8 @@ public sealed record RelayEnvelope(string SessionId, Guid MessageId, long Seq, b
 public sealed record QueueStatus(string State, int? Position, int? ExpectedWaitSeconds, string? Resources = null);
 
 /// <summary>Returned once, to the caller who asked: the secret is the caller's only credential and is never shown again.</summary>
-public sealed record SessionTicket(string SessionId, string CallerSecret, QueueStatus Queue);
+/// <param name="Return">For RequestReturn only: where the return code led (a ReturnRoutes code); null for RequestSupport.</param>
+public sealed record SessionTicket(string SessionId, string CallerSecret, QueueStatus Queue, string? Return = null);
 
 /// <summary>
 /// A party's view of one session after it (re)joined: the last sequence number the server accepted from this
@@ -36,7 +37,7 @@ public sealed record ShiftStatus(bool OnShift, int Capacity, int ActiveSessions)
 public sealed record SessionChange(string SessionId, string State, string Reason);
 
 /// <summary>Pushed to a supporter in push mode: take this session before the offer expires.</summary>
-public sealed record SessionOffer(string SessionId, string Topic, string Priority, int WaitingSeconds, int ExpiresInSeconds);
+public sealed record SessionOffer(string SessionId, string Topic, string Priority, int WaitingSeconds, int ExpiresInSeconds, bool Returning = false);
 
 /// <summary>Pushed to a sender when the recipient acknowledged its messages up to and including <see cref="UpToSeq"/>.</summary>
 public sealed record DeliveryReceipt(string SessionId, long UpToSeq);
@@ -58,3 +59,6 @@ public sealed record CrisisAlert(string SessionId, string Topic, int WaitingSeco
 /// code; minutes are whole minutes on the current shift and in the last seven days).
 /// </summary>
 public sealed record WellbeingNotice(string Kind, string Login, int ShiftMinutes, int WeekMinutes);
+
+/// <summary>RegisterReturnCode's answer: how many more conversations the code opens, and for how many days.</summary>
+public sealed record ReturnCodeInfo(int MeetingsLeft, int ValidDays);

@@ -9,7 +9,12 @@ namespace PeerLine.Server.Hubs;
 /// The anonymous caller. A connection is bound to one session, by asking for support or by presenting the
 /// session's caller secret; every later call is checked against that binding.
 /// </summary>
-public sealed class CallerHub(IntakeService intake, RelayService relay, Roster.DeviceKeyService deviceKeys) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
+public sealed class CallerHub(
+    IntakeService intake,
+    RelayService relay,
+    Roster.DeviceKeyService deviceKeys,
+    Continuity.ContinuityService continuity,
+    Microsoft.Extensions.Options.IOptionsMonitor<Continuity.ContinuityOptions> continuityOptions) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
 {
     private const string BoundSession = "session";
     private const string ConnectionMarker = "marker";
@@ -21,6 +26,23 @@ public sealed class CallerHub(IntakeService intake, RelayService relay, Roster.D
         await BindAsync(ticket.SessionId);
         return ticket;
     }
+
+    /// <summary>
+    /// Asks for support with a return code's lookup value: the earlier supporter, when on shift, is offered the session
+    /// first. The ticket's Return says where it led; an unusable code still queues the request normally.
+    /// </summary>
+    public async Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup)
+    {
+        if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
+        var (preferred, route) = await continuity.UseAsync(returnLookup, Context.ConnectionAborted);
+        var ticket = await intake.RequestAsync(topic, priority, Marker, Context.ConnectionAborted, preferred, continuityOptions.CurrentValue.ReserveSeconds);
+        await BindAsync(ticket.SessionId);
+        return ticket with { Return = route };
+    }
+
+    /// <summary>Takes a return code for the supporter now holding this active session (the code itself stays with the caller).</summary>
+    public Task<ReturnCodeInfo> RegisterReturnCode(string sessionId, byte[] returnLookup) =>
+        continuity.RegisterAsync(Bound(sessionId), returnLookup, Context.ConnectionAborted);
 
     public async Task<SessionView> Resume(string sessionId, string callerSecret)
     {

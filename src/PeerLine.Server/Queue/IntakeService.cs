@@ -23,7 +23,9 @@ public sealed class IntakeService(
     private const int SessionIdBytes = 16;
     private const int CallerSecretBytes = 32;
 
-    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, CancellationToken ct)
+    /// <param name="preferredSupporter">A returning caller's earlier supporter (on shift): the session is offered to them first.</param>
+    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, CancellationToken ct,
+        string? preferredSupporter = null, int reserveSeconds = 0)
     {
         var topic = WireCodes.ParseTopic(topicCode);
         var priority = WireCodes.ParsePriority(priorityCode);
@@ -47,12 +49,17 @@ public sealed class IntakeService(
             CallerConnection = connection,
             // A new request queues behind everyone of its priority or higher.
             PositionAtRequest = 1 + await db.Sessions.CountAsync(s => s.State == SessionState.Waiting && s.Priority >= priority, ct),
+            OfferedTo = preferredSupporter,
+            LastOfferedTo = preferredSupporter,
+            OfferExpiresAt = preferredSupporter is null ? null : time.NowMs() + reserveSeconds * 1000L,
         };
         db.Sessions.Add(session);
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());
         if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
+        if (preferredSupporter is not null)
+            await push.Offer(preferredSupporter, new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reserveSeconds, Returning: true));
         notifier.QueueChanged();
         return new SessionTicket(session.Id, secret, await reader.StatusAsync(db, session, ct));
     }

@@ -19,6 +19,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
     public DbSet<Escalation.SharedResource> SharedResources => Set<Escalation.SharedResource>();
     public DbSet<Wellbeing.ShiftRecord> ShiftRecords => Set<Wellbeing.ShiftRecord>();
+    public DbSet<Continuity.ReturnCode> ReturnCodes => Set<Continuity.ReturnCode>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -62,6 +63,14 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasKey(r => r.Number);
             e.Property(r => r.SupporterId).HasMaxLength(64);
             e.HasIndex(r => new { r.SupporterId, r.EndedAt });
+        });
+
+        builder.Entity<Continuity.ReturnCode>(e =>
+        {
+            e.HasKey(r => r.Number);
+            e.Property(r => r.Tag).HasMaxLength(32);
+            e.HasIndex(r => r.Tag).IsUnique();
+            e.Property(r => r.SupporterId).HasMaxLength(64);
         });
 
         builder.Entity<DeviceKey>(e =>

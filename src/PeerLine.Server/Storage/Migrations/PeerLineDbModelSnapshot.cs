@@ -145,6 +145,36 @@ namespace PeerLine.Server.Storage.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PeerLine.Server.Continuity.ReturnCode", b =>
+                {
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("MeetingsUsed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SupporterId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Tag")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Number");
+
+                    b.HasIndex("Tag")
+                        .IsUnique();
+
+                    b.ToTable("ReturnCodes");
+                });
+
             modelBuilder.Entity("PeerLine.Server.Escalation.SharedResource", b =>
                 {
                     b.Property<long>("Number")
