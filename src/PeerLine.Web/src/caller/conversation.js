@@ -7,7 +7,8 @@
 // handshake (a new safety code) and the earlier messages are not shown again.
 
 import { fromBase64, toBase64 } from '../protocol/bytes.js';
-import { readContent } from '../app/content.js';
+import { readContent, returnContent } from '../app/content.js';
+import { newReturnCode, returnLookup, returnEpisodeKey } from '../app/return-code.js';
 import { SecureChannel } from '../protocol/channel.js';
 import { isRestartRequest } from '../protocol/envelope.js';
 import { generateKeyPair } from '../protocol/noise.js';
@@ -51,11 +52,14 @@ export const storedSession = {
  *  failed     {id, code}          the server refused the caller's message for good
  *  resumed    {}                  this page took over an existing session after a reload
  *  refused-request {code}         the server turned the request down (for example 'queue-full')
+ *  return-route {route}           where a return code led: 'same-supporter', 'supporter-away' or 'code-not-valid' 
  */
 export class CallerConversation extends EventTarget {
   #hub;
   #ticket = null; // { sessionId, callerSecret, rosterKey }
   #request = null; // { topic, priority } until the server answers RequestSupport
+  #returnCode = null;
+  #codeTaken = false;
   #inbox = null;
   #outbox = null;
   #episodeKey = null;
@@ -68,8 +72,10 @@ export class CallerConversation extends EventTarget {
   #state = null;
   #resumedOnce = false;
 
-  constructor() {
+  /** @param {{returnCode?: string}} options a normalized return code: this episode continues an earlier one */
+  constructor({ returnCode = null } = {}) {
     super();
+    this.#returnCode = returnCode;
     this.#hub = new HubClient(Hubs.CALLER, {
       onConnected: () => this.#onConnected(),
       onStatus: (status) => this.#emit('connection', { status }),
@@ -119,6 +125,20 @@ export class CallerConversation extends EventTarget {
     return id;
   }
 
+  /**
+   * Takes a return code for the supporter of this chat: registers its lookup value with the server and tells the
+   * supporter's device (end to end) the episode key the caller will come back with. Resolves with { code, meetingsLeft, validDays }.
+   */
+  async takeReturnCode() {
+    if (this.#codeTaken) throw Object.assign(new Error('already-taken'), { code: 'already-taken' });
+    const code = newReturnCode();
+    const plain = code.replaceAll('-', '');
+    const info = await this.#hub.invoke('RegisterReturnCode', this.#ticket.sessionId, toBase64(await returnLookup(plain)));
+    this.#codeTaken = true;
+    this.send(returnContent((await returnEpisodeKey(plain)).publicKey));
+    return { code, meetingsLeft: info.meetingsLeft, validDays: info.validDays };
+  }
+
   /** Ends the session (or leaves the queue) and forgets it on this device. */
   async end() {
     const sessionId = this.#ticket?.sessionId;
@@ -137,7 +157,8 @@ export class CallerConversation extends EventTarget {
       const roster = await fetchRoster();
       let ticket;
       try {
-        ticket = await this.#hub.invoke('RequestSupport', topic, priority);
+        if (this.#returnCode === null) ticket = await this.#hub.invoke('RequestSupport', topic, priority);
+        else ticket = await this.#hub.invoke('RequestReturn', topic, priority, toBase64(await returnLookup(this.#returnCode)));
       } catch (error) {
         const code = errorCode(error);
         if (isRetryable(code)) throw error; // asked again on the next connection
@@ -147,6 +168,7 @@ export class CallerConversation extends EventTarget {
       }
       this.#useTicket({ sessionId: ticket.sessionId, callerSecret: ticket.callerSecret, rosterKey: toBase64(roster.publicKey) });
       storedSession.write(this.#ticket);
+      if (ticket.return) this.#emit('return-route', { route: ticket.return });
       await this.#applyView({ state: ticket.queue.state, lastSentSeq: 0, lastReceivedSeq: 0, queue: ticket.queue });
       return;
     }
@@ -215,7 +237,7 @@ export class CallerConversation extends EventTarget {
       this.#emit('refused', { code: check.verdict });
       return;
     }
-    this.#episodeKey ??= await generateKeyPair();
+    this.#episodeKey ??= this.#returnCode === null ? await generateKeyPair() : await returnEpisodeKey(this.#returnCode);
     this.#channel = await SecureChannel.forCaller({
       sessionId: this.#ticket.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey,
     });

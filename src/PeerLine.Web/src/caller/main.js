@@ -10,10 +10,12 @@ import { currentDirectory, entriesFor, keepDirectoryFresh, onDirectory, ordered 
 import { Reasons, States, Topics } from '../app/wire.js';
 import { CallerConversation, storedSession } from './conversation.js';
 import { evaluateScreen } from './screen.js';
+import { normalizeReturnCode } from '../app/return-code.js';
 
 const steps = '#main > .step';
 let conversation = null;
 let shownReason = null; // why resources are shown while waiting (a ResourceReasons code), or null
+let returnCode = null; // typed on the welcome step, kept in memory only until the request is made
 const messages = new MessageList({ label: 'Messages', me: 'You', them: 'Supporter' });
 $('#messages').replaceWith(messages.element);
 messages.element.id = 'messages';
@@ -34,6 +36,22 @@ $('#close-resources').addEventListener('click', () => dialog.close());
 $('#topics').append(...Object.entries(Topics).map(([code, label]) =>
   h('label', {}, h('input', { type: 'radio', name: 'topic', value: code, required: true }), ` ${label}`)));
 
+$('#have-code').addEventListener('click', () => {
+  const form = $('#return-form');
+  form.hidden = !form.hidden;
+  $('#have-code').setAttribute('aria-expanded', String(!form.hidden));
+  if (!form.hidden) $('#return-code-input').focus();
+});
+
+$('#return-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  returnCode = normalizeReturnCode($('#return-code-input').value);
+  $('#return-code-error').hidden = returnCode !== null;
+  if (returnCode === null) return;
+  $('#return-code-input').value = '';
+  showOnly(steps, $('#screen'));
+});
+
 $('#start').addEventListener('click', () => {
   showOnly(steps, $('#screen'));
   $('#screen-title').focus?.();
@@ -46,7 +64,9 @@ $('#screen-form').addEventListener('submit', (event) => {
   $('#screen-error').hidden = coded !== null;
   if (coded === null) return;
   if (coded.priority === 'crisis') showResources('crisis'); // at once, before the server has answered
-  begin((c) => c.request(coded.topic, coded.priority));
+  const code = returnCode;
+  returnCode = null;
+  begin((c) => c.request(coded.topic, coded.priority), { returnCode: code });
 });
 
 // ---- Resources shown while waiting (QueueStatus.resources, docs/protocol.md §8)
@@ -70,8 +90,14 @@ function showResources(reason) {
 
 // ---- The conversation
 
-function begin(start) {
-  conversation = new CallerConversation();
+const ROUTES = {
+  'same-supporter': 'The supporter you talked with before is on shift and is being asked first.',
+  'supporter-away': 'The supporter you talked with before is not on shift right now, so you are in the normal line.',
+  'code-not-valid': 'That return code is not valid any more (used up or expired), so you are in the normal line.',
+};
+
+function begin(start, options = {}) {
+  conversation = new CallerConversation(options);
   const on = (type, handler) => conversation.addEventListener(type, (e) => handler(e.detail));
   on('connection', ({ status }) => {
     $('#connection').textContent = status === 'connected' ? '' : 'Reconnecting…';
@@ -104,6 +130,10 @@ function begin(start) {
   on('refused-request', ({ code }) => showEnded(code === 'queue-full'
     ? 'The line is very busy right now and cannot take more requests. Please use Help now, or try again a little later.'
     : `Your request could not be taken (${code}). Please use Help now, or try again.`));
+  on('return-route', ({ route }) => {
+    $('#return-route').textContent = ROUTES[route] ?? '';
+    $('#return-route').hidden = !ROUTES[route];
+  });
   on('resumed', () => note('You reloaded the page. For your privacy, earlier messages are not shown again. A new secure connection is being made, so the safety code changes.'));
   showOnly(steps, $('#waiting'));
   start(conversation).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
@@ -139,9 +169,25 @@ function showState({ state, reason }) {
   }
 }
 
+$('#take-code').addEventListener('click', async () => {
+  const box = $('#return-code-box');
+  $('#take-code').disabled = true;
+  try {
+    const { code, meetingsLeft, validDays } = await conversation.takeReturnCode();
+    box.replaceChildren(h('strong', { class: 'code' }, code), h('br'),
+      `Write this down now: it is not kept on this phone. It opens ${meetingsLeft} more conversations within ${validDays} days. `
+      + 'Enter it under “I have a return code” when you come back.');
+  } catch {
+    box.textContent = 'A return code could not be made right now.';
+    $('#take-code').disabled = false;
+  }
+  box.hidden = false;
+});
+
 function showEnded(reason) {
   $('#ended-reason').textContent = reason;
   messages.clear(); // nothing of the conversation stays in the page either
+  showResources(null);
   showOnly(steps, $('#ended'));
 }
 
@@ -200,8 +246,11 @@ function setEndConfirm(open) {
 $('#leave-queue').addEventListener('click', end);
 $('#again').addEventListener('click', () => {
   conversation = null;
-  showResources(null);
   $('#screen-form').reset();
+  $('#return-code-box').replaceChildren();
+  $('#return-code-box').hidden = true;
+  $('#take-code').disabled = false;
+  $('#return-route').hidden = true;
   showOnly(steps, $('#screen'));
 });
 

@@ -24,6 +24,7 @@ export class ChatPane {
    */
   constructor(view, number, actions) {
     this.sessionId = view.sessionId;
+    this.topic = view.topic;
     const title = `Chat ${number}`;
     this.badge = h('span', { class: 'unread', hidden: true });
     this.safety = h('span', { class: 'code' }, 'securing…');

@@ -3,6 +3,7 @@
 // It knows nothing of the page; the console listens to its events.
 
 import { readContent, resourceContent } from '../app/content.js';
+import { toBase64 } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
 import { HANDSHAKE, restartRequest, unwrap } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
@@ -20,7 +21,7 @@ import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
  *  session    {view}                     a session this supporter now holds (claim, transfer to you, resume)
  *  ended      {sessionId, state, reason} it is no longer held here (closed, transferred away, returned to the queue)
  *  securing   {sessionId, restarted}     the caller (re)started the handshake; restarted = an earlier channel existed
- *  secure     {sessionId, safetyCode}
+ *  secure     {sessionId, safetyCode, episodeKey}  episodeKey: the caller's (base64), to recognise a returning episode
  *  message    {sessionId, seq, content}  content: see app/content.js readContent
  *  sent       {sessionId, id, seq};  delivered {sessionId, upToSeq};  failed {sessionId, id, code}
  *  refused    {sessionId, code}          an envelope could not be opened (a code, never content); after a reload of
@@ -217,7 +218,7 @@ export class SupporterDesk extends EventTarget {
       if (channel.isEstablished) {
         session.resolveEstablished(channel);
         session.resolveEstablished = null;
-        this.#emit('secure', { sessionId, safetyCode: channel.safetyCode });
+        this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(channel.remoteStaticKey) });
       }
     } else if (result.outcome === 'message') {
       this.#emit('message', { sessionId, seq, content: readContent(result.content) });

@@ -6,22 +6,27 @@ import { generateKeyPair } from '../protocol/noise.js';
 
 const DATABASE = 'peerline-staff';
 const STORE = 'device-keys';
+const EPISODES = 'episodes';
 
 function open() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    const request = indexedDB.open(DATABASE, 2);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
+      if (!db.objectStoreNames.contains(EPISODES)) db.createObjectStore(EPISODES);
+    };
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-async function run(mode, action) {
+async function run(mode, action, store = STORE) {
   const db = await open();
   try {
     return await new Promise((resolve, reject) => {
-      const transaction = db.transaction(STORE, mode);
-      const request = action(transaction.objectStore(STORE));
+      const transaction = db.transaction(store, mode);
+      const request = action(transaction.objectStore(store));
       transaction.oncomplete = () => resolve(request.result);
       transaction.onerror = () => reject(transaction.error);
     });
@@ -55,4 +60,19 @@ export async function enroll(publicKey) {
   if (response.status === 401) throw Object.assign(new Error('signed-out'), { code: 'signed-out' });
   if (!response.ok) throw Object.assign(new Error('unavailable'), { code: 'unavailable' });
   return response.json();
+}
+
+// ---- Episodes this device has met: a caller who took a return code is recognised by the episode key their next
+// handshake uses. Kept on this device only, per login: the day of the first meeting and its topic code.
+
+const episodeId = (login, episodeKey) => `${login}|${episodeKey}`;
+
+export function rememberEpisode(login, episodeKey, topic) {
+  const firstMet = new Date().toISOString().slice(0, 10);
+  return run('readwrite', (store) => store.put({ firstMet, topic }, episodeId(login, episodeKey)), EPISODES);
+}
+
+/** { firstMet: 'YYYY-MM-DD', topic } for a returning caller's episode key, or undefined. */
+export function recallEpisode(login, episodeKey) {
+  return run('readonly', (store) => store.get(episodeId(login, episodeKey)), EPISODES);
 }

@@ -10,7 +10,7 @@ import { Priorities, Topics } from '../app/wire.js';
 import { myWellbeing, signIn, signOut, whoAmI } from './account.js';
 import { ChatPane } from './chat-pane.js';
 import { SupporterDesk } from './desk.js';
-import { deviceKeyFor, enroll, replaceDeviceKey } from './device-key.js';
+import { deviceKeyFor, enroll, recallEpisode, rememberEpisode, replaceDeviceKey } from './device-key.js';
 import { toHex } from '../protocol/bytes.js';
 
 const views = '#main > .view';
@@ -123,8 +123,14 @@ async function openDesk(deviceKey) {
   on('session', ({ view }) => addPane(view));
   on('ended', ({ sessionId, reason }) => removePane(sessionId, reason));
   on('securing', ({ sessionId, restarted }) => panes.get(sessionId)?.securing(restarted));
-  on('secure', ({ sessionId, safetyCode }) => panes.get(sessionId)?.secure(safetyCode));
-  on('message', ({ sessionId, content }) => panes.get(sessionId)?.received(content));
+  on('secure', ({ sessionId, safetyCode, episodeKey }) => {
+    panes.get(sessionId)?.secure(safetyCode);
+    recognise(sessionId, episodeKey);
+  });
+  on('message', ({ sessionId, content }) => {
+    if (content.type === 'return') rememberReturn(sessionId, content.episodeKey);
+    else panes.get(sessionId)?.received(content);
+  });
   on('crisis-alert', showCrisisAlert);
   on('wellbeing', showWellbeingNotice);
   on('sent', ({ sessionId, id, seq }) => panes.get(sessionId)?.messages.sent(id, seq));
@@ -169,8 +175,10 @@ let offered = null;
 
 function showOffer(offer) {
   offered = offer.sessionId;
-  $('#offer-text').textContent = `A ${Priorities[offer.priority] ?? offer.priority} chat (${Topics[offer.topic] ?? offer.topic}) is offered to you. `
-    + `It waited ${duration(offer.waitingSeconds)}; the offer lapses after ${offer.expiresInSeconds} s.`;
+  $('#offer-text').textContent = offer.returning
+    ? `A caller you talked with before is coming back (${Topics[offer.topic] ?? offer.topic}). You are asked first; after ${offer.expiresInSeconds} s anyone may take it.`
+    : `A ${Priorities[offer.priority] ?? offer.priority} chat (${Topics[offer.topic] ?? offer.topic}) is offered to you. `
+      + `It waited ${duration(offer.waitingSeconds)}; the offer lapses after ${offer.expiresInSeconds} s.`;
   $('#offer').hidden = false;
   $('#offer-accept').focus();
 }
@@ -230,6 +238,22 @@ function showWellbeingNotice(notice) {
     h('button', { type: 'button', class: 'secondary', onclick: () => box.remove() }, 'Dismiss'));
   $('#wellbeing-notices').append(box);
   refreshWellbeing();
+}
+
+// ---- Continuity: a caller who took a return code is recognised on this device when they come back
+
+async function rememberReturn(sessionId, episodeKey) {
+  const pane = panes.get(sessionId);
+  await rememberEpisode(me.login, episodeKey, pane?.topic ?? 'other').catch(() => {});
+  pane?.note('The caller took a return code. If they come back while you are on shift, you are asked first, and this console will recognise them.');
+}
+
+async function recognise(sessionId, episodeKey) {
+  const earlier = await recallEpisode(me.login, episodeKey).catch(() => undefined);
+  const pane = panes.get(sessionId);
+  if (!earlier || !pane) return;
+  pane.note(`Returning caller: you first talked on ${earlier.firstMet} (${Topics[earlier.topic] ?? earlier.topic}).`);
+  pane.element.dataset.returning = 'true';
 }
 
 // ---- Leads: a crisis request has arrived
