@@ -8,6 +8,16 @@ public sealed class ConsolePage(IPage page)
 {
     public IPage Page => page;
 
+    /// <summary>A new staff member signed in on a fresh browser profile, device key enrolled and certified, on shift.</summary>
+    public static async Task<ConsolePage> OnShiftAsync(Chromium chromium, PeerLineApp app, string login, string role = PeerLine.Server.Staff.StaffRoles.Supporter)
+    {
+        await app.CreateStaffAsync(login, role);
+        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(app.BaseAddress, login);
+        await console.EnrolAsync(() => app.CertifyAsync(login));
+        await console.StartShiftAsync();
+        return console;
+    }
+
     /// <summary>Signs in on /staff and waits for the device step (enrolment or the desk).</summary>
     public async Task<ConsolePage> SignInAsync(Uri server, string login, string password = PeerLineApp.Password)
     {

@@ -24,10 +24,7 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
     {
         const string fromCaller = "canary-caller-51c2 I froze during the code and keep replaying it";
         const string fromSupporter = "canary-supporter-a09e That sounds heavy. I'm here, take your time.";
-        await App.CreateStaffAsync("dana");
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "dana");
-        await console.EnrolAsync(() => App.CertifyAsync("dana"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "dana");
 
         var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
         await caller.AskForSupportAsync();
@@ -80,10 +77,7 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
     [Fact]
     public async Task DotNetCallerClient_TalksWithBrowserSupporter()
     {
-        await App.CreateStaffAsync("fay");
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "fay");
-        await console.EnrolAsync(() => App.CertifyAsync("fay"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "fay");
         await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
         var atCaller = new ConcurrentQueue<string>();
         caller.MessageReceived = m => { atCaller.Enqueue(m.Text); return Task.CompletedTask; };
@@ -164,10 +158,7 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await using var colleague = await App.CertifiedSupporterAsync("lee", _device);
         var atColleague = new ConcurrentQueue<string>();
         colleague.MessageReceived = m => { atColleague.Enqueue(m.Text); return Task.CompletedTask; };
-        await App.CreateStaffAsync("kim");
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "kim");
-        await console.EnrolAsync(() => App.CertifyAsync("kim"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "kim");
         var trust = await App.PinnedTrustAsync();
         await using var first = new CallerClient(App.RelayOptions(), trust);
         await using var second = new CallerClient(App.RelayOptions(), trust);
@@ -214,10 +205,7 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
     [Fact]
     public async Task SupporterReloadsTheConsole_CallerIsAskedForANewHandshake_ChatContinues()
     {
-        await App.CreateStaffAsync("nia");
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "nia");
-        await console.EnrolAsync(() => App.CertifyAsync("nia"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "nia");
         var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
         await caller.AskForSupportAsync();
         var pane = await console.TakeNextAsync();

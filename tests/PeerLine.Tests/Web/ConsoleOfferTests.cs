@@ -13,10 +13,7 @@ public sealed class ConsoleOfferTests(Chromium chromium)
     [Fact]
     public async Task OfferedChat_DeclinedThenOfferedAgain_Taken_Secure()
     {
-        await App.CreateStaffAsync("max");
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "max");
-        await console.EnrolAsync(() => App.CertifyAsync("max"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "max");
         await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
         await caller.RequestSupportAsync(Topics.LitigationOrComplaint, Priorities.Soon).Within();
 

@@ -18,10 +18,7 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
     [Fact]
     public async Task CallerInDanger_CrisisLinesAtOnce_LeadAlerted_TakesIt_SharesPsl_HandsOverTo988()
     {
-        await App.CreateStaffAsync("lee", StaffRoles.Lead);
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "lee");
-        await console.EnrolAsync(() => App.CertifyAsync("lee"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "lee", StaffRoles.Lead);
 
         var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
         await caller.AskForSupportAsync("A patient death", inDanger: true);

@@ -14,10 +14,7 @@ public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLin
     [Fact]
     public async Task CallerTakesAReturnCode_ComesBackInAnotherBrowser_SameSupporterAskedFirst_AndRecognised()
     {
-        await App.CreateStaffAsync("rae");
-        var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "rae");
-        await console.EnrolAsync(() => App.CertifyAsync("rae"));
-        await console.StartShiftAsync();
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "rae");
 
         var first = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
         await first.AskForSupportAsync("A complaint or litigation");

@@ -40,3 +40,9 @@ export function clock(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   return [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60].map((n) => String(n).padStart(2, '0')).join(':');
 }
+
+/** The header's connection line: empty while connected, "Reconnecting…" otherwise (body[data-connection] for styles and tests). */
+export function showConnection(status) {
+  $('#connection').textContent = status === 'connected' ? '' : 'Reconnecting…';
+  document.body.dataset.connection = status;
+}

@@ -2,7 +2,7 @@
 
 import '../styles/base.css';
 import './caller.css';
-import { $, duration, h, showOnly } from '../app/dom.js';
+import { $, duration, h, showConnection, showOnly } from '../app/dom.js';
 import { MessageList } from '../app/message-list.js';
 import { resourceList } from '../app/resources.js';
 import { textContent } from '../app/content.js';
@@ -99,10 +99,7 @@ const ROUTES = {
 function begin(start, options = {}) {
   conversation = new CallerConversation(options);
   const on = (type, handler) => conversation.addEventListener(type, (e) => handler(e.detail));
-  on('connection', ({ status }) => {
-    $('#connection').textContent = status === 'connected' ? '' : 'Reconnecting…';
-    document.body.dataset.connection = status;
-  });
+  on('connection', ({ status }) => showConnection(status));
   on('queue', showQueue);
   on('state', showState);
   on('securing', ({ restarted }) => {

@@ -2,7 +2,7 @@
 
 import '../styles/base.css';
 import './staff.css';
-import { $, clock, duration, h, showOnly } from '../app/dom.js';
+import { $, clock, duration, h, showConnection, showOnly } from '../app/dom.js';
 import { resourceList } from '../app/resources.js';
 import { textContent } from '../app/content.js';
 import { keepDirectoryFresh, onDirectory, ordered } from '../app/directory.js';
@@ -115,10 +115,7 @@ async function openDesk(deviceKey) {
   $('#resources-button').hidden = false;
   desk = new SupporterDesk(deviceKey);
   const on = (type, handler) => desk.addEventListener(type, (e) => handler(e.detail));
-  on('connection', ({ status }) => {
-    $('#connection').textContent = status === 'connected' ? '' : 'Reconnecting…';
-    document.body.dataset.connection = status;
-  });
+  on('connection', ({ status }) => showConnection(status));
   on('queue', showQueue);
   on('session', ({ view }) => addPane(view));
   on('ended', ({ sessionId, reason }) => removePane(sessionId, reason));
