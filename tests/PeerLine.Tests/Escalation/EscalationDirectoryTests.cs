@@ -85,17 +85,43 @@ public sealed class EscalationDirectoryTests() : AppScenario(new PeerLineApp(tim
         var bad = Path.Combine(App.DataDirectory, "bad-directory.json");
         Directory.CreateDirectory(App.DataDirectory);
         await File.WriteAllTextAsync(bad, """{"entries":[{"id":"psl","name":"PSL","kind":"physician-support-line","tier":3,"crisis":true,"contact":{"phone":"1-888-409-0141"},"hours":{"timeZone":"Eastern","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""");
+        var (exitCode, stderr) = await RunServerAsync("--Directory:File", bad);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("entries[0] (\"psl\"): hours.timeZone \"Eastern\" is not a known time zone", stderr);
+    }
+
+    [Fact]
+    public async Task ServerWithInvalidCoverageHours_DoesNotStart_AndSaysWhy()
+    {
+        var (exitCode, stderr) = await RunServerAsync("--Routing:Coverage:TimeZone", "Eastern", "--Routing:Coverage:Weekly:0:Days:0", "weekdays",
+            "--Routing:Coverage:Weekly:0:From", "8am", "--Routing:Coverage:Weekly:0:To", "20:00");
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Routing:Coverage:TimeZone \"Eastern\" is not a known time zone", stderr);
+        Assert.Contains("Routing:Coverage:Weekly:0: From and To must be times like \"08:00\"", stderr);
+    }
+
+    /// <summary>The server executable with these extra arguments on its own data directory; it is expected to stop by itself.</summary>
+    private async Task<(int ExitCode, string Stderr)> RunServerAsync(params string[] args)
+    {
+        Directory.CreateDirectory(App.DataDirectory);
         var server = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PeerLine.Server.dll"),
-            "--Directory:File", bad, "--data", App.DataDirectory, "--urls", "http://127.0.0.1:0"])
+            "--data", App.DataDirectory, "--urls", "http://127.0.0.1:0", .. args])
         { RedirectStandardError = true, RedirectStandardOutput = true };
         using var process = Process.Start(server)!;
         var stderr = process.StandardError.ReadToEndAsync();
         _ = process.StandardOutput.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        Assert.Contains("entries[0] (\"psl\"): hours.timeZone \"Eastern\" is not a known time zone", await stderr);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+        return (process.ExitCode, await stderr);
     }
 
     [Fact]
