@@ -1,3 +1,4 @@
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace PeerLine.Tests.Infrastructure;
@@ -58,6 +59,15 @@ public sealed class Chromium : IAsyncLifetime
 
     /// <summary>What went wrong in the page so far (see <see cref="NewPageAsync"/>); empty when nothing did.</summary>
     public IReadOnlyList<string> ProblemsOf(IPage page) => _problems.TryGetValue(page, out var problems) ? [.. problems] : [];
+
+    /// <summary>No serious or critical accessibility violation (axe-core) on the page as it is now.</summary>
+    public static async Task AssertAccessibleAsync(IPage page, string step)
+    {
+        var result = await page.RunAxe();
+        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{step}: {v.Id} ({v.Impact}) {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
+    }
 
     /// <param name="expected">Substrings of problems that are the page working as designed (a signed-out 401).</param>
     public void AssertNoProblems(IPage page, params string[] expected)

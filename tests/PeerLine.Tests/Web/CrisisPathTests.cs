@@ -30,6 +30,7 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
 
         var alert = console.Page.Locator(".crisis-alert");
         await Expect(alert).ToContainTextAsync("Crisis request waiting · A patient death");
+        await Chromium.AssertAccessibleAsync(console.Page, "lead console with a crisis alert");
         await alert.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
         var pane = console.Page.Locator(".chat-pane");
         await Expect(pane).ToHaveAttributeAsync("data-priority", "crisis");
@@ -46,6 +47,7 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
 
         await ConsolePage.CloseAsync(pane, "Handed over to 988");
         await Expect(console.Page.Locator(".wellbeing-notice[data-kind='debrief-suggested']")).ToContainTextAsync("That was a crisis conversation");
+        await Chromium.AssertAccessibleAsync(console.Page, "console with a debrief notice");
         var stored = await App.DbAsync(db => db.Sessions.Select(s => new { s.Disposition, s.Priority }).SingleAsync());
         Assert.Equal((Disposition.HandedTo988, Priority.Crisis), (stored.Disposition, stored.Priority));
         Assert.Equal([ResourceKinds.PhysicianSupportLine], await App.DbAsync(db => db.SharedResources.Select(r => r.Kind).ToListAsync()));
@@ -95,6 +97,7 @@ public sealed class AfterHoursPathTests(Chromium chromium) : AppScenario(new Pee
         await Expect(open.Locator("[data-resource='eap']")).ToHaveCountAsync(0); // by appointment: not "open now"
         await Expect(caller.Page.Locator("#position")).ToHaveTextAsync("You are next in line.");
         await Expect(caller.Page.Locator("body")).ToHaveAttributeAsync("data-resources", "outside-hours");
+        await Chromium.AssertAccessibleAsync(caller.Page, "caller waiting outside coverage hours");
 
         var session = (await volunteer.ClaimNextAsync().Within()).SessionId;
         Assert.Equal(await caller.SafetyCodeAsync(), await volunteer.EstablishedAsync(session).Within());

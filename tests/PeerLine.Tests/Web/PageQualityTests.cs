@@ -1,5 +1,3 @@
-using Deque.AxeCore.Commons;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using NSec.Cryptography;
 using PeerLine.Tests.Infrastructure;
@@ -90,13 +88,7 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
         chromium.AssertNoProblems(page, "401 (Unauthorized) at " + new Uri(App.BaseAddress, "/api/staff/me")); // signed out at first
     }
 
-    private static async Task AssertAccessibleAsync(IPage page, string step)
-    {
-        var result = await page.RunAxe();
-        var bad = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{step}: {v.Id} ({v.Impact}) {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}").ToList();
-        Assert.True(bad.Count == 0, string.Join("\n", bad));
-    }
+    private static Task AssertAccessibleAsync(IPage page, string step) => Chromium.AssertAccessibleAsync(page, step);
 
     private static Task Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.Directory, name), FullPage = false });

@@ -23,6 +23,7 @@ public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLin
         await first.Page.GetByText("Talk with this supporter again later?").ClickAsync();
         await first.Page.GetByRole(AriaRole.Button, new() { Name = "Get a return code" }).ClickAsync();
         var code = (await first.Page.Locator("#return-code-box .code").TextContentAsync())!;
+        await Chromium.AssertAccessibleAsync(first.Page, "caller with a return code");
         Assert.Matches("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$", code);
         await Expect(pane.Locator(".note").Last).ToContainTextAsync("The caller took a return code");
         Assert.Equal(1, await first.SessionStorageLengthAsync()); // the code is not kept on the device
@@ -39,6 +40,7 @@ public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLin
         await again.Page.Locator("input[name=safety][value=no]").CheckAsync();
         await again.Page.GetByRole(AriaRole.Button, new() { Name = "Find a peer supporter" }).ClickAsync();
         await Expect(again.Page.Locator("#return-route")).ToHaveTextAsync("The supporter you talked with before is on shift and is being asked first.");
+        await Chromium.AssertAccessibleAsync(again.Page, "returning caller waiting");
 
         await Expect(console.Page.Locator("#offer")).ToContainTextAsync("A caller you talked with before is coming back");
         await console.Page.GetByRole(AriaRole.Button, new() { Name = "Take this chat" }).ClickAsync();
