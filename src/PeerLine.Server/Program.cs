@@ -9,6 +9,7 @@ using PeerLine.Server.Relay;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Server.Storage;
+using PeerLine.Server.Supervision;
 using PeerLine.Server.Web;
 using PeerLine.Server.Wellbeing;
 
@@ -26,6 +27,7 @@ builder.Services.AddQueue();
 builder.Services.AddEscalation();
 builder.Services.AddWellbeing();
 builder.Services.AddContinuity();
+builder.Services.AddSupervision();
 builder.Services.AddRelay();
 builder.Services.AddRoster();
 builder.Services.AddHubs();
@@ -38,6 +40,7 @@ if (!app.Services.DirectoryIsValid()) return 2;
 await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
 app.Services.GetRequiredService<IRosterAuthority>(); // created at first start, before anyone asks for it
+app.Services.GetRequiredService<ReturnCodeKey>();
 
 app.UseProxiedScheme();
 app.UseSecurityHeaders();

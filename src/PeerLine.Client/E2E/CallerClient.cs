@@ -21,6 +21,8 @@ public sealed class CallerClient : IAsyncDisposable
     private SecureChannel? _channel;
     private int _restarts;
     private TaskCompletionSource<string> _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SecureChannel? _leadChannel;
+    private TaskCompletionSource<string> _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CallerClient(RelayClientOptions options, RosterTrust trust)
     {
@@ -29,7 +31,9 @@ public sealed class CallerClient : IAsyncDisposable
         _relay.MessageReceived = OnEnvelopeAsync;
         _relay.SessionChanged += change =>
         {
-            if (change.State == SessionStates.Active) _ = Task.Run(() => BeginHandshakeAsync());
+            if (change.Reason == ChangeReasons.LeadJoined) _ = Task.Run(() => BeginLeadHandshakeAsync());
+            else if (change.Reason == ChangeReasons.LeadLeft) DropLeadChannel();
+            else if (change.State == SessionStates.Active) _ = Task.Run(() => BeginHandshakeAsync());
         };
     }
 
@@ -57,6 +61,90 @@ public sealed class CallerClient : IAsyncDisposable
     }
 
     public Task<long> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+
+    /// <summary>The supporter asks whether a lead may join (answer with <see cref="AnswerLeadInvitationAsync"/>; refusing costs nothing).</summary>
+    public event Action<LeadInvitation>? LeadInvited
+    {
+        add => _relay.LeadInvited += value;
+        remove => _relay.LeadInvited -= value;
+    }
+
+    public Task AnswerLeadInvitationAsync(bool accept, CancellationToken ct = default) => _relay.AnswerLeadInvitationAsync(accept, ct);
+
+    /// <summary>Completes with the safety code of the channel with the lead, once its handshake is done.</summary>
+    public Task<string> LeadEstablished => _leadEstablished.Task;
+
+    /// <summary>Sends to the lead on their own channel (the supporter does not receive it).</summary>
+    public async Task<long> SendToLeadAsync(string text, CancellationToken ct = default)
+    {
+        await LeadEstablished.WaitAsync(ct);
+        var channel = _leadChannel!;
+        var content = System.Text.Encoding.UTF8.GetBytes(text);
+        return await _relay.SendToLeadAsync(seq => channel.Seal(content, seq), ct);
+    }
+
+    /// <summary>The caller let a lead in: check the lead's certificate and run a handshake with it, as with the supporter.</summary>
+    public async Task BeginLeadHandshakeAsync(CancellationToken ct = default)
+    {
+        await _channelLock.WaitAsync(ct);
+        try
+        {
+            await _relay.RefreshAsync();
+            var certificate = await _relay.LeadCertificateAsync(ct);
+            _trust.Revoke(await _relay.RevokedKeyIdsAsync(ct));
+            if (_trust.Check(certificate, out var parsed) is var verdict && verdict != CertificateVerdict.Trusted)
+            {
+                ChannelRefused?.Invoke(verdict.ToString());
+                return;
+            }
+            _leadChannel?.Dispose();
+            if (_leadEstablished.Task.IsCompleted) _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            _leadChannel = SecureChannel.ForCaller(_relay.SessionId!, Party.Lead, parsed!.StaticKey, _episodeKey);
+            await _relay.SendToLeadAsync(_leadChannel.Start(), ct);
+        }
+        catch (RelayException e)
+        {
+            ChannelRefused?.Invoke(e.Code);
+        }
+        finally
+        {
+            _channelLock.Release();
+        }
+    }
+
+    private void DropLeadChannel()
+    {
+        _leadChannel?.Dispose();
+        _leadChannel = null;
+        if (_leadEstablished.Task.IsCompleted) _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private async Task OnLeadEnvelopeAsync(ReceivedMessage message)
+    {
+        if (_leadChannel is not { } channel) return; // nothing to read it with: dropped, and acknowledged
+        var result = channel.Receive(message.Ciphertext, message.Seq);
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.Handshake:
+                try
+                {
+                    if (result.Reply is { } reply) await _relay.SendToLeadAsync(reply);
+                }
+                catch (RelayException e)
+                {
+                    ChannelRefused?.Invoke(e.Code); // the lead left, or the chat closed, meanwhile
+                    break;
+                }
+                if (channel.IsEstablished) _leadEstablished.TrySetResult(channel.SafetyCode!);
+                break;
+            case ChannelOutcome.Message when MessageReceived is { } handler:
+                await handler(new PlaintextMessage(message.SessionId, message.Seq, result.Content!, FromLead: true));
+                break;
+            case ChannelOutcome.Rejected:
+                ChannelRefused?.Invoke("rejected-message");
+                break;
+        }
+    }
 
     public Task EndAsync(CancellationToken ct = default) => _relay.EndAsync(ct);
 
@@ -96,6 +184,11 @@ public sealed class CallerClient : IAsyncDisposable
 
     private async Task OnEnvelopeAsync(ReceivedMessage message)
     {
+        if (message.FromLead)
+        {
+            await OnLeadEnvelopeAsync(message);
+            return;
+        }
         var channel = _channel;
         if (Envelope.IsRestartRequest(message.Ciphertext))
         {
@@ -108,7 +201,15 @@ public sealed class CallerClient : IAsyncDisposable
         switch (result.Outcome)
         {
             case ChannelOutcome.Handshake:
-                if (result.Reply is { } reply) await _relay.SendAsync(reply);
+                try
+                {
+                    if (result.Reply is { } reply) await _relay.SendAsync(reply);
+                }
+                catch (RelayException e)
+                {
+                    ChannelRefused?.Invoke(e.Code); // the chat closed or moved meanwhile
+                    break;
+                }
                 if (channel.IsEstablished) _established.TrySetResult(channel.SafetyCode!);
                 break;
             case ChannelOutcome.Message when MessageReceived is { } handler:
@@ -128,6 +229,7 @@ public sealed class CallerClient : IAsyncDisposable
     {
         await _relay.DisposeAsync();
         _channel?.Dispose();
+        _leadChannel?.Dispose();
         _episodeKey.Dispose();
     }
 }

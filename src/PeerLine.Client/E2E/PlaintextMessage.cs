@@ -1,7 +1,7 @@
 namespace PeerLine.Client.E2E;
 
 /// <summary>A decrypted message as the application sees it.</summary>
-public sealed record PlaintextMessage(string SessionId, long Seq, byte[] Content)
+public sealed record PlaintextMessage(string SessionId, long Seq, byte[] Content, bool FromLead = false)
 {
     public string Text => System.Text.Encoding.UTF8.GetString(Content);
 }

@@ -71,16 +71,16 @@ public sealed class SupporterClient : IAsyncDisposable
             // transport message before an established channel is never ours): unreadable. Ask the caller once for a new
             // handshake; until it arrives, further messages of the old channel are dropped the same way.
             ChannelRefused?.Invoke(message.SessionId, "rejected-message");
-            if (_restartRequested.TryAdd(message.SessionId, true)) await _relay.SendAsync(message.SessionId, Envelope.RestartRequest());
+            if (_restartRequested.TryAdd(message.SessionId, true)) await SendOrReportAsync(message.SessionId, Envelope.RestartRequest());
             return;
         }
         if (isHandshake) _restartRequested.TryRemove(message.SessionId, out _);
-        var channel = _channels.GetOrAdd(message.SessionId, id => SecureChannel.ForSupporter(id, _deviceKey));
+        var channel = _channels.GetOrAdd(message.SessionId, NewChannel);
         if (isHandshake && channel.IsEstablished)
         {
             // The caller started over (a transfer, or a new connection of the caller): a fresh channel.
             channel.Dispose();
-            channel = _channels[message.SessionId] = SecureChannel.ForSupporter(message.SessionId, _deviceKey);
+            channel = _channels[message.SessionId] = NewChannel(message.SessionId);
             _established.TryRemove(message.SessionId, out _);
         }
 
@@ -90,13 +90,13 @@ public sealed class SupporterClient : IAsyncDisposable
             // A stale handshake message (written for whoever held the session before, delivered because it was never
             // acknowledged) must not spoil the caller's fresh one: start over and let the envelope try a clean channel.
             channel.Dispose();
-            channel = _channels[message.SessionId] = SecureChannel.ForSupporter(message.SessionId, _deviceKey);
+            channel = _channels[message.SessionId] = NewChannel(message.SessionId);
             result = channel.Receive(message.Ciphertext, message.Seq);
         }
         switch (result.Outcome)
         {
             case ChannelOutcome.Handshake:
-                if (result.Reply is { } reply) await _relay.SendAsync(message.SessionId, reply);
+                if (result.Reply is { } reply && !await SendOrReportAsync(message.SessionId, reply)) break;
                 if (channel.IsEstablished) Pending(message.SessionId).TrySetResult(channel.SafetyCode!);
                 break;
             case ChannelOutcome.Message when MessageReceived is { } handler:
@@ -107,6 +107,25 @@ public sealed class SupporterClient : IAsyncDisposable
                 break;
         }
     }
+
+    /// <summary>Sends from the receive path; a refusal (the chat closed or moved meanwhile) is reported, not thrown.</summary>
+    private async Task<bool> SendOrReportAsync(string sessionId, byte[] envelope)
+    {
+        try
+        {
+            await _relay.SendAsync(sessionId, envelope);
+            return true;
+        }
+        catch (RelayException e)
+        {
+            ChannelRefused?.Invoke(sessionId, e.Code);
+            return false;
+        }
+    }
+
+    /// <summary>A channel as this session's supporter, or as the lead the caller let in (its own prologue and directions).</summary>
+    private SecureChannel NewChannel(string sessionId) =>
+        SecureChannel.ForStaff(sessionId, _relay.IsLead(sessionId) ? Party.Lead : Party.Supporter, _deviceKey);
 
     private TaskCompletionSource<string> Pending(string sessionId) =>
         _established.GetOrAdd(sessionId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -14,6 +14,12 @@ public sealed class CallerRelayClient : RelayConnection
 
     public CallerRelayClient(RelayClientOptions options) : base(options, HubRoutes.Caller)
     {
+        Connection.On<LeadInvitation>(ClientEvents.LeadInvited, i => LeadInvited?.Invoke(i));
+        // A lead let in (or gone): the view says where the lead lane stands, and brings what it holds.
+        SessionChanged += change =>
+        {
+            if (change.Reason == ChangeReasons.LeadJoined) _ = Task.Run(RefreshAsync);
+        };
         _options = options;
         Connection.On<QueueStatus>(ClientEvents.QueueMoved, s => QueueMoved?.Invoke(s));
     }
@@ -76,6 +82,29 @@ public sealed class CallerRelayClient : RelayConnection
 
     private sealed record RosterAnswer(string PublicKey, List<string> RevokedKeyIds);
 
+    /// <summary>The supporter asks whether a lead may join; answer with <see cref="AnswerLeadInvitationAsync"/>.</summary>
+    public event Action<LeadInvitation>? LeadInvited;
+
+    public Task AnswerLeadInvitationAsync(bool accept, CancellationToken ct = default)
+    {
+        var id = RequireSession();
+        return WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.AnswerLeadInvitation, id, accept, ct), ct);
+    }
+
+    /// <summary>The roster certificate of the lead in the session (to verify before the lead channel's handshake).</summary>
+    public Task<byte[]> LeadCertificateAsync(CancellationToken ct = default)
+    {
+        var id = RequireSession();
+        return WithRetryAsync(() => Connection.InvokeAsync<byte[]>(CallerMethods.LeadCertificate, id, ct), ct);
+    }
+
+    /// <summary>Sends on the lane with the lead, sealed for the sequence number it will travel under.</summary>
+    public Task<long> SendToLeadAsync(Func<long, byte[]> seal, CancellationToken ct = default) =>
+        SendAsync(RequireSession(), CallerMethods.SendToLead, seal, ct, toLead: true);
+
+    /// <summary>Sends bytes as they are on the lane with the lead (handshake envelopes).</summary>
+    public Task<long> SendToLeadAsync(byte[] ciphertext, CancellationToken ct = default) => SendToLeadAsync(_ => ciphertext, ct);
+
     /// <summary>The roster certificate of the supporter now holding the session (to verify before any handshake).</summary>
     public Task<byte[]> SupporterCertificateAsync(CancellationToken ct = default)
     {
@@ -89,6 +118,19 @@ public sealed class CallerRelayClient : RelayConnection
         var id = RequireSession();
         await WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.EndSession, id, ct), ct);
         Forget(id);
+    }
+
+    /// <summary>Resumes the session again (idempotent): picks up the lead lane after a lead joined.</summary>
+    public async Task RefreshAsync()
+    {
+        try
+        {
+            foreach (var view in await WithRetryAsync(() => RejoinAsync(CancellationToken.None), CancellationToken.None)) Track(view);
+        }
+        catch (RelayException)
+        {
+            // The session is gone; nothing to refresh.
+        }
     }
 
     protected override async Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct)

@@ -27,4 +27,5 @@ public sealed class RelayException(string code) : Exception(code)
 }
 
 /// <summary>One message handed to the application: exactly once per sequence number, in sequence order.</summary>
-public sealed record ReceivedMessage(string SessionId, long Seq, Guid MessageId, byte[] Ciphertext);
+/// <param name="FromLead">For a caller: the message came on the lane with a lead the caller let in, not from the supporter.</param>
+public sealed record ReceivedMessage(string SessionId, long Seq, Guid MessageId, byte[] Ciphertext, bool FromLead = false);

@@ -15,7 +15,7 @@ public abstract class RelayConnection : IAsyncDisposable
 {
     private readonly RelayClientOptions _options;
     private readonly ConcurrentDictionary<string, SessionPipe> _pipes = new(StringComparer.Ordinal);
-    private readonly Channel<RelayEnvelope> _inbound = Channel.CreateUnbounded<RelayEnvelope>(new() { SingleReader = true });
+    private readonly Channel<(RelayEnvelope Envelope, bool FromLead)> _inbound = Channel.CreateUnbounded<(RelayEnvelope, bool)>(new() { SingleReader = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
     private readonly Task _deliveryLoop;
@@ -34,7 +34,8 @@ public abstract class RelayConnection : IAsyncDisposable
                 options.ConfigureConnection?.Invoke(o);
             })
             .Build();
-        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite(envelope));
+        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite((envelope, false)));
+        Connection.On<RelayEnvelope>(ClientEvents.LeadMessageReceived, envelope => _inbound.Writer.TryWrite((envelope, true)));
         Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r => Delivered?.Invoke(r));
         Connection.On<SessionChange>(ClientEvents.SessionChanged, c => SessionChanged?.Invoke(c));
         Connection.Closed += OnClosedAsync;
@@ -63,12 +64,23 @@ public abstract class RelayConnection : IAsyncDisposable
         _ready.TrySetResult();
     }
 
+    /// <summary>A caller's lane with a lead has its own sequence numbers and reorder buffer, under this key.</summary>
+    private static string Lane(string sessionId, bool lead) => lead ? sessionId + "\u0001lead" : sessionId;
+
     protected void Track(SessionView view)
     {
-        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) _inbound.Writer.TryWrite(held);
+        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) _inbound.Writer.TryWrite((held, false));
+        if (view.Lead is not { } lead) return;
+        var laneView = view with { LastSentSeq = lead.LastSentSeq, LastReceivedSeq = lead.LastReceivedSeq };
+        foreach (var held in _pipes.GetOrAdd(Lane(view.SessionId, true), _ => new SessionPipe(view.SessionId)).Sync(laneView))
+            _inbound.Writer.TryWrite((held, true));
     }
 
-    protected void Forget(string sessionId) => _pipes.TryRemove(sessionId, out _);
+    protected void Forget(string sessionId)
+    {
+        _pipes.TryRemove(sessionId, out _);
+        _pipes.TryRemove(Lane(sessionId, true), out _);
+    }
 
     /// <summary>Stores one ciphertext for the other side; returns its sequence number once the server holds it.</summary>
     protected Task<long> SendAsync(string sessionId, string method, byte[] ciphertext, CancellationToken ct) =>
@@ -78,9 +90,9 @@ public abstract class RelayConnection : IAsyncDisposable
     /// Like <see cref="SendAsync(string, string, byte[], CancellationToken)"/>, for ciphertext bound to its own sequence
     /// number: <paramref name="seal"/> runs once with the number, and a retry resends exactly those bytes.
     /// </summary>
-    protected async Task<long> SendAsync(string sessionId, string method, Func<long, byte[]> seal, CancellationToken ct)
+    protected async Task<long> SendAsync(string sessionId, string method, Func<long, byte[]> seal, CancellationToken ct, bool toLead = false)
     {
-        var pipe = _pipes.TryGetValue(sessionId, out var p) ? p : throw new RelayException(ErrorCodes.NotFound);
+        var pipe = _pipes.TryGetValue(Lane(sessionId, toLead), out var p) ? p : throw new RelayException(ErrorCodes.NotFound);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
         timeout.CancelAfter(_options.SendTimeout);
 
@@ -144,14 +156,14 @@ public abstract class RelayConnection : IAsyncDisposable
     private async Task DeliverAsync()
     {
         var acks = new AckPump(Connection, this);
-        await foreach (var envelope in _inbound.Reader.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
+        await foreach (var (envelope, fromLead) in _inbound.Reader.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
         {
-            var pipe = _pipes.GetOrAdd(envelope.SessionId, id => new SessionPipe(id));
+            var pipe = _pipes.GetOrAdd(Lane(envelope.SessionId, fromLead), _ => new SessionPipe(envelope.SessionId));
             foreach (var ready in pipe.Arrive(envelope))
             {
                 if (MessageReceived is { } handler)
-                    await handler(new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext));
-                acks.Acknowledge(ready.SessionId, ready.Seq);
+                    await handler(new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead));
+                acks.Acknowledge(ready.SessionId, ready.Seq, fromLead);
             }
         }
     }
@@ -210,12 +222,12 @@ public abstract class RelayConnection : IAsyncDisposable
     /// </summary>
     private sealed class AckPump(HubConnection connection, RelayConnection owner)
     {
-        private readonly ConcurrentDictionary<string, long> _wanted = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<(string SessionId, bool Lead), long> _wanted = new();
         private int _running;
 
-        public void Acknowledge(string sessionId, long seq)
+        public void Acknowledge(string sessionId, long seq, bool fromLead)
         {
-            _wanted.AddOrUpdate(sessionId, seq, (_, old) => Math.Max(old, seq));
+            _wanted.AddOrUpdate((sessionId, fromLead), seq, (_, old) => Math.Max(old, seq));
             if (Interlocked.Exchange(ref _running, 1) == 0) _ = Task.Run(PumpAsync);
         }
 
@@ -223,18 +235,19 @@ public abstract class RelayConnection : IAsyncDisposable
         {
             while (true)
             {
-                foreach (var (sessionId, seq) in _wanted.ToArray())
+                foreach (var (lane, seq) in _wanted.ToArray())
                 {
                     try
                     {
                         await owner._ready.Task.WaitAsync(owner._disposed.Token);
-                        await connection.InvokeAsync(owner.AcknowledgeMethod, sessionId, seq, owner._disposed.Token);
-                        _wanted.TryRemove(new KeyValuePair<string, long>(sessionId, seq));
+                        var method = lane.Lead ? CallerMethods.AcknowledgeLead : owner.AcknowledgeMethod;
+                        await connection.InvokeAsync(method, lane.SessionId, seq, owner._disposed.Token);
+                        _wanted.TryRemove(new KeyValuePair<(string, bool), long>(lane, seq));
                     }
                     catch (HubException)
                     {
                         // Refused (the session closed meanwhile): nothing left to acknowledge.
-                        _wanted.TryRemove(new KeyValuePair<string, long>(sessionId, seq));
+                        _wanted.TryRemove(new KeyValuePair<(string, bool), long>(lane, seq));
                     }
                     catch (Exception) when (!owner._disposed.IsCancellationRequested)
                     {

@@ -11,6 +11,7 @@ namespace PeerLine.Client.Relay;
 /// </summary>
 public sealed class SupporterRelayClient : RelayConnection
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _roles = new(StringComparer.Ordinal);
     private readonly RelayClientOptions _options;
     private readonly StaffLogin _login;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
@@ -36,7 +37,7 @@ public sealed class SupporterRelayClient : RelayConnection
     {
         await OpenAsync(ct);
         var held = await RejoinAsync(ct);
-        foreach (var view in held) Track(view);
+        foreach (var view in held) Remember(view);
         return held;
     }
 
@@ -115,14 +116,35 @@ public sealed class SupporterRelayClient : RelayConnection
     public async Task<IReadOnlyList<SessionView>> RefreshSessionsAsync(CancellationToken ct = default)
     {
         var held = await WithRetryAsync(() => RejoinAsync(ct), ct);
-        foreach (var view in held) Track(view);
+        foreach (var view in held) Remember(view);
         return held;
+    }
+
+    /// <summary>Whether this staff member is in the session as a lead the caller let in (not as its supporter).</summary>
+    public bool IsLead(string sessionId) => _roles.TryGetValue(sessionId, out var role) && role == SessionRoles.Lead;
+
+    /// <summary>Asks the caller whether this lead (on shift) may join; the answer comes as SessionChanged (lead-joined or lead-declined).</summary>
+    public Task InviteLeadAsync(string sessionId, string leadLogin, CancellationToken ct = default) =>
+        WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.InviteLead, sessionId, leadLogin, ct), ct);
+
+    /// <summary>As a lead: leaves a session joined with the caller's consent.</summary>
+    public async Task LeaveSessionAsync(string sessionId, CancellationToken ct = default)
+    {
+        await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.LeaveSession, sessionId, ct), ct);
+        Forget(sessionId);
+    }
+
+    private void Remember(SessionView view)
+    {
+        _roles[view.SessionId] = view.Role;
+        Track(view);
     }
 
     private void OnSessionChanged(SessionChange change)
     {
-        // A colleague handed this supporter a session: pick it up (and what the caller already wrote) off the receive path.
-        if (change.Reason == ChangeReasons.TransferredToYou) _ = Task.Run(() => RefreshSessionsAsync());
+        // A colleague handed this supporter a session, or a caller let this lead in: pick it up (and what the caller
+        // already wrote) off the receive path.
+        if (change.Reason is ChangeReasons.TransferredToYou or ChangeReasons.LeadJoined) _ = Task.Run(() => RefreshSessionsAsync());
     }
 
     protected override void ConfigureConnection(HttpConnectionOptions options) =>
@@ -136,7 +158,7 @@ public sealed class SupporterRelayClient : RelayConnection
     private async Task<SessionView> TrackedAsync(Func<Task<SessionView>> claim, CancellationToken ct)
     {
         var view = await WithRetryAsync(claim, ct);
-        Track(view);
+        Remember(view);
         return view;
     }
 

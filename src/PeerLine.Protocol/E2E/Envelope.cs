@@ -7,7 +7,10 @@ namespace PeerLine.Protocol.E2E;
 public enum EnvelopeType : byte { Handshake = 0x01, Transport = 0x02, RestartRequest = 0x03 }
 
 /// <summary>Which way a message travels; bound into every transport message's associated data.</summary>
-public enum Direction : byte { CallerToSupporter = 0x01, SupporterToCaller = 0x02 }
+public enum Direction : byte { CallerToSupporter = 0x01, SupporterToCaller = 0x02, CallerToLead = 0x03, LeadToCaller = 0x04 }
+
+/// <summary>Which staff member a caller's channel is with: the supporter holding the session, or a lead the caller let in.</summary>
+public enum Party : byte { Supporter = 0x00, Lead = 0x01 }
 
 /// <summary>
 /// The bytes the relay stores and forwards as "ciphertext": <c>version (1) | type (1) | body</c>.

@@ -26,34 +26,44 @@ public sealed class SecureChannel : IDisposable
 {
     private readonly string _sessionId;
     private readonly bool _caller;
+    private readonly Party _party;
     private readonly HandshakeState _handshake;
     private CipherState? _send;
     private CipherState? _receive;
 
-    private SecureChannel(string sessionId, bool caller, HandshakeState handshake)
+    private SecureChannel(string sessionId, bool caller, Party party, HandshakeState handshake)
     {
         _sessionId = sessionId;
         _caller = caller;
+        _party = party;
         _handshake = handshake;
     }
 
     /// <summary>The caller's side. <paramref name="episodeKey"/> is the caller's static X25519 key for this episode.</summary>
     public static SecureChannel ForCaller(string sessionId, ReadOnlySpan<byte> supporterStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
-        new(sessionId, caller: true, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
+        ForCaller(sessionId, Party.Supporter, supporterStaticKey, episodeKey, fixedEphemeral);
+
+    /// <summary>The caller's side of a channel with <paramref name="party"/> (the supporter, or a lead the caller let in).</summary>
+    public static SecureChannel ForCaller(string sessionId, Party party, ReadOnlySpan<byte> staffStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
+        new(sessionId, caller: true, party, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
         {
             Initiator = true,
-            Prologue = Binding.Prologue(sessionId),
+            Prologue = Binding.Prologue(sessionId, party),
             LocalStatic = episodeKey,
-            RemoteStatic = supporterStaticKey.ToArray(),
+            RemoteStatic = staffStaticKey.ToArray(),
             FixedEphemeral = fixedEphemeral,
         }));
 
     /// <summary>The supporter's side, with the device's static X25519 key (the one in its roster certificate).</summary>
     public static SecureChannel ForSupporter(string sessionId, Key staticKey, Key? fixedEphemeral = null) =>
-        new(sessionId, caller: false, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
+        ForStaff(sessionId, Party.Supporter, staticKey, fixedEphemeral);
+
+    /// <summary>A staff member's side: the supporter holding the session, or a lead who joined it.</summary>
+    public static SecureChannel ForStaff(string sessionId, Party party, Key staticKey, Key? fixedEphemeral = null) =>
+        new(sessionId, caller: false, party, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
         {
             Initiator = false,
-            Prologue = Binding.Prologue(sessionId),
+            Prologue = Binding.Prologue(sessionId, party),
             LocalStatic = staticKey,
             FixedEphemeral = fixedEphemeral,
         }));
@@ -69,8 +79,10 @@ public sealed class SecureChannel : IDisposable
     /// <summary>The other side's static key once known: for a supporter, the caller's episode key.</summary>
     public byte[]? RemoteStaticKey => _handshake.RemoteStaticPublicKey;
 
-    private Direction Outgoing => _caller ? Direction.CallerToSupporter : Direction.SupporterToCaller;
-    private Direction Incoming => _caller ? Direction.SupporterToCaller : Direction.CallerToSupporter;
+    private Direction ToStaff => _party == Party.Lead ? Direction.CallerToLead : Direction.CallerToSupporter;
+    private Direction ToCaller => _party == Party.Lead ? Direction.LeadToCaller : Direction.SupporterToCaller;
+    private Direction Outgoing => _caller ? ToStaff : ToCaller;
+    private Direction Incoming => _caller ? ToCaller : ToStaff;
 
     /// <summary>The caller opens the handshake with this envelope.</summary>
     public byte[] Start()

@@ -69,6 +69,14 @@ public static class ResourceReasons
     public const string LongWait = "long-wait";
 }
 
+/// <summary>Who a SessionView is for.</summary>
+public static class SessionRoles
+{
+    public const string Caller = "caller";
+    public const string Supporter = "supporter";
+    public const string Lead = "lead";
+}
+
 /// <summary>Where a return code led a new request (SessionTicket.Return).</summary>
 public static class ReturnRoutes
 {
@@ -150,4 +158,10 @@ public static class ChangeReasons
     public const string Transferred = "transferred";
     public const string TransferredAway = "transferred-away";
     public const string TransferredToYou = "transferred-to-you";
+    /// <summary>The caller let a lead in: to the caller, the supporter and the lead (who then resumes to get the session).</summary>
+    public const string LeadJoined = "lead-joined";
+    /// <summary>The caller said no to the lead: to the supporter only. Nothing else changes.</summary>
+    public const string LeadDeclined = "lead-declined";
+    /// <summary>The lead left, or was removed by a transfer: to the caller, the supporter and the lead.</summary>
+    public const string LeadLeft = "lead-left";
 }

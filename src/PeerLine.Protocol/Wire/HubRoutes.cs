@@ -18,6 +18,10 @@ public static class CallerMethods
     public const string SupporterCertificate = nameof(SupporterCertificate);
     public const string RegisterReturnCode = nameof(RegisterReturnCode);
     public const string RequestReturn = nameof(RequestReturn);
+    public const string AnswerLeadInvitation = nameof(AnswerLeadInvitation);
+    public const string LeadCertificate = nameof(LeadCertificate);
+    public const string SendToLead = nameof(SendToLead);
+    public const string AcknowledgeLead = nameof(AcknowledgeLead);
 }
 
 /// <summary>Hub methods a supporter invokes (verbs).</summary>
@@ -30,6 +34,8 @@ public static class StaffMethods
     public const string Claim = nameof(Claim);
     public const string DeclineOffer = nameof(DeclineOffer);
     public const string ShareResource = nameof(ShareResource);
+    public const string InviteLead = nameof(InviteLead);
+    public const string LeaveSession = nameof(LeaveSession);
     public const string Resume = nameof(Resume);
     public const string SendCiphertext = nameof(SendCiphertext);
     public const string Acknowledge = nameof(Acknowledge);
@@ -49,4 +55,7 @@ public static class ClientEvents
     public const string OfferWithdrawn = nameof(OfferWithdrawn);
     public const string CrisisAlert = nameof(CrisisAlert);
     public const string WellbeingNotice = nameof(WellbeingNotice);
+    public const string LeadInvited = nameof(LeadInvited);
+    public const string LeadMessageReceived = nameof(LeadMessageReceived);
+    public const string LeadMessagesDelivered = nameof(LeadMessagesDelivered);
 }

@@ -15,6 +15,9 @@ public sealed record SessionTicket(string SessionId, string CallerSecret, QueueS
 /// A party's view of one session after it (re)joined: the last sequence number the server accepted from this
 /// party, and the last sequence number this party acknowledged. Unacknowledged messages follow as MessageReceived.
 /// </summary>
+/// <param name="Role">For staff: "supporter" (holds the session) or "lead" (joined with the caller's consent); the
+/// sequence numbers are then those of that staff member's own direction pair. Always "caller" for the caller.</param>
+/// <param name="Lead">For the caller: the lead lane (null when no lead was ever in this session).</param>
 public sealed record SessionView(
     string SessionId,
     string State,
@@ -22,7 +25,15 @@ public sealed record SessionView(
     string Priority,
     long LastSentSeq,
     long LastReceivedSeq,
-    QueueStatus Queue);
+    QueueStatus Queue,
+    string Role = SessionRoles.Supporter,
+    LeadLane? Lead = null);
+
+/// <summary>The caller's lane with a lead: whether a lead is in the session now, and the sequence numbers of that lane.</summary>
+public sealed record LeadLane(bool Joined, long LastSentSeq, long LastReceivedSeq);
+
+/// <summary>To the caller: the supporter asks whether a lead may join. Answer with AnswerLeadInvitation.</summary>
+public sealed record LeadInvitation(string SessionId);
 
 /// <summary>A waiting request as supporters see it: codes and times, never content.</summary>
 public sealed record QueueEntry(string SessionId, string Topic, string Priority, int WaitingSeconds, bool Offered);

@@ -14,6 +14,7 @@ public sealed class CallerHub(
     RelayService relay,
     Roster.DeviceKeyService deviceKeys,
     Continuity.ContinuityService continuity,
+    Supervision.SupervisionService supervision,
     Microsoft.Extensions.Options.IOptionsMonitor<Continuity.ContinuityOptions> continuityOptions) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
 {
     private const string BoundSession = "session";
@@ -50,6 +51,8 @@ public sealed class CallerHub(
         await BindAsync(view.SessionId);
         foreach (var message in await relay.PendingAsync(view.SessionId, Direction.SupporterToCaller, Context.ConnectionAborted))
             await Clients.Caller.MessageReceived(message);
+        foreach (var message in await relay.PendingAsync(view.SessionId, Direction.LeadToCaller, Context.ConnectionAborted))
+            await Clients.Caller.LeadMessageReceived(message);
         return view;
     }
 
@@ -67,6 +70,23 @@ public sealed class CallerHub(
         return await deviceKeys.CurrentCertificateAsync(supporter, Context.ConnectionAborted)
             ?? throw new PeerLineException(ErrorCodes.NotFound);
     }
+
+    /// <summary>The caller's answer to LeadInvited: true lets the lead in, false refuses (the supporter is told, nothing else changes).</summary>
+    public Task AnswerLeadInvitation(string sessionId, bool accept) =>
+        supervision.AnswerAsync(Bound(sessionId), accept, Context.ConnectionAborted);
+
+    /// <summary>The roster certificate of the lead in this session, for the caller's second channel.</summary>
+    public async Task<byte[]> LeadCertificate(string sessionId)
+    {
+        var lead = await intake.LeadOfAsync(Bound(sessionId), Context.ConnectionAborted) ?? throw new PeerLineException(ErrorCodes.WrongState);
+        return await deviceKeys.CurrentCertificateAsync(lead, Context.ConnectionAborted) ?? throw new PeerLineException(ErrorCodes.NotFound);
+    }
+
+    public Task SendToLead(string sessionId, Guid messageId, long seq, byte[] ciphertext) =>
+        relay.SendAsync(Bound(sessionId), Direction.CallerToLead, null, messageId, seq, ciphertext, Context.ConnectionAborted);
+
+    public Task AcknowledgeLead(string sessionId, long upToSeq) =>
+        relay.AcknowledgeAsync(Bound(sessionId), Direction.LeadToCaller, null, upToSeq, Context.ConnectionAborted);
 
     public Task EndSession(string sessionId) => intake.EndAsync(Bound(sessionId), Context.ConnectionAborted);
 

@@ -9,6 +9,9 @@ public interface ICallerClient
     Task MessagesDelivered(DeliveryReceipt receipt);
     Task QueueMoved(QueueStatus status);
     Task SessionChanged(SessionChange change);
+    Task LeadInvited(LeadInvitation invitation);
+    Task LeadMessageReceived(RelayEnvelope message);
+    Task LeadMessagesDelivered(DeliveryReceipt receipt);
 }
 
 /// <summary>Events a staff connection receives.</summary>

@@ -8,20 +8,26 @@ namespace PeerLine.Server.Hubs;
 /// <summary>Every server-initiated message goes through here, so services never touch hub internals.</summary>
 public sealed class ClientPush(IHubContext<CallerHub, ICallerClient> callers, IHubContext<StaffHub, IStaffClient> staff)
 {
-    public Task Deliver(RelayEnvelope message, Direction direction, string? supporterId) => direction switch
+    /// <summary>To the recipient of <paramref name="direction"/>; <paramref name="staffId"/> is the staff member at its staff end.</summary>
+    public Task Deliver(RelayEnvelope message, Direction direction, string? staffId) => direction switch
     {
         Direction.SupporterToCaller => callers.Clients.Group(HubGroups.Caller(message.SessionId)).MessageReceived(message),
-        _ when supporterId is not null => staff.Clients.Group(HubGroups.Supporter(supporterId)).MessageReceived(message),
+        Direction.LeadToCaller => callers.Clients.Group(HubGroups.Caller(message.SessionId)).LeadMessageReceived(message),
+        _ when staffId is not null => staff.Clients.Group(HubGroups.Supporter(staffId)).MessageReceived(message),
         _ => Task.CompletedTask,
     };
 
     /// <summary>Tells the sender of <paramref name="direction"/> that the recipient acknowledged up to a sequence number.</summary>
-    public Task Delivered(DeliveryReceipt receipt, Direction direction, string? supporterId) => direction switch
+    public Task Delivered(DeliveryReceipt receipt, Direction direction, string? staffId) => direction switch
     {
         Direction.CallerToSupporter => callers.Clients.Group(HubGroups.Caller(receipt.SessionId)).MessagesDelivered(receipt),
-        _ when supporterId is not null => staff.Clients.Group(HubGroups.Supporter(supporterId)).MessagesDelivered(receipt),
+        Direction.CallerToLead => callers.Clients.Group(HubGroups.Caller(receipt.SessionId)).LeadMessagesDelivered(receipt),
+        _ when staffId is not null => staff.Clients.Group(HubGroups.Supporter(staffId)).MessagesDelivered(receipt),
         _ => Task.CompletedTask,
     };
+
+    public Task LeadInvited(string sessionId) =>
+        callers.Clients.Group(HubGroups.Caller(sessionId)).LeadInvited(new LeadInvitation(sessionId));
 
     public Task ToCaller(string sessionId, SessionState state, string reason) =>
         callers.Clients.Group(HubGroups.Caller(sessionId)).SessionChanged(new SessionChange(sessionId, state.Code(), reason));

@@ -14,6 +14,7 @@ namespace PeerLine.Server.Hubs;
 public sealed class StaffHub(
     ShiftService shifts,
     Escalation.ResourceSharing resources,
+    Supervision.SupervisionService supervision,
     ClaimService claims,
     HandoverService handover,
     QueueReader reader,
@@ -61,18 +62,22 @@ public sealed class StaffHub(
     public Task ShareResource(string sessionId, string kind) =>
         resources.RecordAsync(Me, Required(sessionId), kind, Context.ConnectionAborted);
 
-    /// <summary>The sessions this supporter holds; whatever is still unacknowledged for them follows as MessageReceived.</summary>
+    /// <summary>
+    /// The sessions this staff member holds, then those they joined as a lead (Role "lead"); whatever is still
+    /// unacknowledged for them follows as MessageReceived.
+    /// </summary>
     public async Task<IReadOnlyList<SessionView>> Resume()
     {
-        var held = await reader.HeldByAsync(Me, Context.ConnectionAborted);
-        foreach (var session in held) await WithPendingAsync(session);
-        return held;
+        var views = await reader.HeldByAsync(Me, Context.ConnectionAborted);
+        foreach (var session in views) await WithPendingAsync(session);
+        return views;
     }
 
-    /// <summary>Sends what the caller already wrote into a session this supporter just took (returned or transferred sessions).</summary>
+    /// <summary>Sends what the caller already wrote to this staff member (returned, transferred or joined sessions).</summary>
     private async Task<SessionView> WithPendingAsync(SessionView session)
     {
-        foreach (var message in await relay.PendingAsync(session.SessionId, Direction.CallerToSupporter, Context.ConnectionAborted))
+        var toward = session.Role == SessionRoles.Lead ? Direction.CallerToLead : Direction.CallerToSupporter;
+        foreach (var message in await relay.PendingAsync(session.SessionId, toward, Context.ConnectionAborted))
             await Clients.Caller.MessageReceived(message);
         return session;
     }
@@ -84,11 +89,23 @@ public sealed class StaffHub(
         if (user is null || user.Disabled) throw new PeerLineException(ErrorCodes.NotAllowed);
     }
 
+    /// <summary>As the supporter holding the session, or as the lead in it: the direction follows from who sends.</summary>
     public Task SendCiphertext(string sessionId, Guid messageId, long seq, byte[] ciphertext) =>
-        relay.SendAsync(Required(sessionId), Direction.SupporterToCaller, Me, messageId, seq, ciphertext, Context.ConnectionAborted);
+        relay.SendAsync(Required(sessionId), null, Me, messageId, seq, ciphertext, Context.ConnectionAborted);
 
     public Task Acknowledge(string sessionId, long upToSeq) =>
-        relay.AcknowledgeAsync(Required(sessionId), Direction.CallerToSupporter, Me, upToSeq, Context.ConnectionAborted);
+        relay.AcknowledgeAsync(Required(sessionId), null, Me, upToSeq, Context.ConnectionAborted);
+
+    /// <summary>The supporter holding the session asks the caller whether this lead (on shift) may join.</summary>
+    public async Task InviteLead(string sessionId, string leadLogin)
+    {
+        var lead = await users.FindByNameAsync(Required(leadLogin));
+        if (lead is null || lead.Disabled || !await users.IsInRoleAsync(lead, StaffRoles.Lead)) throw new PeerLineException(ErrorCodes.NotFound);
+        await supervision.InviteAsync(Me, Required(sessionId), lead.Id, Context.ConnectionAborted);
+    }
+
+    /// <summary>A lead leaves a session they joined; the caller and the supporter are told.</summary>
+    public Task LeaveSession(string sessionId) => supervision.LeaveAsync(Me, Required(sessionId), Context.ConnectionAborted);
 
     public Task CloseSession(string sessionId, string disposition) =>
         handover.CloseAsync(Me, Required(sessionId), disposition, Context.ConnectionAborted);

@@ -44,7 +44,7 @@ public sealed class ClaimService(
         QueueLog.Claimed(logger, (now - session.RequestedAt) / 1000);
         notifier.QueueChanged();
         await push.ToCaller(claimed, SessionState.Active, ChangeReasons.Claimed);
-        return await reader.ViewAsync(db, session, asCaller: false, ct);
+        return await reader.ViewAsync(db, session, SessionRoles.Supporter, ct);
     }
 
     /// <summary>A supporter lets a push offer go; it moves on at the next dispatch.</summary>

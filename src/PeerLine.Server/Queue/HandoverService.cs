@@ -12,6 +12,7 @@ public sealed class HandoverService(
     QueueNotifier notifier,
     ClientPush push,
     Wellbeing.WellbeingService wellbeing,
+    Supervision.SupervisionService supervision,
     TimeProvider time,
     ILogger<HandoverService> logger)
 {
@@ -40,6 +41,7 @@ public sealed class HandoverService(
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
         await push.ToSupporter(supporterId, sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
+        if (session.LeadId is { } lead) await push.ToSupporter(lead, sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
         if (session.Priority == Priority.Crisis) await wellbeing.CrisisSessionClosedAsync(supporterId, ct);
     }
 
@@ -66,9 +68,15 @@ public sealed class HandoverService(
             session.Returned = true;
         }
         session.Transfers++;
+        // A lead was let in to this supporter's chat: they leave with it, and the next holder may ask again.
+        var lead = session.LeadId;
+        session.LeadId = null;
+        session.LeadInvitedId = null;
         await db.SaveChangesAsync(ct);
         await SessionClosing.ReleaseSlotAsync(db, supporterId, now, ct);
+        if (lead is not null) await Supervision.SupervisionService.DeleteLeadLaneAsync(db, sessionId, ct);
         await tx.CommitAsync(ct);
+        if (lead is not null) await supervision.TellLeadLeftAsync(sessionId, lead, supporterId);
 
         QueueLog.Transferred(logger, toSupporterId is null ? "to-queue" : "to-supporter");
         notifier.QueueChanged();

@@ -50,7 +50,6 @@ public sealed class IntakeService(
             // A new request queues behind everyone of its priority or higher.
             PositionAtRequest = 1 + await db.Sessions.CountAsync(s => s.State == SessionState.Waiting && s.Priority >= priority, ct),
             OfferedTo = preferredSupporter,
-            LastOfferedTo = preferredSupporter,
             OfferExpiresAt = preferredSupporter is null ? null : time.NowMs() + reserveSeconds * 1000L,
         };
         db.Sessions.Add(session);
@@ -82,7 +81,7 @@ public sealed class IntakeService(
         // A conditional update, not a tracked save: the relay writer may be changing this row's sequence numbers.
         await db.Sessions.Where(s => s.Id == session.Id && (s.State == SessionState.Waiting || s.State == SessionState.Active))
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerConnection, connection).SetProperty(s => s.CallerAwaySince, (long?)null), ct);
-        return await reader.ViewAsync(db, session, asCaller: true, ct);
+        return await reader.ViewAsync(db, session, SessionRoles.Caller, ct);
     }
 
     /// <summary>Who holds an active session now (for the caller to fetch that supporter's certificate).</summary>
@@ -90,6 +89,13 @@ public sealed class IntakeService(
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         return await db.Sessions.Where(s => s.Id == sessionId && s.State == SessionState.Active).Select(s => s.SupporterId).SingleOrDefaultAsync(ct);
+    }
+
+    /// <summary>The lead in an active session now, if the caller let one in.</summary>
+    public async Task<string?> LeadOfAsync(string sessionId, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        return await db.Sessions.Where(s => s.Id == sessionId && s.State == SessionState.Active).Select(s => s.LeadId).SingleOrDefaultAsync(ct);
     }
 
     /// <summary>The caller's connection dropped: start the grace period, unless a newer connection already took over.</summary>
@@ -133,6 +139,7 @@ public sealed class IntakeService(
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
         if (supporter is not null) await push.ToSupporter(supporter, sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
+        if (session.LeadId is { } lead) await push.ToSupporter(lead, sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
         if (supporter is not null && session.Priority == Priority.Crisis) await wellbeing.CrisisSessionClosedAsync(supporter, ct);
     }
 }

@@ -66,11 +66,19 @@ public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider 
             routing.ResourcesFor(s.Priority, s.RequestedAt, time.NowMs(), onShift));
     }
 
-    public async Task<SessionView> ViewAsync(PeerLineDb db, SupportSession s, bool asCaller, CancellationToken ct) => new(
-        s.Id, s.State.Code(), s.Topic.Code(), s.Priority.Code(),
-        LastSentSeq: asCaller ? s.CallerSentSeq : s.SupporterSentSeq,
-        LastReceivedSeq: asCaller ? s.SupporterAckedSeq : s.CallerAckedSeq,
-        Queue: await StatusAsync(db, s, ct));
+    /// <summary>One party's view (<paramref name="role"/> a SessionRoles code): the sequence numbers of that party's own lane.</summary>
+    public async Task<SessionView> ViewAsync(PeerLineDb db, SupportSession s, string role, CancellationToken ct)
+    {
+        var (sent, received) = role switch
+        {
+            SessionRoles.Caller => (s.CallerSentSeq, s.SupporterAckedSeq),
+            SessionRoles.Lead => (s.LeadSentSeq, s.CallerToLeadAckedSeq),
+            _ => (s.SupporterSentSeq, s.CallerAckedSeq),
+        };
+        var everHadLead = s.LeadId is not null || s.CallerToLeadSentSeq > 0 || s.LeadSentSeq > 0;
+        var lead = role == SessionRoles.Caller && everHadLead ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq, s.LeadAckedSeq) : null;
+        return new SessionView(s.Id, s.State.Code(), s.Topic.Code(), s.Priority.Code(), sent, received, await StatusAsync(db, s, ct), role, lead);
+    }
 
     public async Task<QueueSnapshot> SnapshotAsync(CancellationToken ct = default)
     {
@@ -95,10 +103,11 @@ public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider 
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var held = await db.Sessions.AsNoTracking()
-            .Where(s => s.SupporterId == supporterId && s.State == SessionState.Active)
+            .Where(s => (s.SupporterId == supporterId || s.LeadId == supporterId) && s.State == SessionState.Active)
             .OrderBy(s => s.ClaimedAt).ToListAsync(ct);
         var views = new List<SessionView>(held.Count);
-        foreach (var s in held) views.Add(await ViewAsync(db, s, asCaller: false, ct));
+        foreach (var s in held.OrderBy(s => s.SupporterId == supporterId ? 0 : 1))
+            views.Add(await ViewAsync(db, s, s.SupporterId == supporterId ? SessionRoles.Supporter : SessionRoles.Lead, ct));
         return views;
     }
 }

@@ -48,5 +48,14 @@ public sealed class SupportSession
     public long SupporterSentSeq { get; set; }
     public long CallerAckedSeq { get; set; }
     public long SupporterAckedSeq { get; set; }
+
+    /// <summary>A lead the caller let in (their own encrypted lane), and a lead the supporter asked for, awaiting the caller's answer.</summary>
+    public string? LeadId { get; set; }
+    public string? LeadInvitedId { get; set; }
+    public long CallerToLeadSentSeq { get; set; }
+    public long LeadSentSeq { get; set; }
+    /// <summary>Caller→lead messages the lead acknowledged, and lead→caller messages the caller acknowledged.</summary>
+    public long CallerToLeadAckedSeq { get; set; }
+    public long LeadAckedSeq { get; set; }
     public int Transfers { get; set; }
 }

@@ -1,6 +1,6 @@
 namespace PeerLine.Server.Relay;
 
-public enum Direction { CallerToSupporter = 0, SupporterToCaller = 1 }
+public enum Direction { CallerToSupporter = 0, SupporterToCaller = 1, CallerToLead = 2, LeadToCaller = 3 }
 
 /// <summary>Ciphertext waiting for its recipient's acknowledgement. Deleted at the ack, and at close at the latest.</summary>
 public sealed class RelayMessage

@@ -24,20 +24,27 @@ public sealed class RelayWriter(
     private readonly Channel<PendingWork> _queue = Channel.CreateBounded<PendingWork>(
         new BoundedChannelOptions(options.Value.WriteQueueLength) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    /// <summary>The sender: the caller (already proven by the hub) or the supporter id that must hold the session.</summary>
-    public Task SendAsync(string sessionId, Direction direction, string? supporterId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct)
+    /// <summary>
+    /// The sender: the caller (already proven by the hub; <paramref name="direction"/> given), or a staff member
+    /// (<paramref name="direction"/> null, <paramref name="staffId"/> set) whose direction follows from their place in the
+    /// session: the supporter holding it, or the lead in it.
+    /// </summary>
+    public Task SendAsync(string sessionId, Direction? direction, string? staffId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct)
     {
         if (ciphertext is null || ciphertext.Length == 0 || seq < 1 || messageId == Guid.Empty)
             throw new PeerLineException(ErrorCodes.InvalidArgument);
         if (ciphertext.Length > options.Value.MaxCiphertextBytes) throw new PeerLineException(ErrorCodes.TooLarge);
-        return SubmitAsync(new PendingSend(new RelayEnvelope(sessionId, messageId, seq, ciphertext), direction, supporterId), ct);
+        return SubmitAsync(new PendingSend(new RelayEnvelope(sessionId, messageId, seq, ciphertext), direction, staffId), ct);
     }
 
-    /// <summary>The recipient of <paramref name="toward"/> has everything up to <paramref name="upToSeq"/>; a supporter recipient must hold the session.</summary>
-    public Task AcknowledgeAsync(string sessionId, Direction toward, string? supporterId, long upToSeq, CancellationToken ct)
+    /// <summary>
+    /// The recipient of <paramref name="toward"/> has everything up to <paramref name="upToSeq"/>. For a staff recipient
+    /// <paramref name="toward"/> is null and follows from their place in the session, as for sends.
+    /// </summary>
+    public Task AcknowledgeAsync(string sessionId, Direction? toward, string? staffId, long upToSeq, CancellationToken ct)
     {
         if (upToSeq < 1) throw new PeerLineException(ErrorCodes.InvalidArgument);
-        return SubmitAsync(new PendingAck(sessionId, toward, supporterId, upToSeq), ct);
+        return SubmitAsync(new PendingAck(sessionId, toward, staffId, upToSeq), ct);
     }
 
     private async Task SubmitAsync(PendingWork work, CancellationToken ct)
@@ -80,8 +87,8 @@ public sealed class RelayWriter(
 
     private async Task ApplyAsync(List<PendingWork> batch, CancellationToken ct)
     {
-        var stored = new List<(PendingSend Send, string? Supporter)>();
-        var acked = new List<(PendingAck Ack, string? Supporter)>();
+        var stored = new List<(PendingSend Send, string? Staff)>();
+        var acked = new List<(PendingAck Ack, string? Staff)>();
         try
         {
             await using var db = await dbs.CreateDbContextAsync(ct);
@@ -104,7 +111,7 @@ public sealed class RelayWriter(
             await using var tx = await db.Database.BeginTransactionAsync(ct);
             await db.SaveChangesAsync(ct);
             foreach (var (ack, _) in acked)
-                await db.Messages.Where(m => m.SessionId == ack.SessionId && m.Direction == ack.Direction && m.Seq <= ack.UpToSeq)
+                await db.Messages.Where(m => m.SessionId == ack.SessionId && m.Direction == ack.Resolved && m.Seq <= ack.UpToSeq)
                     .ExecuteDeleteAsync(ct);
             await tx.CommitAsync(ct);
         }
@@ -122,8 +129,8 @@ public sealed class RelayWriter(
         try
         {
             await Task.WhenAll(
-                stored.Select(s => push.Deliver(s.Send.Envelope, s.Send.Direction, s.Supporter))
-                    .Concat(acked.Select(a => push.Delivered(new DeliveryReceipt(a.Ack.SessionId, a.Ack.UpToSeq), a.Ack.Direction, a.Supporter))));
+                stored.Select(s => push.Deliver(s.Send.Envelope, s.Send.Resolved, s.Staff))
+                    .Concat(acked.Select(a => push.Delivered(new DeliveryReceipt(a.Ack.SessionId, a.Ack.UpToSeq), a.Ack.Resolved, a.Staff))));
         }
         catch (Exception e)
         {
@@ -135,11 +142,12 @@ public sealed class RelayWriter(
     private static string? Store(PeerLineDb db, PendingSend send, SupportSession? session, List<(PendingSend, string?)> stored)
     {
         if (session is null) return ErrorCodes.NotFound;
-        if (send.Direction == Direction.SupporterToCaller && session.SupporterId != send.SupporterId) return ErrorCodes.NotAllowed;
+        if (send.Resolve(send.Direction ?? SessionLanes.SentBy(session, send.StaffId!)) is not { } direction) return ErrorCodes.NotAllowed;
         if (session.State != SessionState.Active) return ErrorCodes.WrongState;
+        if (SessionLanes.StaffOf(session, direction) is null) return ErrorCodes.WrongState; // no lead in the session
 
         var seq = send.Envelope.Seq;
-        var last = send.Direction == Direction.CallerToSupporter ? session.CallerSentSeq : session.SupporterSentSeq;
+        var last = SessionLanes.Sent(session, direction);
         if (seq <= last)
         {
             send.Duplicate = true;
@@ -147,31 +155,27 @@ public sealed class RelayWriter(
         }
         if (seq != last + 1) return ErrorCodes.SequenceGap;
 
-        if (send.Direction == Direction.CallerToSupporter) session.CallerSentSeq = seq;
-        else session.SupporterSentSeq = seq;
+        SessionLanes.SetSent(session, direction, seq);
         db.Messages.Add(new RelayMessage
         {
             SessionId = session.Id,
-            Direction = send.Direction,
+            Direction = direction,
             Seq = seq,
             MessageId = send.Envelope.MessageId,
             Ciphertext = send.Envelope.Ciphertext,
         });
-        stored.Add((send, session.SupporterId));
+        stored.Add((send, SessionLanes.StaffOf(session, direction)));
         return null;
     }
 
     private static string? Acknowledge(PendingAck ack, SupportSession? session, List<(PendingAck, string?)> acked)
     {
         if (session is null) return ErrorCodes.NotFound;
-        if (ack.Direction == Direction.CallerToSupporter && session.SupporterId != ack.SupporterId) return ErrorCodes.NotFound;
+        if (ack.Resolve(ack.Direction ?? SessionLanes.ReceivedBy(session, ack.StaffId!)) is not { } direction) return ErrorCodes.NotFound;
+        if (ack.UpToSeq > SessionLanes.Sent(session, direction)) return ErrorCodes.InvalidArgument;
 
-        var sent = ack.Direction == Direction.CallerToSupporter ? session.CallerSentSeq : session.SupporterSentSeq;
-        if (ack.UpToSeq > sent) return ErrorCodes.InvalidArgument;
-
-        if (ack.Direction == Direction.CallerToSupporter) session.CallerAckedSeq = Math.Max(session.CallerAckedSeq, ack.UpToSeq);
-        else session.SupporterAckedSeq = Math.Max(session.SupporterAckedSeq, ack.UpToSeq);
-        acked.Add((ack, session.SupporterId));
+        SessionLanes.SetAcked(session, direction, ack.UpToSeq);
+        acked.Add((ack, SessionLanes.StaffOf(session, direction)));
         return null;
     }
 
@@ -179,34 +183,43 @@ public sealed class RelayWriter(
     /// A retry must repeat the message id of its sequence number. While the first copy is still stored (or in this
     /// batch) a different id under the same number is refused rather than silently dropped.
     /// </summary>
-    private static async Task<bool> HeldUnderAnotherIdAsync(PeerLineDb db, PendingSend send, List<(PendingSend Send, string? Supporter)> batch, CancellationToken ct)
+    private static async Task<bool> HeldUnderAnotherIdAsync(PeerLineDb db, PendingSend send, List<(PendingSend Send, string? Staff)> batch, CancellationToken ct)
     {
         var e = send.Envelope;
-        var inBatch = batch.FirstOrDefault(a => a.Send.SessionId == e.SessionId && a.Send.Direction == send.Direction && a.Send.Envelope.Seq == e.Seq);
+        var inBatch = batch.FirstOrDefault(a => a.Send.SessionId == e.SessionId && a.Send.Resolved == send.Resolved && a.Send.Envelope.Seq == e.Seq);
         if (inBatch.Send is not null) return inBatch.Send.Envelope.MessageId != e.MessageId;
-        var held = await db.Messages.Where(m => m.SessionId == e.SessionId && m.Direction == send.Direction && m.Seq == e.Seq)
+        var held = await db.Messages.Where(m => m.SessionId == e.SessionId && m.Direction == send.Resolved && m.Seq == e.Seq)
             .Select(m => (Guid?)m.MessageId).FirstOrDefaultAsync(ct);
         return held is { } id && id != e.MessageId;
     }
 
-    private abstract class PendingWork(string sessionId, Direction direction, string? supporterId)
+    private abstract class PendingWork(string sessionId, Direction? direction, string? staffId)
     {
         public string SessionId { get; } = sessionId;
-        public Direction Direction { get; } = direction;
-        public string? SupporterId { get; } = supporterId;
+        /// <summary>Given for the caller; null for staff until resolved against the session.</summary>
+        public Direction? Direction { get; } = direction;
+        public string? StaffId { get; } = staffId;
+        public Direction Resolved { get; private set; }
+
+        public Direction? Resolve(Direction? direction)
+        {
+            if (direction is { } d) Resolved = d;
+            return direction;
+        }
+
         public string? Refusal { get; set; }
         public TaskCompletionSource<string?> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    private sealed class PendingSend(RelayEnvelope envelope, Direction direction, string? supporterId)
-        : PendingWork(envelope.SessionId, direction, supporterId)
+    private sealed class PendingSend(RelayEnvelope envelope, Direction? direction, string? staffId)
+        : PendingWork(envelope.SessionId, direction, staffId)
     {
         public RelayEnvelope Envelope { get; } = envelope;
         public bool Duplicate { get; set; }
     }
 
-    private sealed class PendingAck(string sessionId, Direction direction, string? supporterId, long upToSeq)
-        : PendingWork(sessionId, direction, supporterId)
+    private sealed class PendingAck(string sessionId, Direction? direction, string? staffId, long upToSeq)
+        : PendingWork(sessionId, direction, staffId)
     {
         public long UpToSeq { get; } = upToSeq;
     }

@@ -181,9 +181,9 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         Assert.True(await Services.GetRequiredService<StaffAccounts>().CertifyAsync(login) > 0, "a key was certified");
 
     /// <summary>A supporter whose device key is enrolled and certified, connected and on shift.</summary>
-    public async Task<SupporterClient> CertifiedSupporterAsync(string login, Key device)
+    public async Task<SupporterClient> CertifiedSupporterAsync(string login, Key device, string role = StaffRoles.Supporter)
     {
-        await CreateStaffAsync(login);
+        await CreateStaffAsync(login, role);
         var supporter = new SupporterClient(RelayOptions(), login, Password, device);
         Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
         await CertifyAsync(login);

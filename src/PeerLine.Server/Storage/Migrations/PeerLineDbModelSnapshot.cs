@@ -259,6 +259,12 @@ namespace PeerLine.Server.Storage.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CallerToLeadAckedSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CallerToLeadSentSeq")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ClaimedAt")
                         .HasColumnType("INTEGER");
 
@@ -276,6 +282,18 @@ namespace PeerLine.Server.Storage.Migrations
                     b.Property<string>("LastOfferedTo")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("LeadAckedSeq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LeadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LeadInvitedId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LeadSentSeq")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long?>("OfferExpiresAt")
                         .HasColumnType("INTEGER");
