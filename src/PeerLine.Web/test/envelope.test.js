@@ -294,3 +294,19 @@ test('restart request: exactly 01 03, never taken for a channel message', async 
   await supporter.receive(await caller.start(), 1);
   assert.equal((await caller.receive(restartRequest(), 1)).outcome, 'rejected', 'a channel rejects it without a state change');
 });
+
+test('a lead channel: its own prologue byte and directions; a supporter-channel handshake does not open it', async () => {
+  assert.equal(toHex(prologue('s1', 0x01)).slice(30, 32), '01');
+  const k = await vectorKeys();
+  const caller = await SecureChannel.forCaller({ sessionId: 's1', supporterStaticKey: k.supporterStatic.publicKey, episodeKey: k.callerStatic, party: 0x01 });
+  const lead = await SecureChannel.forSupporter({ sessionId: 's1', staticKey: k.supporterStatic, party: 0x01 });
+  const asSupporter = await SecureChannel.forSupporter({ sessionId: 's1', staticKey: k.supporterStatic });
+  const m1 = await caller.start();
+  assert.equal((await asSupporter.receive(m1, 1)).outcome, 'rejected', 'another prologue');
+  const m3 = (await caller.receive((await lead.receive(m1, 1)).reply, 1)).reply;
+  await lead.receive(m3, 2);
+  const sealed = await caller.seal(utf8('to the lead'), 3);
+  assert.equal(text((await lead.receive(sealed, 3)).content), 'to the lead');
+  const ad = associatedData('s1', Direction.CALLER_TO_LEAD, 3);
+  assert.equal(ad[16], 0x03);
+});

@@ -16,9 +16,14 @@ export class MessageList {
     this.element = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': label });
   }
 
-  /** A received message: content from app/content.js readContent. */
-  incoming(content) {
-    return this.#add('in', content);
+  /** A received message: content from app/content.js readContent; `from` names a second sender (a lead). */
+  incoming(content, from = null) {
+    const item = this.#add('in', content, from);
+    if (from) {
+      item.classList.add('from-other');
+      item.prepend(h('span', { class: 'sender', 'aria-hidden': 'true' }, from));
+    }
+    return item;
   }
 
   /** Shows a message being sent; `id` is the local id the sender returned. */
@@ -50,11 +55,11 @@ export class MessageList {
     this.#outgoing.clear();
   }
 
-  #add(direction, content) {
+  #add(direction, content, name = null) {
     const body = content.type === 'resource' ? resourceCard({ ...content.entry, openNow: null })
       : content.type === 'text' ? h('p', {}, content.text)
         : h('p', { class: 'fine' }, 'A message this page cannot show.');
-    const item = h('li', { class: `msg ${direction} ${content.type}` }, h('span', { class: 'visually-hidden' }, this.#names[direction]), body);
+    const item = h('li', { class: `msg ${direction} ${content.type}` }, h('span', { class: 'visually-hidden' }, name ? `${name}: ` : this.#names[direction]), body);
     this.element.append(item);
     item.scrollIntoView?.({ block: 'nearest' });
     return item;

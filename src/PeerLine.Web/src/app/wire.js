@@ -12,6 +12,9 @@ export const Events = Object.freeze({
   OFFER_WITHDRAWN: 'OfferWithdrawn',
   CRISIS_ALERT: 'CrisisAlert',
   WELLBEING_NOTICE: 'WellbeingNotice',
+  LEAD_INVITED: 'LeadInvited',
+  LEAD_MESSAGE_RECEIVED: 'LeadMessageReceived',
+  LEAD_MESSAGES_DELIVERED: 'LeadMessagesDelivered',
 });
 
 export const Topics = Object.freeze({
@@ -51,6 +54,9 @@ export const Reasons = Object.freeze({
   TRANSFERRED: 'transferred',
   TRANSFERRED_AWAY: 'transferred-away',
   TRANSFERRED_TO_YOU: 'transferred-to-you',
+  LEAD_JOINED: 'lead-joined',
+  LEAD_DECLINED: 'lead-declined',
+  LEAD_LEFT: 'lead-left',
 });
 
 /** Error codes after which the same call may be repeated unchanged (§1, Errors). */

@@ -10,12 +10,12 @@ import { fromBase64, toBase64 } from '../protocol/bytes.js';
 import { readContent, returnContent } from '../app/content.js';
 import { newReturnCode, returnLookup, returnEpisodeKey } from '../app/return-code.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { isRestartRequest } from '../protocol/envelope.js';
+import { Party, isRestartRequest } from '../protocol/envelope.js';
 import { generateKeyPair } from '../protocol/noise.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
 import { checkSupporter, fetchRoster } from '../app/roster-check.js';
-import { Events, Hubs, States, errorCode, isFinal, isRetryable } from '../app/wire.js';
+import { Events, Hubs, Reasons, States, errorCode, isFinal, isRetryable } from '../app/wire.js';
 
 const STORAGE_KEY = 'peerline.caller';
 const MAX_RESTARTS = 3;
@@ -52,7 +52,11 @@ export const storedSession = {
  *  failed     {id, code}          the server refused the caller's message for good
  *  resumed    {}                  this page took over an existing session after a reload
  *  refused-request {code}         the server turned the request down (for example 'queue-full')
- *  return-route {route}           where a return code led: 'same-supporter', 'supporter-away' or 'code-not-valid' 
+ *  return-route {route}           where a return code led: 'same-supporter', 'supporter-away' or 'code-not-valid'
+ *  lead-invited {}                the supporter asks whether a lead may join (answerLeadInvitation)
+ *  lead       {joined}            a lead joined or left
+ *  lead-secure {safetyCode}       the channel with the lead is ready
+ *  message also carries from: 'supporter' | 'lead' 
  */
 export class CallerConversation extends EventTarget {
   #hub;
@@ -71,6 +75,12 @@ export class CallerConversation extends EventTarget {
   #resolveEstablished = null;
   #state = null;
   #resumedOnce = false;
+  // The lane with a lead the caller let in: its own relay sequence, channel and handshake (docs/protocol.md §16).
+  #leadInbox = null;
+  #leadOutbox = null;
+  #leadChannel = null;
+  #leadEstablished = null;
+  #resolveLeadEstablished = null;
 
   /** @param {{returnCode?: string}} options a normalized return code: this episode continues an earlier one */
   constructor({ returnCode = null } = {}) {
@@ -87,6 +97,12 @@ export class CallerConversation extends EventTarget {
     });
     this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => {
       if (receipt.sessionId === this.#ticket?.sessionId) this.#outbox.deliveredUpTo(receipt.upToSeq);
+    });
+    this.#hub.on(Events.LEAD_INVITED, (invitation) => {
+      if (invitation.sessionId === this.#ticket?.sessionId) this.#emit('lead-invited', {});
+    });
+    this.#hub.on(Events.LEAD_MESSAGE_RECEIVED, (envelope) => {
+      if (envelope.sessionId === this.#ticket?.sessionId) this.#leadInbox.accept(envelope);
     });
     this.#resetEstablished();
   }
@@ -111,8 +127,17 @@ export class CallerConversation extends EventTarget {
     await this.#hub.start();
   }
 
-  /** Sends one message (bytes from app/content.js); returns a local id at once, the events say what becomes of it. */
+  /** Lets the lead in (true) or not (false): refusing changes nothing else. */
+  async answerLeadInvitation(accept) {
+    await this.#hub.invoke('AnswerLeadInvitation', this.#ticket.sessionId, accept);
+  }
+
+  /**
+   * Sends one message (bytes from app/content.js) to the supporter, and to the lead too while one is in the chat;
+   * returns a local id at once, the events say what becomes of the supporter's copy.
+   */
   send(content) {
+    this.#leadEstablished?.then((channel) => this.#leadOutbox.send((s) => channel.seal(content, s)).catch(() => {}));
     const id = crypto.randomUUID();
     this.#established.then(async (channel) => {
       try {
@@ -191,6 +216,8 @@ export class CallerConversation extends EventTarget {
 
   #useTicket(ticket) {
     this.#ticket = ticket;
+    this.#leadInbox = new Inbox((seq, bytes) => this.#onLeadEnvelope(seq, bytes), (upTo) => this.#hub.invoke('AcknowledgeLead', ticket.sessionId, upTo));
+    this.#leadOutbox = new Outbox(this.#hub, ticket.sessionId, { method: 'SendToLead' });
     this.#inbox = new Inbox((seq, bytes) => this.#onEnvelope(seq, bytes), (upTo) => this.#hub.invoke('Acknowledge', ticket.sessionId, upTo));
     this.#outbox = new Outbox(this.#hub, ticket.sessionId, { onDelivered: (upToSeq) => this.#emit('delivered', { upToSeq }) });
   }
@@ -200,10 +227,27 @@ export class CallerConversation extends EventTarget {
     this.#setState(view.state, null);
     if (view.state === States.WAITING && view.queue) this.#emit('queue', view.queue);
     await this.#inbox.sync(view.lastReceivedSeq);
+    if (view.lead) {
+      this.#leadOutbox.sync(view.lead.lastSentSeq);
+      await this.#leadInbox.sync(view.lead.lastReceivedSeq);
+      if (view.lead.joined && this.#leadChannel === null && view.state === States.ACTIVE) this.#beginLeadHandshake();
+    }
   }
 
   #onSessionChanged(change) {
     if (change.sessionId !== this.#ticket?.sessionId) return;
+    if (change.reason === Reasons.LEAD_JOINED) {
+      this.#emit('lead', { joined: true });
+      // The view says where the lead lane stands; the handshake with the lead follows from it.
+      this.#hub.invoke('Resume', this.#ticket.sessionId, this.#ticket.callerSecret).then((view) => this.#applyView(view)).catch(() => {});
+      return;
+    }
+    if (change.reason === Reasons.LEAD_LEFT) {
+      this.#leadChannel = null;
+      this.#leadEstablished = null;
+      this.#emit('lead', { joined: false });
+      return;
+    }
     this.#setState(change.state, change.reason);
     if (change.state === States.ACTIVE) this.#beginHandshake();
   }
@@ -247,6 +291,51 @@ export class CallerConversation extends EventTarget {
     this.#outbox.send(async () => first).catch((error) => this.#emit('refused', { code: error.code }));
   }
 
+  #beginLeadHandshake() {
+    this.#handshakes = this.#handshakes.then(() => this.#leadHandshake()).catch(() => this.#emit('refused', { code: 'unavailable' }));
+  }
+
+  async #leadHandshake() {
+    let certificate;
+    try {
+      certificate = fromBase64(await this.#hub.invoke('LeadCertificate', this.#ticket.sessionId));
+    } catch (error) {
+      this.#emit('refused', { code: errorCode(error) });
+      return;
+    }
+    const check = await checkSupporter(certificate, fromBase64(this.#ticket.rosterKey));
+    if (check.staticKey === undefined) {
+      this.#emit('refused', { code: check.verdict });
+      return;
+    }
+    this.#episodeKey ??= await generateKeyPair();
+    this.#leadChannel = await SecureChannel.forCaller({
+      sessionId: this.#ticket.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey, party: Party.LEAD,
+    });
+    this.#leadEstablished = new Promise((resolve) => { this.#resolveLeadEstablished = resolve; });
+    const first = await this.#leadChannel.start();
+    this.#leadOutbox.send(async () => first).catch(() => {});
+  }
+
+  async #onLeadEnvelope(seq, bytes) {
+    const channel = this.#leadChannel;
+    if (isRestartRequest(bytes)) {
+      if (channel !== null && (channel.isEstablished || channel.hasFailed)) this.#beginLeadHandshake();
+      return;
+    }
+    if (channel === null) return;
+    const result = await channel.receive(bytes, seq);
+    if (result.outcome === 'handshake') {
+      if (result.reply) this.#leadOutbox.send(async () => result.reply).catch(() => {});
+      if (channel.isEstablished && channel === this.#leadChannel) {
+        this.#resolveLeadEstablished(channel);
+        this.#emit('lead-secure', { safetyCode: channel.safetyCode });
+      }
+    } else if (result.outcome === 'message') {
+      this.#emit('message', { seq, content: readContent(result.content), from: 'lead' });
+    }
+  }
+
   async #onEnvelope(seq, bytes) {
     const channel = this.#channel;
     if (isRestartRequest(bytes)) {
@@ -264,7 +353,7 @@ export class CallerConversation extends EventTarget {
         this.#emit('secure', { safetyCode: channel.safetyCode, handle: this.#handle });
       }
     } else if (result.outcome === 'message') {
-      this.#emit('message', { seq, content: readContent(result.content) });
+      this.#emit('message', { seq, content: readContent(result.content), from: 'supporter' });
     } else if (!channel.isEstablished && this.#restarts++ < MAX_RESTARTS) {
       this.#beginHandshake(); // a stale reply of an earlier channel spoiled this handshake
     } else {

@@ -120,7 +120,15 @@ function begin(start, options = {}) {
     problem.textContent = `We could not open a secure chat with your supporter (${code}). Your messages have not been sent. Please try Help now, or start a new chat.`;
     problem.hidden = false;
   });
-  on('message', ({ content }) => messages.incoming(content));
+  on('message', ({ content, from }) => messages.incoming(content, from === 'lead' ? 'Lead' : null));
+  on('lead-invited', () => {
+    $('#lead-consent').hidden = false;
+    $('#lead-yes').focus();
+  });
+  on('lead', ({ joined }) => note(joined
+    ? 'A lead joined. What you write now goes to both your supporter and the lead; their messages are marked “Lead”.'
+    : 'The lead left the chat.'));
+  on('lead-secure', ({ safetyCode }) => note(`Secure connection with the lead. Their safety code is ${safetyCode}.`));
   on('sent', ({ id, seq }) => messages.sent(id, seq));
   on('delivered', ({ upToSeq }) => messages.delivered(upToSeq));
   on('failed', ({ id }) => messages.failed(id));
@@ -165,6 +173,18 @@ function showState({ state, reason }) {
     showEnded(ENDINGS[reason] ?? 'The chat has ended.');
   }
 }
+
+async function answerLead(accept) {
+  $('#lead-consent').hidden = true;
+  try {
+    await conversation.answerLeadInvitation(accept);
+    if (!accept) note('You said no to a lead joining. Your chat goes on as before.');
+  } catch {
+    note('The question about a lead is no longer open.');
+  }
+}
+$('#lead-yes').addEventListener('click', () => answerLead(true));
+$('#lead-no').addEventListener('click', () => answerLead(false));
 
 $('#take-code').addEventListener('click', async () => {
   const box = $('#return-code-box');

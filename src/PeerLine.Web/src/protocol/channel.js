@@ -4,51 +4,54 @@
 import { EMPTY } from './bytes.js';
 import { HandshakeState } from './noise.js';
 import { safetyCode } from './safety-code.js';
-import { Direction, HANDSHAKE, PROTOCOL_NAME, TRANSPORT, associatedData, pad, prologue, unpad, unwrap, wrap } from './envelope.js';
+import { Direction, HANDSHAKE, PROTOCOL_NAME, Party, TRANSPORT, associatedData, pad, prologue, unpad, unwrap, wrap } from './envelope.js';
 
 const REJECTED = Object.freeze({ outcome: 'rejected' });
 
 export class SecureChannel {
   #sessionId;
   #caller;
+  #party;
   #handshake;
   #send = null;
   #receive = null;
   #safetyCode = null;
   #queue = Promise.resolve();
 
-  constructor(sessionId, caller, handshake) {
+  constructor(sessionId, caller, handshake, party = Party.SUPPORTER) {
     this.#sessionId = sessionId;
     this.#caller = caller;
     this.#handshake = handshake;
+    this.#party = party;
   }
 
   /**
    * The caller's side.
    * @param {{sessionId: string, supporterStaticKey: Uint8Array, episodeKey: {privateKey: CryptoKey, publicKey: Uint8Array},
-   *          fixedEphemeral?: object}} options supporterStaticKey comes from a roster certificate whose verdict is 'trusted';
-   *   fixedEphemeral is for test vectors only.
+   *          fixedEphemeral?: object, party?: number}} options supporterStaticKey (the staff member's key) comes from a
+   *   roster certificate whose verdict is 'trusted'; party is Party.LEAD for the channel with a lead; fixedEphemeral is
+   *   for test vectors only.
    */
-  static async forCaller({ sessionId, supporterStaticKey, episodeKey, fixedEphemeral = null }) {
+  static async forCaller({ sessionId, supporterStaticKey, episodeKey, fixedEphemeral = null, party = Party.SUPPORTER }) {
     const handshake = await HandshakeState.create(PROTOCOL_NAME, {
       initiator: true,
-      prologue: prologue(sessionId),
+      prologue: prologue(sessionId, party),
       s: episodeKey,
       rs: supporterStaticKey,
       e: fixedEphemeral,
     });
-    return new SecureChannel(sessionId, true, handshake);
+    return new SecureChannel(sessionId, true, handshake, party);
   }
 
-  /** The supporter's side, with the device's static X25519 key pair (the one in its roster certificate). */
-  static async forSupporter({ sessionId, staticKey, fixedEphemeral = null }) {
+  /** A staff member's side (the supporter, or a lead with party Party.LEAD), with the device's static X25519 key pair. */
+  static async forSupporter({ sessionId, staticKey, fixedEphemeral = null, party = Party.SUPPORTER }) {
     const handshake = await HandshakeState.create(PROTOCOL_NAME, {
       initiator: false,
-      prologue: prologue(sessionId),
+      prologue: prologue(sessionId, party),
       s: staticKey,
       e: fixedEphemeral,
     });
-    return new SecureChannel(sessionId, false, handshake);
+    return new SecureChannel(sessionId, false, handshake, party);
   }
 
   get isEstablished() {
@@ -70,12 +73,20 @@ export class SecureChannel {
     return this.#handshake.remoteStaticPublicKey;
   }
 
+  get #toStaff() {
+    return this.#party === Party.LEAD ? Direction.CALLER_TO_LEAD : Direction.CALLER_TO_SUPPORTER;
+  }
+
+  get #toCaller() {
+    return this.#party === Party.LEAD ? Direction.LEAD_TO_CALLER : Direction.SUPPORTER_TO_CALLER;
+  }
+
   get #outgoing() {
-    return this.#caller ? Direction.CALLER_TO_SUPPORTER : Direction.SUPPORTER_TO_CALLER;
+    return this.#caller ? this.#toStaff : this.#toCaller;
   }
 
   get #incoming() {
-    return this.#caller ? Direction.SUPPORTER_TO_CALLER : Direction.CALLER_TO_SUPPORTER;
+    return this.#caller ? this.#toCaller : this.#toStaff;
   }
 
   /** The caller opens the handshake with this envelope (handshake message 1). */

@@ -10,7 +10,10 @@ export const RESTART_REQUEST = 0x03;
 export const HEADER_SIZE = 2;
 const TAG_SIZE = 16;
 
-export const Direction = Object.freeze({ CALLER_TO_SUPPORTER: 0x01, SUPPORTER_TO_CALLER: 0x02 });
+export const Direction = Object.freeze({ CALLER_TO_SUPPORTER: 0x01, SUPPORTER_TO_CALLER: 0x02, CALLER_TO_LEAD: 0x03, LEAD_TO_CALLER: 0x04 });
+
+/** Which staff member a caller's channel is with: the supporter, or a lead the caller let in (prologue byte). */
+export const Party = Object.freeze({ SUPPORTER: 0x00, LEAD: 0x01 });
 
 export const PROTOCOL_NAME = 'Noise_XK_25519_AESGCM_SHA256';
 const LABEL = utf8('PeerLine-E2E-v1');
@@ -43,14 +46,14 @@ export function unwrap(envelope) {
 
 // ---- Binding
 
-/** "PeerLine-E2E-v1" | 00 | session id (UTF-8). */
-export function prologue(sessionId) {
-  return concat(LABEL, [0x00], utf8(sessionId));
+/** "PeerLine-E2E-v1" | party (00 supporter, 01 lead) | session id (UTF-8). */
+export function prologue(sessionId, party = Party.SUPPORTER) {
+  return concat(LABEL, [party], utf8(sessionId));
 }
 
 /** "PeerLine-E2E-v1" | 00 | direction (1) | seq (int64 BE) | session id (UTF-8). */
 export function associatedData(sessionId, direction, seq) {
-  if (direction !== Direction.CALLER_TO_SUPPORTER && direction !== Direction.SUPPORTER_TO_CALLER) {
+  if (!Object.values(Direction).includes(direction)) {
     throw new RangeError('Unknown direction.');
   }
   const header = new Uint8Array(LABEL.length + 1 + 1 + 8);

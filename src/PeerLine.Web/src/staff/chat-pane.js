@@ -11,7 +11,7 @@ const REFUSALS = {
   'not-on-shift': 'That colleague is not on shift.',
   'no-capacity': 'That colleague has no free place for another chat.',
   'invalid-argument': 'You cannot transfer a chat to yourself.',
-  'wrong-state': 'This chat has already ended or moved.',
+  'wrong-state': 'This chat has already ended or moved, or a lead is already in it or being asked.',
 };
 
 export class ChatPane {
@@ -20,12 +20,14 @@ export class ChatPane {
   /**
    * @param {{sessionId: string, topic: string, priority: string}} view
    * @param {{send: (text: string) => string, share: (entry: object) => string, transfer: (login: string|null) => Promise<void>,
-   *          close: (disposition: string) => Promise<void>}} actions
+   *          close: (disposition: string) => Promise<void>, inviteLead: (login: string) => Promise<void>, leave: () => Promise<void>}} actions
    */
   constructor(view, number, actions) {
     this.sessionId = view.sessionId;
     this.topic = view.topic;
-    const title = `Chat ${number}`;
+    const asLead = view.role === 'lead';
+    this.asLead = asLead;
+    const title = asLead ? `Chat ${number} (as lead)` : `Chat ${number}`;
     this.badge = h('span', { class: 'unread', hidden: true });
     this.safety = h('span', { class: 'code' }, 'securing…');
     this.messages = new MessageList({ label: `${title} messages`, me: 'You', them: 'Caller' });
@@ -33,6 +35,7 @@ export class ChatPane {
     this.error = h('p', { class: 'error', role: 'alert', hidden: true });
     const login = h('input', { type: 'text', placeholder: 'colleague’s login', 'aria-label': `Transfer ${title} to`, autocomplete: 'off' });
     const resource = h('select', { 'aria-label': `Resource to share in ${title}` });
+    const leadLogin = h('input', { type: 'text', placeholder: 'lead’s login', 'aria-label': `Lead to invite to ${title}`, autocomplete: 'off' });
     let entries = [];
     onDirectory((directory) => {
       entries = directory.entries;
@@ -72,7 +75,20 @@ export class ChatPane {
               this.messages.outgoing(actions.share(entry), { type: 'resource', entry });
             }),
           }, 'Share in chat'))),
-      h('details', { class: 'pane-actions' },
+      asLead ? h('div', { class: 'pane-actions row' },
+        h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.leave()) }, 'Leave chat')) : null,
+      asLead ? null : h('details', { class: 'pane-actions' },
+        h('summary', {}, 'Ask a lead to join'),
+        h('div', { class: 'row' }, leadLogin,
+          h('button', {
+            type: 'button', class: 'secondary',
+            onclick: guarded(async () => {
+              if (!leadLogin.value.trim()) throw Object.assign(new Error(), { hint: 'Enter the login of a lead on shift.' });
+              await actions.inviteLead(leadLogin.value.trim());
+              this.note(`The caller was asked whether ${leadLogin.value.trim()} may join. They may say no.`);
+            }),
+          }, 'Ask the caller'))),
+      asLead ? null : h('details', { class: 'pane-actions' },
         h('summary', {}, 'Transfer or close'),
         h('div', { class: 'row' }, login,
           h('button', {

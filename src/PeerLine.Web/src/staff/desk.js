@@ -5,7 +5,7 @@
 import { readContent, resourceContent } from '../app/content.js';
 import { toBase64 } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { HANDSHAKE, restartRequest, unwrap } from '../protocol/envelope.js';
+import { HANDSHAKE, Party, restartRequest, unwrap } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
@@ -18,7 +18,9 @@ import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
  *  offered    SessionOffer;  offer-withdrawn {sessionId}
  *  crisis-alert CrisisAlert              to leads on shift: a crisis request arrived
  *  wellbeing  WellbeingNotice            about this supporter, or (to leads) about a colleague
- *  session    {view}                     a session this supporter now holds (claim, transfer to you, resume)
+ *  session    {view}                     a session this supporter now holds (claim, transfer to you, resume), or joined
+ *                                        as a lead (view.role 'lead')
+ *  lead       {sessionId, status}        as the supporter: lead-joined, lead-declined or lead-left
  *  ended      {sessionId, state, reason} it is no longer held here (closed, transferred away, returned to the queue)
  *  securing   {sessionId, restarted}     the caller (re)started the handshake; restarted = an earlier channel existed
  *  secure     {sessionId, safetyCode, episodeKey}  episodeKey: the caller's (base64), to recognise a returning episode
@@ -112,6 +114,17 @@ export class SupporterDesk extends EventTarget {
     this.#drop(sessionId, States.CLOSED, Reasons.CLOSED_BY_SUPPORTER);
   }
 
+  /** As the session's supporter: asks the caller whether this lead (on shift) may join. */
+  inviteLead(sessionId, login) {
+    return this.#call('InviteLead', sessionId, login);
+  }
+
+  /** As a lead in the session: leaves it. */
+  async leave(sessionId) {
+    await this.#call('LeaveSession', sessionId);
+    this.#drop(sessionId, States.ACTIVE, Reasons.LEAD_LEFT);
+  }
+
   /** To a named supporter on shift, or back to the head of the queue (login null). */
   async transfer(sessionId, login) {
     await this.#call('Transfer', sessionId, login);
@@ -149,6 +162,7 @@ export class SupporterDesk extends EventTarget {
     const session = this.#session(view.sessionId);
     const isNew = !session.known;
     session.known = true;
+    session.role = view.role ?? 'supporter';
     session.outbox.sync(view.lastSentSeq);
     if (isNew) this.#emit('session', { view });
     await session.inbox.sync(view.lastReceivedSeq);
@@ -158,6 +172,13 @@ export class SupporterDesk extends EventTarget {
   #onSessionChanged(change) {
     if (change.reason === Reasons.TRANSFERRED_TO_YOU) {
       this.#resume({ afterTransfer: true }).catch(() => {}); // a transfer brings neither the view nor the backlog (§4)
+      return;
+    }
+    const mine = this.#sessions.get(change.sessionId);
+    if (change.reason === Reasons.LEAD_JOINED || change.reason === Reasons.LEAD_DECLINED || change.reason === Reasons.LEAD_LEFT) {
+      if (mine?.role === 'lead' && change.reason === Reasons.LEAD_LEFT) this.#drop(change.sessionId, change.state, change.reason);
+      else if (mine === undefined && change.reason === Reasons.LEAD_JOINED) this.#resume({ afterTransfer: true }).catch(() => {}); // let in as the lead
+      else if (mine) this.#emit('lead', { sessionId: change.sessionId, status: change.reason });
       return;
     }
     if (change.state !== States.ACTIVE || change.reason === Reasons.TRANSFERRED_AWAY) this.#drop(change.sessionId, change.state, change.reason);
@@ -185,7 +206,8 @@ export class SupporterDesk extends EventTarget {
 
   async #freshChannel(sessionId, session) {
     session.hadChannel ||= session.channel?.isEstablished ?? false;
-    session.channel = await SecureChannel.forSupporter({ sessionId, staticKey: this.#deviceKey });
+    const party = session.role === 'lead' ? Party.LEAD : Party.SUPPORTER;
+    session.channel = await SecureChannel.forSupporter({ sessionId, staticKey: this.#deviceKey, party });
     if (session.resolveEstablished === null) this.#resetEstablished(session);
     this.#emit('securing', { sessionId, restarted: session.hadChannel });
     return session.channel;

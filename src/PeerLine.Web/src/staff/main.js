@@ -129,6 +129,11 @@ async function openDesk(deviceKey) {
     else panes.get(sessionId)?.received(content);
   });
   on('crisis-alert', showCrisisAlert);
+  on('lead', ({ sessionId, status }) => panes.get(sessionId)?.note({
+    'lead-joined': 'A lead joined, with the caller’s consent. They have their own secure connection with the caller and see what the caller writes from now on.',
+    'lead-declined': 'The caller said no to a lead joining. Nothing else changes.',
+    'lead-left': 'The lead left the chat.',
+  }[status] ?? ''));
   on('wellbeing', showWellbeingNotice);
   on('sent', ({ sessionId, id, seq }) => panes.get(sessionId)?.messages.sent(id, seq));
   on('delivered', ({ sessionId, upToSeq }) => panes.get(sessionId)?.messages.delivered(upToSeq));
@@ -274,6 +279,8 @@ function addPane(view) {
   const pane = new ChatPane(view, ++chatNumber, {
     send: (text) => desk.send(view.sessionId, textContent(text)),
     share: (entry) => desk.shareResource(view.sessionId, entry),
+    inviteLead: (login) => desk.inviteLead(view.sessionId, login),
+    leave: () => desk.leave(view.sessionId),
     transfer: (login) => desk.transfer(view.sessionId, login),
     close: async (disposition) => {
       await desk.close(view.sessionId, disposition);
@@ -289,7 +296,7 @@ function addPane(view) {
 function removePane(sessionId, reason) {
   const pane = panes.get(sessionId);
   if (!pane) return;
-  if (reason === 'closed-by-caller' || reason === null) {
+  if (!pane.asLead && (reason === 'closed-by-caller' || reason === null)) {
     // Ended from the other side: the pane stays until the supporter records an outcome.
     pane.ended(reason === null ? 'This chat ended while you were disconnected.' : 'The caller ended the chat.');
     return;
