@@ -41,7 +41,16 @@ public sealed class ConsolePage(IPage page)
     public async Task StartShiftAsync()
     {
         await page.GetByRole(AriaRole.Button, new() { Name = "Start shift" }).ClickAsync();
-        await Expect(page.Locator("body[data-shift=on]")).ToHaveCountAsync(1);
+        try
+        {
+            await Expect(page.Locator("body[data-shift=on]")).ToHaveCountAsync(1);
+        }
+        catch (PlaywrightException e)
+        {
+            // Say what the page says: the console shows why a shift did not start.
+            var state = await page.EvaluateAsync<string>("() => JSON.stringify({ ...document.body.dataset, error: document.querySelector('#desk-error')?.textContent })");
+            throw new PlaywrightException($"{e.Message}\nconsole state: {state}");
+        }
     }
 
     public async Task WaitForWaitingAsync(int count) => await Expect(page.Locator("body")).ToHaveAttributeAsync("data-waiting", count.ToString());
