@@ -208,11 +208,13 @@ $('#offer-decline').addEventListener('click', () => {
 const hours = (minutes) => (minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`);
 
 async function refreshWellbeing() {
+  const asked = performance.now();
   const status = await myWellbeing();
   if (!status) return;
   $('#week-hours').textContent = `This week ${hours(status.weekMinutes)} of ${hours(status.weeklyCapMinutes)}`;
   $('#week-hours').hidden = false;
-  if (!status.onShift && onShift) setShift(false); // ended by the server
+  // Ended by the server, unless this answer was asked for before the supporter's own latest start.
+  if (!status.onShift && onShift && asked > shiftChangedAt) setShift(false);
 }
 
 function noticeText({ kind, login, shiftMinutes }, mine) {
@@ -308,8 +310,11 @@ function removePane(sessionId, reason) {
 
 // ---- Shift
 
+let shiftChangedAt = 0;
+
 function setShift(value) {
   onShift = value;
+  shiftChangedAt = performance.now();
   $('#shift').textContent = value ? 'End shift' : 'Start shift';
   $('#shift').className = value ? 'secondary' : 'primary';
   $('#claim-next').disabled = !value;
