@@ -22,6 +22,7 @@ public sealed class CallerClient : IAsyncDisposable
     private int _restarts;
     private TaskCompletionSource<string> _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private SecureChannel? _leadChannel;
+    private volatile bool _leadConsent;
     private TaskCompletionSource<string> _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public CallerClient(RelayClientOptions options, RosterTrust trust)
@@ -31,7 +32,8 @@ public sealed class CallerClient : IAsyncDisposable
         _relay.MessageReceived = OnEnvelopeAsync;
         _relay.SessionChanged += change =>
         {
-            if (change.Reason == ChangeReasons.LeadJoined) _ = Task.Run(() => BeginLeadHandshakeAsync());
+            // Only a lead this caller agreed to: a "lead joined" without the caller's yes opens nothing.
+            if (change.Reason == ChangeReasons.LeadJoined) { if (_leadConsent) _ = Task.Run(() => BeginLeadHandshakeAsync()); }
             else if (change.Reason == ChangeReasons.LeadLeft) DropLeadChannel();
             else if (change.State == SessionStates.Active) _ = Task.Run(() => BeginHandshakeAsync());
         };
@@ -69,7 +71,21 @@ public sealed class CallerClient : IAsyncDisposable
         remove => _relay.LeadInvited -= value;
     }
 
-    public Task AnswerLeadInvitationAsync(bool accept, CancellationToken ct = default) => _relay.AnswerLeadInvitationAsync(accept, ct);
+    public async Task AnswerLeadInvitationAsync(bool accept, CancellationToken ct = default)
+    {
+        // Recorded before asking: the server announces the lead before it answers this call.
+        var before = _leadConsent;
+        _leadConsent = accept || before;
+        try
+        {
+            await _relay.AnswerLeadInvitationAsync(accept, ct);
+        }
+        catch
+        {
+            _leadConsent = before;
+            throw;
+        }
+    }
 
     /// <summary>Completes with the safety code of the channel with the lead, once its handshake is done.</summary>
     public Task<string> LeadEstablished => _leadEstablished.Task;

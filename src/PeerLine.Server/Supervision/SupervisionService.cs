@@ -58,8 +58,9 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
     public async Task LeaveAsync(string leadId, string sessionId, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var supporter = await db.Sessions.Where(s => s.Id == sessionId && s.LeadId == leadId).Select(s => s.SupporterId).SingleOrDefaultAsync(ct);
-        var left = await db.Sessions.Where(s => s.Id == sessionId && s.LeadId == leadId)
+        var mine = db.Sessions.Where(s => s.Id == sessionId && s.LeadId == leadId && s.State == SessionState.Active);
+        var supporter = await mine.Select(s => s.SupporterId).SingleOrDefaultAsync(ct);
+        var left = await mine
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadId, (string?)null), ct);
         if (left == 0) throw new PeerLineException(ErrorCodes.NotFound);
         await DeleteLeadLaneAsync(db, sessionId, ct);

@@ -131,6 +131,28 @@ public sealed class LeadJoinsWithConsentTests() : AppScenario(new PeerLineApp(ke
         await Waits.UntilAsync(() => toLead.Any(c => c.State == SessionStates.Closed), because: "the lead hears that the chat closed");
     }
 
+    [Fact]
+    public async Task LeadJoinedWithoutThisCallersYes_OpensNoChannel()
+    {
+        await using var supporter = await App.CertifiedSupporterAsync("uma", _supporterDevice);
+        await using var lead = await App.CertifiedSupporterAsync("lev", _leadDevice, StaffRoles.Lead);
+        await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
+        var toCaller = Changes(caller.Relay);
+        await caller.RequestSupportAsync(Topics.Other, Priorities.Routine).Within();
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        await caller.Established.Within();
+        await supporter.Relay.InviteLeadAsync(session, "lev").Within();
+
+        // The yes goes to the server around the caller's client (as a server acting on its own would claim it).
+        await caller.Relay.AnswerLeadInvitationAsync(accept: true).Within();
+        await Waits.UntilAsync(() => toCaller.Any(c => c.Reason == ChangeReasons.LeadJoined));
+
+        await Task.Delay(500); // a handshake the client started would have reached the lead by now
+        Assert.False(caller.LeadEstablished.IsCompleted);
+        Assert.False(lead.EstablishedAsync(session).IsCompleted);
+        Assert.Equal(0, await App.DbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => s.CallerToLeadSentSeq).SingleAsync()));
+    }
+
     private static ConcurrentQueue<string> Inbox(SupporterClient client)
     {
         var inbox = new ConcurrentQueue<string>();

@@ -129,15 +129,29 @@ export class CallerConversation extends EventTarget {
 
   /** Lets the lead in (true) or not (false): refusing changes nothing else. */
   async answerLeadInvitation(accept) {
-    await this.#hub.invoke('AnswerLeadInvitation', this.#ticket.sessionId, accept);
+    // Recorded before asking: the server announces the lead before it answers this call. Kept with the session, so a
+    // reload still knows; taken back if the answer does not go through.
+    const before = this.#ticket;
+    if (accept) this.#keepTicket({ ...before, leadConsent: true });
+    try {
+      await this.#hub.invoke('AnswerLeadInvitation', before.sessionId, accept);
+    } catch (error) {
+      this.#keepTicket(before);
+      throw error;
+    }
+  }
+
+  #keepTicket(ticket) {
+    this.#ticket = ticket;
+    storedSession.write(ticket);
   }
 
   /**
    * Sends one message (bytes from app/content.js) to the supporter, and to the lead too while one is in the chat;
    * returns a local id at once, the events say what becomes of the supporter's copy.
    */
-  send(content) {
-    this.#leadEstablished?.then((channel) => this.#leadOutbox.send((s) => channel.seal(content, s)).catch(() => {}));
+  send(content, { toLead = true } = {}) {
+    if (toLead) this.#leadEstablished?.then((channel) => this.#leadOutbox.send((s) => channel.seal(content, s)).catch(() => {}));
     const id = crypto.randomUUID();
     this.#established.then(async (channel) => {
       try {
@@ -160,7 +174,7 @@ export class CallerConversation extends EventTarget {
     const plain = code.replaceAll('-', '');
     const info = await this.#hub.invoke('RegisterReturnCode', this.#ticket.sessionId, toBase64(await returnLookup(plain)));
     this.#codeTaken = true;
-    this.send(returnContent((await returnEpisodeKey(plain)).publicKey));
+    this.send(returnContent((await returnEpisodeKey(plain)).publicKey), { toLead: false }); // for the supporter's device only
     return { code, meetingsLeft: info.meetingsLeft, validDays: info.validDays };
   }
 
@@ -230,13 +244,15 @@ export class CallerConversation extends EventTarget {
     if (view.lead) {
       this.#leadOutbox.sync(view.lead.lastSentSeq);
       await this.#leadInbox.sync(view.lead.lastReceivedSeq);
-      if (view.lead.joined && this.#leadChannel === null && view.state === States.ACTIVE) this.#beginLeadHandshake();
+      // Only a lead this caller agreed to: a "lead joined" the caller never said yes to opens nothing.
+      if (view.lead.joined && this.#ticket.leadConsent && this.#leadChannel === null && view.state === States.ACTIVE) this.#beginLeadHandshake();
     }
   }
 
   #onSessionChanged(change) {
     if (change.sessionId !== this.#ticket?.sessionId) return;
     if (change.reason === Reasons.LEAD_JOINED) {
+      if (!this.#ticket.leadConsent) return; // not something this caller agreed to
       this.#emit('lead', { joined: true });
       // The view says where the lead lane stands; the handshake with the lead follows from it.
       this.#hub.invoke('Resume', this.#ticket.sessionId, this.#ticket.callerSecret).then((view) => this.#applyView(view)).catch(() => {});

@@ -164,9 +164,11 @@ function showState({ state, reason }) {
   document.body.dataset.state = state;
   if (state === States.WAITING) {
     showOnly(steps, $('#waiting'));
+    $('#lead-consent').hidden = true;
     if (reason === Reasons.RETURNED_TO_QUEUE) note('Your supporter passed your chat to the next free colleague. You are at the front of the line.');
   } else if (state === States.ACTIVE) {
     showOnly(steps, $('#chat'));
+    if (reason === Reasons.TRANSFERRED) $('#lead-consent').hidden = true; // a question of the previous supporter
     showResources(null); // they stay one tap away under Help now
     if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over.');
   } else {
