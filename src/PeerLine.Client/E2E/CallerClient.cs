@@ -100,33 +100,17 @@ public sealed class CallerClient : IAsyncDisposable
     }
 
     /// <summary>The caller let a lead in: check the lead's certificate and run a handshake with it, as with the supporter.</summary>
-    public async Task BeginLeadHandshakeAsync(CancellationToken ct = default)
+    public Task BeginLeadHandshakeAsync(CancellationToken ct = default) => WithCheckedStaffKeyAsync(async ct =>
     {
-        await _channelLock.WaitAsync(ct);
-        try
-        {
-            await _relay.RefreshAsync();
-            var certificate = await _relay.LeadCertificateAsync(ct);
-            _trust.Revoke(await _relay.RevokedKeyIdsAsync(ct));
-            if (_trust.Check(certificate, out var parsed) is var verdict && verdict != CertificateVerdict.Trusted)
-            {
-                ChannelRefused?.Invoke(verdict.ToString());
-                return;
-            }
-            _leadChannel?.Dispose();
-            if (_leadEstablished.Task.IsCompleted) _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            _leadChannel = SecureChannel.ForCaller(_relay.SessionId!, Party.Lead, parsed!.StaticKey, _episodeKey);
-            await _relay.SendToLeadAsync(_leadChannel.Start(), ct);
-        }
-        catch (RelayException e)
-        {
-            ChannelRefused?.Invoke(e.Code);
-        }
-        finally
-        {
-            _channelLock.Release();
-        }
-    }
+        await _relay.RefreshAsync();
+        return await _relay.LeadCertificateAsync(ct);
+    }, async staticKey =>
+    {
+        _leadChannel?.Dispose();
+        if (_leadEstablished.Task.IsCompleted) _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _leadChannel = SecureChannel.ForCaller(_relay.SessionId!, Party.Lead, staticKey, _episodeKey);
+        await _relay.SendToLeadAsync(_leadChannel.Start(), ct);
+    }, ct);
 
     private void DropLeadChannel()
     {
@@ -165,12 +149,25 @@ public sealed class CallerClient : IAsyncDisposable
     public Task EndAsync(CancellationToken ct = default) => _relay.EndAsync(ct);
 
     /// <summary>Starts a fresh handshake with whoever holds the session now (after a claim or a transfer).</summary>
-    public async Task BeginHandshakeAsync(CancellationToken ct = default)
+    public Task BeginHandshakeAsync(CancellationToken ct = default) => WithCheckedStaffKeyAsync(_relay.SupporterCertificateAsync, async staticKey =>
+    {
+        _channel?.Dispose();
+        if (_established.Task.IsCompleted) _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        _channel = SecureChannel.ForCaller(_relay.SessionId!, staticKey, _episodeKey);
+        await _relay.SendAsync(_channel.Start(), ct);
+    }, ct);
+
+    /// <summary>
+    /// One handshake at a time: fetches a staff member's certificate, applies the served revocations, checks it
+    /// against the pinned roster key, and only for <c>Trusted</c> runs <paramref name="start"/> with the key inside.
+    /// Any refusal is raised as <see cref="ChannelRefused"/> with its verdict or code.
+    /// </summary>
+    private async Task WithCheckedStaffKeyAsync(Func<CancellationToken, Task<byte[]>> certificateOf, Func<byte[], Task> start, CancellationToken ct)
     {
         await _channelLock.WaitAsync(ct);
         try
         {
-            var certificate = await _relay.SupporterCertificateAsync(ct);
+            var certificate = await certificateOf(ct);
             _trust.Revoke(await _relay.RevokedKeyIdsAsync(ct));
             var verdict = _trust.Check(certificate, out var parsed);
             if (verdict != CertificateVerdict.Trusted)
@@ -178,11 +175,7 @@ public sealed class CallerClient : IAsyncDisposable
                 ChannelRefused?.Invoke(verdict.ToString());
                 return;
             }
-            _channel?.Dispose();
-            if (_established.Task.IsCompleted) _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
-            _channel = SecureChannel.ForCaller(_relay.SessionId!, parsed!.StaticKey, _episodeKey);
-            var first = _channel.Start();
-            await _relay.SendAsync(first, ct);
+            await start(parsed!.StaticKey);
         }
         catch (RelayException e)
         {

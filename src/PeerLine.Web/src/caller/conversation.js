@@ -285,18 +285,8 @@ export class CallerConversation extends EventTarget {
   async #handshake() {
     if (this.#state !== States.ACTIVE) return;
     this.#emit('securing', { restarted: this.#channel !== null });
-    let certificate;
-    try {
-      certificate = fromBase64(await this.#hub.invoke('SupporterCertificate', this.#ticket.sessionId));
-    } catch (error) {
-      this.#emit('refused', { code: errorCode(error) });
-      return;
-    }
-    const check = await checkSupporter(certificate, fromBase64(this.#ticket.rosterKey));
-    if (check.staticKey === undefined) {
-      this.#emit('refused', { code: check.verdict });
-      return;
-    }
+    const check = await this.#checkedStaffKey('SupporterCertificate');
+    if (check === null) return;
     this.#episodeKey ??= this.#returnCode === null ? await generateKeyPair() : await returnEpisodeKey(this.#returnCode);
     this.#channel = await SecureChannel.forCaller({
       sessionId: this.#ticket.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey,
@@ -307,23 +297,31 @@ export class CallerConversation extends EventTarget {
     this.#outbox.send(async () => first).catch((error) => this.#emit('refused', { code: error.code }));
   }
 
+  /**
+   * The certificate of the supporter or lead (hub method `method`), checked against the roster key pinned at the
+   * start: { staticKey, handle }, or null after telling the page why not.
+   */
+  async #checkedStaffKey(method) {
+    let certificate;
+    try {
+      certificate = fromBase64(await this.#hub.invoke(method, this.#ticket.sessionId));
+    } catch (error) {
+      this.#emit('refused', { code: errorCode(error) });
+      return null;
+    }
+    const check = await checkSupporter(certificate, fromBase64(this.#ticket.rosterKey));
+    if (check.staticKey !== undefined) return check;
+    this.#emit('refused', { code: check.verdict });
+    return null;
+  }
+
   #beginLeadHandshake() {
     this.#handshakes = this.#handshakes.then(() => this.#leadHandshake()).catch(() => this.#emit('refused', { code: 'unavailable' }));
   }
 
   async #leadHandshake() {
-    let certificate;
-    try {
-      certificate = fromBase64(await this.#hub.invoke('LeadCertificate', this.#ticket.sessionId));
-    } catch (error) {
-      this.#emit('refused', { code: errorCode(error) });
-      return;
-    }
-    const check = await checkSupporter(certificate, fromBase64(this.#ticket.rosterKey));
-    if (check.staticKey === undefined) {
-      this.#emit('refused', { code: check.verdict });
-      return;
-    }
+    const check = await this.#checkedStaffKey('LeadCertificate');
+    if (check === null) return;
     this.#episodeKey ??= await generateKeyPair();
     this.#leadChannel = await SecureChannel.forCaller({
       sessionId: this.#ticket.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey, party: Party.LEAD,
