@@ -37,6 +37,7 @@ public abstract class RelayConnection : IAsyncDisposable
         Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite((envelope, false)));
         Connection.On<RelayEnvelope>(ClientEvents.LeadMessageReceived, envelope => _inbound.Writer.TryWrite((envelope, true)));
         Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r => Delivered?.Invoke(r));
+        Connection.On<DeliveryReceipt>(ClientEvents.LeadMessagesDelivered, r => LeadDelivered?.Invoke(r));
         Connection.On<SessionChange>(ClientEvents.SessionChanged, c => SessionChanged?.Invoke(c));
         Connection.Closed += OnClosedAsync;
         _deliveryLoop = Task.Run(DeliverAsync);
@@ -48,6 +49,9 @@ public abstract class RelayConnection : IAsyncDisposable
     public Func<ReceivedMessage, Task>? MessageReceived { get; set; }
 
     public event Action<DeliveryReceipt>? Delivered;
+
+    /// <summary>For a caller: the lead acknowledged everything up to a sequence number of the lead lane.</summary>
+    public event Action<DeliveryReceipt>? LeadDelivered;
     public event Action<SessionChange>? SessionChanged;
 
     /// <summary>Times the connection was re-established after a drop.</summary>

@@ -35,6 +35,9 @@ public sealed class CallerHub(
     public async Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup)
     {
         if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
+        // Codes are checked before a meeting of the return code is spent on a request that cannot be made.
+        WireCodes.ParseTopic(topic);
+        WireCodes.ParsePriority(priority);
         var (preferred, route) = await continuity.UseAsync(returnLookup, Context.ConnectionAborted);
         var ticket = await intake.RequestAsync(topic, priority, Marker, Context.ConnectionAborted, preferred, continuityOptions.CurrentValue.ReserveSeconds);
         await BindAsync(ticket.SessionId);

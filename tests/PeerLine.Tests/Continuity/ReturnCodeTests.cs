@@ -92,6 +92,19 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
     }
 
     [Fact]
+    public async Task ARequestWithAnUnknownTopic_SpendsNoMeeting()
+    {
+        await using var first = await App.SupporterOnShiftAsync("pat");
+        await MeetAndTakeCodeAsync(first);
+        await using var returning = new CallerRelayClient(App.RelayOptions());
+
+        var refused = await Assert.ThrowsAsync<RelayException>(() => returning.RequestReturnAsync("not-a-topic", Priorities.Routine, _lookup).Within());
+
+        Assert.Equal(ErrorCodes.InvalidArgument, refused.Code);
+        Assert.Equal(1, await App.DbAsync(db => db.ReturnCodes.Select(r => r.MeetingsUsed).SingleAsync()));
+    }
+
+    [Fact]
     public async Task ExpiredOrUnknownCode_NotValid_NormalQueue()
     {
         await using var first = await App.SupporterOnShiftAsync("max");

@@ -46,12 +46,15 @@ public sealed class LeadJoinsWithConsentTests() : AppScenario(new PeerLineApp(ke
         var leadCode = await lead.EstablishedAsync(session).Within();
         Assert.Equal(leadCode, await caller.LeadEstablished.Within());
         Assert.NotEqual(supporterCode, leadCode);
+        var leadReceipts = new ConcurrentQueue<DeliveryReceipt>();
+        caller.Relay.LeadDelivered += leadReceipts.Enqueue;
         await caller.SendToLeadAsync("for the lead only").Within();
         await lead.SendAsync(session, "the lead speaking").Within();
         await caller.SendAsync("for the supporter").Within();
         await Waits.UntilAsync(() => atLead.Contains("for the lead only") && atSupporter.Contains("for the supporter")
             && atCaller.Any(m => m.FromLead && m.Text == "the lead speaking"));
         Assert.DoesNotContain("for the lead only", atSupporter);
+        await Waits.UntilAsync(() => !leadReceipts.IsEmpty, because: "the lead's acknowledgement reaches the caller on the lead lane");
         Assert.DoesNotContain("for the supporter", atLead);
         await App.AssertPlaintextNowhereAsync("for the lead only", "the lead speaking");
     }
