@@ -121,7 +121,7 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
     public async Task WhatTheServerKeeps_AKeyedTag_NotTheLookup_NoSessionLink_ExpiryToTheDay()
     {
         await using var first = await App.SupporterOnShiftAsync("ned");
-        var session = await MeetAndTakeCodeAsync(first);
+        await MeetAndTakeCodeAsync(first);
 
         var row = await App.DbAsync(db => db.ReturnCodes.SingleAsync());
         Assert.NotEqual(_lookup, row.Tag);
@@ -133,7 +133,6 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
             Assert.True(bytes.AsSpan().IndexOf(_lookup) < 0, $"{name} holds the lookup value");
         // The sessions table has no column that refers to a return code: the link exists only while routing a request.
         Assert.DoesNotContain(typeof(PeerLine.Server.Queue.SupportSession).GetProperties(), p => p.Name.Contains("ReturnCode", StringComparison.Ordinal) || p.PropertyType == typeof(PeerLine.Server.Continuity.ReturnCode));
-        Assert.NotNull(session);
     }
 
     [Fact]
