@@ -39,7 +39,8 @@ public sealed class CallerHub(
         WireCodes.ParseTopic(topic);
         WireCodes.ParsePriority(priority);
         var (preferred, route) = await continuity.UseAsync(returnLookup, Context.ConnectionAborted);
-        var ticket = await intake.RequestAsync(topic, priority, Marker, Context.ConnectionAborted, preferred, continuityOptions.CurrentValue.ReserveSeconds);
+        var reservation = preferred is null ? null : new Reservation(preferred, continuityOptions.CurrentValue.ReserveSeconds);
+        var ticket = await intake.RequestAsync(topic, priority, Marker, reservation, Context.ConnectionAborted);
         await BindAsync(ticket.SessionId);
         return ticket with { Return = route };
     }

@@ -8,6 +8,9 @@ using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Queue;
 
+/// <summary>A new request held for one supporter for a number of seconds before anyone else may take it.</summary>
+public sealed record Reservation(string SupporterId, int Seconds);
+
 /// <summary>The anonymous side: a caller asks for support, proves it holds a session's secret, comes and goes, leaves.</summary>
 public sealed class IntakeService(
     IDbContextFactory<PeerLineDb> dbs,
@@ -23,9 +26,11 @@ public sealed class IntakeService(
     private const int SessionIdBytes = 16;
     private const int CallerSecretBytes = 32;
 
-    /// <param name="preferredSupporter">A returning caller's earlier supporter (on shift): the session is offered to them first.</param>
-    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, CancellationToken ct,
-        string? preferredSupporter = null, int reserveSeconds = 0)
+    public Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, CancellationToken ct) =>
+        RequestAsync(topicCode, priorityCode, connection, reservation: null, ct);
+
+    /// <param name="reservation">A returning caller's earlier supporter (on shift): the session is offered to them first, for a while.</param>
+    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, Reservation? reservation, CancellationToken ct)
     {
         var topic = WireCodes.ParseTopic(topicCode);
         var priority = WireCodes.ParsePriority(priorityCode);
@@ -49,16 +54,16 @@ public sealed class IntakeService(
             CallerConnection = connection,
             // A new request queues behind everyone of its priority or higher.
             PositionAtRequest = 1 + await db.Sessions.CountAsync(s => s.State == SessionState.Waiting && s.Priority >= priority, ct),
-            OfferedTo = preferredSupporter,
-            OfferExpiresAt = preferredSupporter is null ? null : time.NowMs() + reserveSeconds * 1000L,
+            OfferedTo = reservation?.SupporterId,
+            OfferExpiresAt = reservation is null ? null : time.NowMs() + reservation.Seconds * 1000L,
         };
         db.Sessions.Add(session);
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());
         if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
-        if (preferredSupporter is not null)
-            await push.Offer(preferredSupporter, new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reserveSeconds, Returning: true));
+        if (reservation is not null)
+            await push.Offer(reservation.SupporterId, new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true));
         notifier.QueueChanged();
         return new SessionTicket(session.Id, secret, await reader.StatusAsync(db, session, ct));
     }
