@@ -58,6 +58,15 @@ for trx in "$results"/*.trx; do
   passed=$((passed + p)); failed=$((failed + f))
 done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+
+# Name the failed .NET tests once more at the end, where a CI log's tail shows them.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed .NET tests:"
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    grep -oE '<UnitTestResult [^>]*outcome="Failed"' "$trx" | grep -oE 'testName="[^"]*"' | sed 's/^testName=/  /'
+  done
+fi
 passed=$((passed + web_passed)); failed=$((failed + web_failed))
 echo "$passed passed, $failed failed"
 [ "$status" -eq 0 ] && [ "$failed" -eq 0 ]
