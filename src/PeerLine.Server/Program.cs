@@ -1,11 +1,14 @@
+using PeerLine.Server.Audit;
 using PeerLine.Server.Continuity;
 using PeerLine.Server.Escalation;
 using PeerLine.Server.Health;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Logging;
+using PeerLine.Server.Metrics;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
+using PeerLine.Server.Retention;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Server.Storage;
@@ -14,6 +17,7 @@ using PeerLine.Server.Web;
 using PeerLine.Server.Wellbeing;
 
 if (args is ["staff", ..]) return await StaffCommands.RunAsync(args);
+if (args is ["audit", ..]) return await AuditCommands.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://localhost:5080");
@@ -22,6 +26,9 @@ builder.Services.AddPrivacyLogging();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddQuickShutdown(builder.Configuration);
 builder.Services.AddPeerLineStorage(builder.Configuration);
+builder.Services.AddAudit();
+builder.Services.AddRetention();
+builder.Services.AddProgramMetrics();
 builder.Services.AddStaffAuth();
 builder.Services.AddQueue();
 builder.Services.AddEscalation();
@@ -41,6 +48,7 @@ await app.Services.MigrateDatabaseAsync();
 await app.Services.GetRequiredService<StaffAccounts>().EnsureRolesAsync();
 app.Services.GetRequiredService<IRosterAuthority>(); // created at first start, before anyone asks for it
 app.Services.GetRequiredService<ReturnCodeKey>();
+app.Services.GetRequiredService<AuditKey>();
 
 app.UseProxiedScheme();
 app.UseSecurityHeaders();
@@ -53,6 +61,8 @@ app.MapStaffApi();
 app.MapRosterApi();
 app.MapDirectoryApi();
 app.MapWellbeingApi();
+app.MapAuditApi();
+app.MapMetricsApi();
 app.MapHubs();
 app.MapApiDocuments();
 app.MapWebClient();

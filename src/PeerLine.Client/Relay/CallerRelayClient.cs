@@ -120,6 +120,16 @@ public sealed class CallerRelayClient : RelayConnection
         Forget(id);
     }
 
+    /// <summary>
+    /// After an answered chat has ended: the anonymous post-chat answers (question code → answer code, see
+    /// FeedbackQuestions), once. The server only adds them to its weekly counts.
+    /// </summary>
+    public Task GiveFeedbackAsync(IReadOnlyDictionary<string, string> answers, CancellationToken ct = default)
+    {
+        var id = RequireSession();
+        return WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.GiveFeedback, id, answers, ct), ct);
+    }
+
     /// <summary>Resumes the session again (idempotent): picks up the lead lane after a lead joined.</summary>
     public async Task RefreshAsync()
     {

@@ -125,6 +125,24 @@ public static class Directions
 }
 
 /// <summary>Error codes a hub call or REST call can fail with. Messages carry the code only.</summary>
+/// <summary>
+/// The two anonymous questions after a chat ends, with their coded answers. The server only counts answers per
+/// week: no answer is linked to a session, a supporter or a time finer than the week.
+/// </summary>
+public static class FeedbackQuestions
+{
+    /// <summary>"Did talking here help?"</summary>
+    public const string Helped = "helped";
+    /// <summary>"Would you reach out to PeerLine again?"</summary>
+    public const string WouldReturn = "would-return";
+
+    public static readonly IReadOnlyList<(string Question, IReadOnlyList<string> Answers)> Answers =
+    [
+        (Helped, ["yes", "somewhat", "no"]),
+        (WouldReturn, ["yes", "maybe", "no"]),
+    ];
+}
+
 public static class ErrorCodes
 {
     public const string InvalidArgument = "invalid-argument";

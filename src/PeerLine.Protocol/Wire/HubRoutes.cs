@@ -22,6 +22,7 @@ public static class CallerMethods
     public const string LeadCertificate = nameof(LeadCertificate);
     public const string SendToLead = nameof(SendToLead);
     public const string AcknowledgeLead = nameof(AcknowledgeLead);
+    public const string GiveFeedback = nameof(GiveFeedback);
 }
 
 /// <summary>Hub methods a supporter invokes (verbs).</summary>

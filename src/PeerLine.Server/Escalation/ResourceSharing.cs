@@ -7,7 +7,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Escalation;
 
 /// <summary>Records the kind of a resource card a supporter sent in a session they hold (for program metrics).</summary>
-public sealed class ResourceSharing(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, ILogger<ResourceSharing> logger)
+public sealed class ResourceSharing(IDbContextFactory<PeerLineDb> dbs, Audit.AuditTrail audit, TimeProvider time, ILogger<ResourceSharing> logger)
 {
     public async Task RecordAsync(string supporterId, string sessionId, string? kind, CancellationToken ct)
     {
@@ -18,5 +18,6 @@ public sealed class ResourceSharing(IDbContextFactory<PeerLineDb> dbs, TimeProvi
         db.Add(new SharedResource { SessionId = sessionId, Kind = kind, SharedAt = time.NowMs() });
         await db.SaveChangesAsync(ct);
         EscalationLog.ResourceShared(logger, kind);
+        await audit.RecordAsync(new Audit.ResourceOffered(sessionId, kind));
     }
 }

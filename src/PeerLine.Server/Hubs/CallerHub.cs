@@ -15,6 +15,7 @@ public sealed class CallerHub(
     Roster.DeviceKeyService deviceKeys,
     Continuity.ContinuityService continuity,
     Supervision.SupervisionService supervision,
+    Metrics.FeedbackService feedback,
     Microsoft.Extensions.Options.IOptionsMonitor<Continuity.ContinuityOptions> continuityOptions) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
 {
     private const string BoundSession = "session";
@@ -93,6 +94,10 @@ public sealed class CallerHub(
         relay.AcknowledgeAsync(Bound(sessionId), Direction.LeadToCaller, null, upToSeq, Context.ConnectionAborted);
 
     public Task EndSession(string sessionId) => intake.EndAsync(Bound(sessionId), Context.ConnectionAborted);
+
+    /// <summary>The anonymous post-chat questions (FeedbackQuestions), once, after a chat that was answered and has ended.</summary>
+    public Task GiveFeedback(string sessionId, Dictionary<string, string> answers) =>
+        feedback.GiveAsync(Bound(sessionId), answers, Context.ConnectionAborted);
 
     public override async Task OnDisconnectedAsync(Exception? exception)
     {

@@ -40,7 +40,7 @@ public sealed class StaffHub(
         return await shifts.StartAsync(Me, capacity, Context.ConnectionAborted);
     }
 
-    public Task<ShiftStatus> EndShift() => shifts.EndAsync(Me, Context.ConnectionAborted);
+    public Task<ShiftStatus> EndShift() => shifts.EndAsync(Me, ShiftService.EndedBySelf, Context.ConnectionAborted);
 
     public Task<QueueSnapshot> GetQueue() => reader.SnapshotAsync(Context.ConnectionAborted);
 

@@ -15,6 +15,7 @@ public sealed class ClaimService(
     QueueReader reader,
     QueueNotifier notifier,
     ClientPush push,
+    Audit.AuditTrail audit,
     TimeProvider time,
     ILogger<ClaimService> logger)
 {
@@ -42,6 +43,7 @@ public sealed class ClaimService(
 
         var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == claimed, ct);
         QueueLog.Claimed(logger, (now - session.RequestedAt) / 1000);
+        await audit.RecordAsync(new Audit.SessionClaimed(claimed, supporterId, audit.WaitSeconds(now - session.RequestedAt)));
         notifier.QueueChanged();
         await push.ToCaller(claimed, SessionState.Active, ChangeReasons.Claimed);
         return await reader.ViewAsync(db, session, SessionRoles.Supporter, ct);

@@ -13,6 +13,7 @@ public sealed class HandoverService(
     ClientPush push,
     Wellbeing.WellbeingService wellbeing,
     Supervision.SupervisionService supervision,
+    Audit.AuditTrail audit,
     TimeProvider time,
     ILogger<HandoverService> logger)
 {
@@ -31,6 +32,7 @@ public sealed class HandoverService(
             session.Disposition = disposition;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            await audit.RecordAsync(new Audit.DispositionRecorded(sessionId, disposition));
             return;
         }
         if (session.State != SessionState.Active) throw new PeerLineException(ErrorCodes.WrongState);
@@ -38,6 +40,7 @@ public sealed class HandoverService(
         await SessionClosing.CloseAsync(db, session, disposition, now, ct);
         await tx.CommitAsync(ct);
         QueueLog.Ended(logger, SessionStates.Closed, "supporter");
+        await audit.RecordAsync(new Audit.SessionClosed(sessionId, "supporter", disposition));
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
         await push.ToSupporter(supporterId, sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
@@ -79,6 +82,7 @@ public sealed class HandoverService(
         if (lead is not null) await supervision.TellLeadLeftAsync(sessionId, lead, supporterId);
 
         QueueLog.Transferred(logger, toSupporterId is null ? "to-queue" : "to-supporter");
+        await audit.RecordAsync(new Audit.SessionTransferred(sessionId, supporterId, toSupporterId));
         notifier.QueueChanged();
         await push.ToSupporter(supporterId, sessionId, session.State, ChangeReasons.TransferredAway);
         if (toSupporterId is not null)

@@ -19,6 +19,7 @@ public sealed class IntakeService(
     ClientPush push,
     Escalation.CrisisAlerts crisisAlerts,
     Wellbeing.WellbeingService wellbeing,
+    Audit.AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<IntakeService> logger)
@@ -61,6 +62,8 @@ public sealed class IntakeService(
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());
+        await audit.RecordAsync(new Audit.SessionRequested(session.Id, topic, priority, reservation is not null));
+        if (reservation is not null) await audit.RecordAsync(new Audit.SessionOffered(session.Id, reservation.SupporterId, "return"));
         if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
         if (reservation is not null)
             await push.Offer(reservation.SupporterId, new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true));
@@ -131,6 +134,7 @@ public sealed class IntakeService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             QueueLog.Ended(logger, SessionStates.Withdrawn, "caller");
+            await audit.RecordAsync(new Audit.SessionAbandoned(sessionId, "withdrawn"));
             notifier.QueueChanged();
             await push.ToCaller(sessionId, SessionState.Withdrawn, ChangeReasons.Withdrawn);
             return;
@@ -141,6 +145,7 @@ public sealed class IntakeService(
         await SessionClosing.CloseAsync(db, session, Disposition.None, now, ct);
         await tx.CommitAsync(ct);
         QueueLog.Ended(logger, SessionStates.Closed, "caller");
+        await audit.RecordAsync(new Audit.SessionClosed(sessionId, "caller", Disposition.None));
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
         if (supporter is not null) await push.ToSupporter(supporter, sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);

@@ -15,6 +15,7 @@ public sealed class OfferDispatcher(
     IDbContextFactory<PeerLineDb> dbs,
     TimeProvider time,
     ClientPush push,
+    Audit.AuditTrail audit,
     IOptionsMonitor<QueueOptions> options,
     ILogger<OfferDispatcher> logger)
 {
@@ -58,6 +59,7 @@ public sealed class OfferDispatcher(
             // A lapsed offer the sweeper has not taken back yet: its supporter hears that it moved on.
             if (session.OfferedTo is { } lapsed && lapsed != supporter) await push.OfferWithdrawn(lapsed, session.Id);
             QueueLog.Offered(logger, session.Priority.Code());
+            await audit.RecordAsync(new Audit.SessionOffered(session.Id, supporter, "push"));
             await push.Offer(supporter, new SessionOffer(session.Id, session.Topic.Code(), session.Priority.Code(),
                 (int)((now - session.RequestedAt) / 1000), timeout));
         }

@@ -16,6 +16,7 @@ public sealed class QueueSweeper(
     QueueNotifier notifier,
     ClientPush push,
     Escalation.RoutingRules routing,
+    Audit.AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<QueueSweeper> logger) : BackgroundService
@@ -61,7 +62,9 @@ public sealed class QueueSweeper(
                 .Where(s => s.Id == id && s.State == SessionState.Waiting && s.CallerAwaySince != null && s.CallerAwaySince <= awayBefore)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SessionState.Abandoned)
                     .SetProperty(s => s.ClosedAt, now).SetProperty(s => s.OfferedTo, (string?)null), ct);
-            if (changed == 1) await push.ToCaller(id, SessionState.Abandoned, ChangeReasons.Abandoned);
+            if (changed != 1) continue;
+            await audit.RecordAsync(new Audit.SessionAbandoned(id, "away"));
+            await push.ToCaller(id, SessionState.Abandoned, ChangeReasons.Abandoned);
         }
 
         var lapsed = await db.Sessions

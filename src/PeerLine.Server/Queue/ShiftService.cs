@@ -9,6 +9,7 @@ namespace PeerLine.Server.Queue;
 public sealed class ShiftService(
     IDbContextFactory<PeerLineDb> dbs,
     QueueNotifier notifier,
+    Audit.AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     IOptionsMonitor<Wellbeing.WellbeingOptions> wellbeing,
@@ -29,7 +30,8 @@ public sealed class ShiftService(
             shift = new Shift { SupporterId = supporterId };
             db.Shifts.Add(shift);
         }
-        if (!shift.OnShift)
+        var starting = !shift.OnShift;
+        if (starting)
         {
             // A new shift, unless the last seven days already reached the weekly cap.
             var weekMs = await Wellbeing.ShiftRecords.LastWeekMsAsync(db, supporterId, now, ct);
@@ -44,19 +46,24 @@ public sealed class ShiftService(
         await db.SaveChangesAsync(ct);
 
         QueueLog.ShiftChanged(logger, "started", cap);
+        if (starting) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftStarted, supporterId, "capacity", cap));
         notifier.QueueChanged();
         return new ShiftStatus(true, cap, active);
     }
 
-    public async Task<ShiftStatus> EndAsync(string supporterId, CancellationToken ct)
+    public const string EndedBySelf = "self", EndedAtMaximum = "max-length", EndedAtWeeklyCap = "weekly-cap";
+
+    /// <param name="reason">Why it ended, for the audit trail: <see cref="EndedBySelf"/>, <see cref="EndedAtMaximum"/> or <see cref="EndedAtWeeklyCap"/>.</param>
+    public async Task<ShiftStatus> EndAsync(string supporterId, string reason, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        await db.Shifts.Where(s => s.SupporterId == supporterId).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false), ct);
+        var ended = await db.Shifts.Where(s => s.SupporterId == supporterId && s.OnShift).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false), ct);
         await Wellbeing.ShiftRecords.CloseOpenAsync(db, supporterId, time.NowMs(), ct);
         // Offers to someone who left go back to the queue at once.
         await db.Sessions.Where(s => s.State == SessionState.Waiting && s.OfferedTo == supporterId)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.OfferedTo, (string?)null), ct);
         QueueLog.ShiftChanged(logger, "ended", 0);
+        if (ended > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftEnded, supporterId, "reason", reason));
         notifier.QueueChanged();
         return await StatusAsync(db, supporterId, ct);
     }

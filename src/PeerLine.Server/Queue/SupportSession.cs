@@ -58,4 +58,6 @@ public sealed class SupportSession
     public long CallerToLeadAckedSeq { get; set; }
     public long LeadAckedSeq { get; set; }
     public int Transfers { get; set; }
+    /// <summary>The caller answered the post-chat questions (counted in FeedbackCounts, never linked to this row).</summary>
+    public bool FeedbackGiven { get; set; }
 }

@@ -5,7 +5,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Staff;
 
 /// <summary>Account administration behind the <c>staff</c> commands (and test set-up).</summary>
-public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAccounts> logger)
+public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail audit, ILogger<StaffAccounts> logger)
 {
     public sealed record Account(string Login, IReadOnlyList<string> Roles, bool Disabled);
 
@@ -35,6 +35,29 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         if (!assigned.Succeeded) return assigned.Errors.Select(e => e.Description).ToList();
 
         StaffLog.AccountChanged(logger, "added");
+        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffAdded, user.Id, "role", role));
+        return [];
+    }
+
+    /// <summary>Gives a login exactly one role (in place of any it had). Returns the reasons it was refused, or none.</summary>
+    public async Task<IReadOnlyList<string>> SetRoleAsync(string login, string role)
+    {
+        if (!StaffRoles.All.Contains(role)) return [$"role must be one of: {string.Join(", ", StaffRoles.All)}"];
+        await EnsureRolesAsync();
+        using var scope = scopes.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+        if (await users.FindByNameAsync(login) is not { } user) return ["no such login"];
+        var current = await users.GetRolesAsync(user);
+        if (current.Count == 1 && current[0] == role) return [];
+        var removed = await users.RemoveFromRolesAsync(user, current);
+        if (!removed.Succeeded) return removed.Errors.Select(e => e.Description).ToList();
+        var assigned = await users.AddToRoleAsync(user, role);
+        if (!assigned.Succeeded) return assigned.Errors.Select(e => e.Description).ToList();
+        // Signed-in sessions carry the old roles: they end at the next security-stamp check.
+        await users.UpdateSecurityStampAsync(user);
+
+        StaffLog.AccountChanged(logger, "role-changed");
+        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.RoleChanged, user.Id, "role", role));
         return [];
     }
 
@@ -56,6 +79,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
 
         StaffLog.AccountChanged(logger, "disabled");
+        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffDisabled, user.Id));
         return true;
     }
 
@@ -67,6 +91,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         var handle = login.Length <= PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes ? login : login[..PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes];
         var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(id, handle, CancellationToken.None);
         StaffLog.AccountChanged(logger, "keys-certified");
+        if (certified > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyCertified, id, "keys", certified));
         return certified;
     }
 
@@ -81,7 +106,11 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
     {
         if (await ActiveUserIdAsync(login) is not { } id) return "no such active login";
         var refusal = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().InstallAsync(id, certificate, CancellationToken.None);
-        if (refusal is null) StaffLog.AccountChanged(logger, "key-certificate-installed");
+        if (refusal is null)
+        {
+            StaffLog.AccountChanged(logger, "key-certificate-installed");
+            await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyCertified, id, "keys", 1));
+        }
         return refusal;
     }
 
@@ -107,7 +136,9 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, ILogger<StaffAcco
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(login);
         if (user is null) return null;
         StaffLog.AccountChanged(logger, "keys-revoked");
-        return await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
+        var revoked = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
+        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyRevoked, user.Id, "keys", revoked));
+        return revoked;
     }
 
     public async Task<IReadOnlyList<Account>> ListAsync()

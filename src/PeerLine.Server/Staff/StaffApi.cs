@@ -13,13 +13,13 @@ public static class StaffApi
     {
         var staff = app.MapGroup("/api/staff").WithTags("Staff");
 
-        staff.MapPost("/login", (StaffLogin body, SignInManager<StaffUser> signIn, ILoggerFactory logs) =>
-                SignInAsync(body, signIn, IdentityConstants.ApplicationScheme, logs))
+        staff.MapPost("/login", (StaffLogin body, SignInManager<StaffUser> signIn, Audit.AuditTrail audit, ILoggerFactory logs) =>
+                SignInAsync(body, signIn, IdentityConstants.ApplicationScheme, audit, logs))
             .RequireRateLimiting(StaffAuthExtensions.LoginRateLimit)
             .WithSummary("Sign in with a browser cookie (HttpOnly, SameSite=Strict).");
 
-        staff.MapPost("/token", (StaffLogin body, SignInManager<StaffUser> signIn, ILoggerFactory logs) =>
-                SignInAsync(body, signIn, IdentityConstants.BearerScheme, logs))
+        staff.MapPost("/token", (StaffLogin body, SignInManager<StaffUser> signIn, Audit.AuditTrail audit, ILoggerFactory logs) =>
+                SignInAsync(body, signIn, IdentityConstants.BearerScheme, audit, logs))
             .RequireRateLimiting(StaffAuthExtensions.LoginRateLimit)
             .Produces<AccessTokenResponse>()
             .WithSummary("Get a short-lived bearer token for the .NET client and the CLI.");
@@ -41,7 +41,7 @@ public static class StaffApi
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(StaffLogin body, SignInManager<StaffUser> signIn, string scheme, ILoggerFactory logs)
+    private static async Task<IResult> SignInAsync(StaffLogin body, SignInManager<StaffUser> signIn, string scheme, Audit.AuditTrail audit, ILoggerFactory logs)
     {
         var logger = logs.CreateLogger(typeof(StaffApi));
         var refused = TypedResults.Json(new ErrorBody(ErrorCodes.InvalidCredentials), statusCode: StatusCodes.Status401Unauthorized);
@@ -50,7 +50,9 @@ public static class StaffApi
         var user = await signIn.UserManager.FindByNameAsync(body.Login);
         if (user is null || user.Disabled)
         {
-            StaffLog.LoginRefused(logger, user is null ? "unknown" : "disabled");
+            var reason = user is null ? "unknown" : "disabled";
+            StaffLog.LoginRefused(logger, reason);
+            await audit.RecordAsync(new Audit.StaffLoginFailed(reason, user?.Id));
             return refused;
         }
 
@@ -58,10 +60,14 @@ public static class StaffApi
         var result = await signIn.PasswordSignInAsync(user, body.Password, isPersistent: false, lockoutOnFailure: true);
         if (!result.Succeeded)
         {
-            StaffLog.LoginRefused(logger, result.IsLockedOut ? "locked-out" : "bad-password");
+            var reason = result.IsLockedOut ? "locked-out" : "bad-password";
+            StaffLog.LoginRefused(logger, reason);
+            await audit.RecordAsync(new Audit.StaffLoginFailed(reason, user.Id));
             return refused;
         }
-        StaffLog.LoggedIn(logger, scheme == IdentityConstants.BearerScheme ? "token" : "cookie");
+        var method = scheme == IdentityConstants.BearerScheme ? "token" : "cookie";
+        StaffLog.LoggedIn(logger, method);
+        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffLogin, user.Id, "method", method));
         // The bearer handler has already written the token response; the cookie handler only set a header.
         return scheme == IdentityConstants.BearerScheme ? TypedResults.Empty : TypedResults.NoContent();
     }

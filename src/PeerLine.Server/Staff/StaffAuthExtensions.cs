@@ -75,13 +75,19 @@ public static class StaffAuthExtensions
 
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.Answering, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Supporter, StaffRoles.Lead))
-            .AddPolicy(StaffPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Admin));
+            .AddPolicy(StaffPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Admin))
+            .AddPolicy(StaffPolicies.Auditing, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor))
+            .AddPolicy(StaffPolicies.ProgramMetrics, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Lead, StaffRoles.Auditor));
 
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, ct) =>
-                new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(new ErrorBody(ErrorCodes.RateLimited), ct));
+            {
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName == LoginRateLimit)
+                    context.HttpContext.RequestServices.GetRequiredService<Audit.LoginThrottleTally>().Add();
+                return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(new ErrorBody(ErrorCodes.RateLimited), ct));
+            };
             o.AddPolicy(LoginRateLimit, context =>
             {
                 var perMinute = context.RequestServices.GetRequiredService<IOptions<StaffAuthOptions>>().Value.LoginsPerMinute;

@@ -27,4 +27,8 @@ public static class StaffPolicies
     /// <summary>Supporters and leads: may take shifts and answer callers.</summary>
     public const string Answering = "answering";
     public const string Admin = "admin";
+    /// <summary>Auditors: the compliance view, the audit trail and its export.</summary>
+    public const string Auditing = "auditing";
+    /// <summary>Leads and auditors: program metrics (suppressed counts only).</summary>
+    public const string ProgramMetrics = "program-metrics";
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;
 
@@ -14,6 +15,7 @@ public static class StaffCommands
         usage:
           staff add --login NAME --role supporter|lead|auditor|admin [--data DIR]   (password on stdin)
           staff disable --login NAME [--data DIR]
+          staff role --login NAME --role supporter|lead|auditor|admin [--data DIR]   (replaces the login's role)
           staff list [--data DIR]
           staff certify --login NAME [--data DIR]     (signs the login's enrolled device keys with the roster key)
           staff certify --login NAME --certificate BASE64 [--data DIR]   (offline roster: installs a `peerline roster sign` certificate)
@@ -24,7 +26,7 @@ public static class StaffCommands
     {
         var verb = args.Length > 1 ? args[1] : "";
         var options = ParseOptions(args.Skip(2).ToArray());
-        if (options is null || verb is not ("add" or "disable" or "list" or "certify" or "revoke"))
+        if (options is null || verb is not ("add" or "disable" or "role" or "list" or "certify" or "revoke"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
@@ -35,6 +37,7 @@ public static class StaffCommands
         builder.Logging.ClearProviders();
         builder.Services.AddPeerLineStorage(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddAuditTrail();
         builder.Services.AddStaffAccounts();
         builder.Services.AddRoster();
         using var host = builder.Build();
@@ -66,6 +69,14 @@ public static class StaffCommands
                 }
                 await Console.Error.WriteLineAsync("error: no such login");
                 return 1;
+
+            case "role":
+                if (!options.TryGetValue("login", out var toChange) || !options.TryGetValue("role", out var newRole)) break;
+                var refusals = await accounts.SetRoleAsync(toChange, newRole);
+                foreach (var e in refusals) await Console.Error.WriteLineAsync("error: " + e);
+                if (refusals.Count > 0) return 1;
+                Console.WriteLine($"{toChange} is now {newRole}");
+                return 0;
 
             case "certify":
                 if (!options.TryGetValue("login", out var toCertify)) break;
@@ -115,7 +126,7 @@ public static class StaffCommands
         return 2;
     }
 
-    private static Dictionary<string, string>? ParseOptions(string[] args)
+    public static Dictionary<string, string>? ParseOptions(string[] args)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < args.Length; i += 2)

@@ -20,6 +20,9 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<Escalation.SharedResource> SharedResources => Set<Escalation.SharedResource>();
     public DbSet<Wellbeing.ShiftRecord> ShiftRecords => Set<Wellbeing.ShiftRecord>();
     public DbSet<Continuity.ReturnCode> ReturnCodes => Set<Continuity.ReturnCode>();
+    public DbSet<Audit.AuditEventRow> AuditEvents => Set<Audit.AuditEventRow>();
+    public DbSet<Audit.AuditCheckpointRow> AuditCheckpoints => Set<Audit.AuditCheckpointRow>();
+    public DbSet<Metrics.FeedbackCount> FeedbackCounts => Set<Metrics.FeedbackCount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -71,6 +74,30 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.Property(r => r.Tag).HasMaxLength(32);
             e.HasIndex(r => r.Tag).IsUnique();
             e.Property(r => r.SupporterId).HasMaxLength(64);
+        });
+
+        builder.Entity<Audit.AuditEventRow>(e =>
+        {
+            // The chain decides the seq: two writers racing for the same one collide here, and the loser retries.
+            e.HasKey(r => r.Seq);
+            e.Property(r => r.Seq).ValueGeneratedNever();
+            e.Property(r => r.Kind).HasMaxLength(40);
+            e.Property(r => r.Fields).HasMaxLength(2048);
+            e.HasIndex(r => r.At);
+            e.HasIndex(r => new { r.Kind, r.At });
+        });
+
+        builder.Entity<Audit.AuditCheckpointRow>(e =>
+        {
+            e.HasKey(c => c.Size);
+            e.Property(c => c.Size).ValueGeneratedNever();
+        });
+
+        builder.Entity<Metrics.FeedbackCount>(e =>
+        {
+            e.HasKey(f => new { f.WeekStart, f.Question, f.Answer });
+            e.Property(f => f.Question).HasMaxLength(32);
+            e.Property(f => f.Answer).HasMaxLength(32);
         });
 
         builder.Entity<DeviceKey>(e =>

@@ -59,7 +59,8 @@ public sealed class WellbeingService(
                 kind = WellbeingNotices.ShiftLong;
             if (kind is null) continue;
 
-            if (kind != WellbeingNotices.ShiftLong) await shifts.EndAsync(shift.SupporterId, ct);
+            if (kind != WellbeingNotices.ShiftLong)
+                await shifts.EndAsync(shift.SupporterId, kind == WellbeingNotices.ShiftEnded ? ShiftService.EndedAtMaximum : ShiftService.EndedAtWeeklyCap, ct);
             await NotifyAsync(shift.SupporterId, kind, Minutes(shiftMs), Minutes(weekMs), ct);
         }
     }

@@ -145,6 +145,66 @@ namespace PeerLine.Server.Storage.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PeerLine.Server.Audit.AuditCheckpointRow", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Head")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Size");
+
+                    b.ToTable("AuditCheckpoints");
+                });
+
+            modelBuilder.Entity("PeerLine.Server.Audit.AuditEventRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Prev")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Kind", "At");
+
+                    b.ToTable("AuditEvents");
+                });
+
             modelBuilder.Entity("PeerLine.Server.Continuity.ReturnCode", b =>
                 {
                     b.Property<long>("Number")
@@ -199,6 +259,27 @@ namespace PeerLine.Server.Storage.Migrations
                     b.HasIndex("SessionId");
 
                     b.ToTable("SharedResources");
+                });
+
+            modelBuilder.Entity("PeerLine.Server.Metrics.FeedbackCount", b =>
+                {
+                    b.Property<long>("WeekStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Question")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WeekStart", "Question", "Answer");
+
+                    b.ToTable("FeedbackCounts");
                 });
 
             modelBuilder.Entity("PeerLine.Server.Queue.Shift", b =>
@@ -272,6 +353,9 @@ namespace PeerLine.Server.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Disposition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("FeedbackGiven")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Id")

@@ -1,0 +1,72 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Audit;
+
+/// <summary>
+/// On a timer: signs a checkpoint once <see cref="AuditOptions.CheckpointEvents"/> events are unsigned or the oldest
+/// unsigned one is <see cref="AuditOptions.CheckpointMinutes"/> old, and writes the sign-ins refused by the rate
+/// limiter since the last pass as one event.
+/// </summary>
+public sealed class AuditCheckpointer(
+    AuditTrail trail,
+    LoginThrottleTally throttled,
+    IDbContextFactory<PeerLineDb> dbs,
+    TimeProvider time,
+    IOptions<AuditOptions> options,
+    ILogger<AuditCheckpointer> logger) : BackgroundService
+{
+    private long? _unsignedSince;
+
+    public async Task PassAsync(CancellationToken ct)
+    {
+        if (throttled.Take() is > 0 and var refused) await trail.RecordAsync(new StaffLoginThrottled(refused));
+
+        long head, signed;
+        await using (var db = await dbs.CreateDbContextAsync(ct))
+        {
+            head = await db.AuditEvents.MaxAsync(r => (long?)r.Seq, ct) ?? 0;
+            signed = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Size, ct) ?? 0;
+        }
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (head == signed)
+        {
+            _unsignedSince = null;
+            return;
+        }
+        _unsignedSince ??= now;
+        var o = options.Value;
+        if (head - signed >= o.CheckpointEvents || now - _unsignedSince >= o.CheckpointMinutes * 60_000L)
+        {
+            await trail.CheckpointAsync(ct);
+            _unsignedSince = null;
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds), time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try { await PassAsync(stoppingToken); }
+                catch (Exception e) when (e is not OperationCanceledException) { AuditLog.CheckpointFailed(logger, e.GetType().Name); }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+}
+
+/// <summary>Counts sign-ins the rate limiter refused; a flood becomes one audit event per checkpointer pass.</summary>
+public sealed class LoginThrottleTally
+{
+    private long _refused;
+
+    public void Add() => Interlocked.Increment(ref _refused);
+
+    public long Take() => Interlocked.Exchange(ref _refused, 0);
+}

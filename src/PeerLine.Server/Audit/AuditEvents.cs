@@ -1,0 +1,193 @@
+using PeerLine.Server.Queue;
+
+namespace PeerLine.Server.Audit;
+
+/// <summary>
+/// The closed set of audit events. Each is a typed record of codes, counts and live ids; the trail turns live ids
+/// into pseudonyms (<see cref="AuditKey.Pseudonym"/>) and keeps nothing else.
+/// </summary>
+public abstract record AuditEvent
+{
+    public abstract string Kind { get; }
+
+    /// <summary>The record's fields; <paramref name="ids"/> turns a session or staff id into its pseudonym.</summary>
+    public abstract Dictionary<string, object> Fields(AuditPseudonyms ids);
+
+    protected static string DispositionCode(Disposition d) => d == Disposition.None ? "none" : d.Code();
+}
+
+public sealed record AuditPseudonyms(Func<string, string> Session, Func<string, string> Staff);
+
+public static class AuditKinds
+{
+    public const string SessionRequested = "session-requested";
+    public const string SessionOffered = "session-offered";
+    public const string SessionClaimed = "session-claimed";
+    public const string SessionTransferred = "session-transferred";
+    public const string SessionClosed = "session-closed";
+    public const string DispositionRecorded = "disposition-recorded";
+    public const string SessionAbandoned = "session-abandoned";
+    public const string ResourceOffered = "resource-offered";
+    public const string CrisisAlert = "crisis-alert";
+    public const string LeadJoined = "lead-joined";
+    public const string StaffAdded = "staff-added";
+    public const string StaffLogin = "staff-login";
+    public const string StaffLoginFailed = "staff-login-failed";
+    public const string StaffLoginThrottled = "staff-login-throttled";
+    public const string ShiftStarted = "shift-started";
+    public const string ShiftEnded = "shift-ended";
+    public const string RoleChanged = "role-changed";
+    public const string StaffDisabled = "staff-disabled";
+    public const string KeyCertified = "key-certified";
+    public const string KeyRevoked = "key-revoked";
+    public const string ExportMade = "export-made";
+    public const string RetentionRun = "retention-run";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        SessionRequested, SessionOffered, SessionClaimed, SessionTransferred, SessionClosed, DispositionRecorded, SessionAbandoned,
+        ResourceOffered, CrisisAlert, LeadJoined, StaffAdded, StaffLogin, StaffLoginFailed, StaffLoginThrottled, ShiftStarted,
+        ShiftEnded, RoleChanged, StaffDisabled, KeyCertified, KeyRevoked, ExportMade, RetentionRun,
+    ];
+}
+
+public sealed record SessionRequested(string SessionId, Topic Topic, Priority Priority, bool Returning) : AuditEvent
+{
+    public override string Kind => AuditKinds.SessionRequested;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["session"] = ids.Session(SessionId), ["topic"] = Topic.Code(), ["priority"] = Priority.Code(), ["returning"] = Returning ? "yes" : "no",
+    };
+}
+
+/// <param name="Offer">"push" (the dispatcher) or "return" (a returning caller's earlier supporter).</param>
+public sealed record SessionOffered(string SessionId, string StaffId, string Offer) : AuditEvent
+{
+    public override string Kind => AuditKinds.SessionOffered;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(StaffId), ["offer"] = Offer,
+    };
+}
+
+public sealed record SessionClaimed(string SessionId, string StaffId, long WaitSeconds) : AuditEvent
+{
+    public override string Kind => AuditKinds.SessionClaimed;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(StaffId), ["wait-seconds"] = WaitSeconds,
+    };
+}
+
+/// <param name="ToStaffId">The colleague it went to, or null when it went back to the queue.</param>
+public sealed record SessionTransferred(string SessionId, string FromStaffId, string? ToStaffId) : AuditEvent
+{
+    public override string Kind => AuditKinds.SessionTransferred;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids)
+    {
+        var fields = new Dictionary<string, object>
+        {
+            ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(FromStaffId), ["to"] = ToStaffId is null ? "queue" : "supporter",
+        };
+        if (ToStaffId is not null) fields["to-staff"] = ids.Staff(ToStaffId);
+        return fields;
+    }
+}
+
+/// <param name="By">"caller" or "supporter".</param>
+public sealed record SessionClosed(string SessionId, string By, Disposition Disposition) : AuditEvent
+{
+    public override string Kind => AuditKinds.SessionClosed;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["session"] = ids.Session(SessionId), ["by"] = By, ["disposition"] = DispositionCode(Disposition),
+    };
+}
+
+/// <summary>The supporter's disposition for a session the caller had already ended ("none" until then).</summary>
+public sealed record DispositionRecorded(string SessionId, Disposition Disposition) : AuditEvent
+{
+    public override string Kind => AuditKinds.DispositionRecorded;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["session"] = ids.Session(SessionId), ["disposition"] = DispositionCode(Disposition),
+    };
+}
+
+/// <param name="Reason">"withdrawn" (the caller left the queue) or "away" (gone past the grace period).</param>
+public sealed record SessionAbandoned(string SessionId, string Reason) : AuditEvent
+{
+    public override string Kind => AuditKinds.SessionAbandoned;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["reason"] = Reason };
+}
+
+public sealed record ResourceOffered(string SessionId, string ResourceKind) : AuditEvent
+{
+    public override string Kind => AuditKinds.ResourceOffered;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["resource"] = ResourceKind };
+}
+
+public sealed record CrisisAlertRaised(string SessionId, int LeadsAlerted) : AuditEvent
+{
+    public override string Kind => AuditKinds.CrisisAlert;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["leads"] = (long)LeadsAlerted };
+}
+
+public sealed record LeadJoined(string SessionId, string LeadId) : AuditEvent
+{
+    public override string Kind => AuditKinds.LeadJoined;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(LeadId) };
+}
+
+/// <summary>A staff event: the staff member's pseudonym and coded details.</summary>
+public sealed record StaffEvent(string EventKind, string StaffId, string? DetailName = null, object? Detail = null) : AuditEvent
+{
+    public override string Kind => EventKind;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids)
+    {
+        var fields = new Dictionary<string, object> { ["staff"] = ids.Staff(StaffId) };
+        if (DetailName is not null && Detail is not null) fields[DetailName] = Detail is int n ? (long)n : Detail;
+        return fields;
+    }
+}
+
+/// <param name="StaffId">Set when the login names an existing account; an unknown login leaves no trace of what was typed.</param>
+public sealed record StaffLoginFailed(string Reason, string? StaffId) : AuditEvent
+{
+    public override string Kind => AuditKinds.StaffLoginFailed;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids)
+    {
+        var fields = new Dictionary<string, object> { ["reason"] = Reason };
+        if (StaffId is not null) fields["staff"] = ids.Staff(StaffId);
+        return fields;
+    }
+}
+
+/// <summary>Sign-ins refused by the rate limiter since the last such event (one event per checkpointer pass, not per request).</summary>
+public sealed record StaffLoginThrottled(long Refused) : AuditEvent
+{
+    public override string Kind => AuditKinds.StaffLoginThrottled;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["refused"] = Refused };
+}
+
+/// <param name="Via">"cli" or "api"; <paramref name="StaffId"/> is the auditor when through the API.</param>
+public sealed record ExportMade(string Via, string? StaffId, long Records) : AuditEvent
+{
+    public override string Kind => AuditKinds.ExportMade;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids)
+    {
+        var fields = new Dictionary<string, object> { ["via"] = Via, ["records"] = Records };
+        if (StaffId is not null) fields["staff"] = ids.Staff(StaffId);
+        return fields;
+    }
+}
+
+public sealed record RetentionRun(long Sessions, long Resources, long ShiftRecords, long ReturnCodes, long AuditEvents, long KeptFrom) : AuditEvent
+{
+    public override string Kind => AuditKinds.RetentionRun;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["sessions"] = Sessions, ["resources"] = Resources, ["shift-records"] = ShiftRecords, ["return-codes"] = ReturnCodes,
+        ["audit-events"] = AuditEvents, [Protocol.Audit.AuditVerifier.KeptFromField] = KeptFrom,
+    };
+}

@@ -1,0 +1,131 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using PeerLine.Protocol.Audit;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
+using PeerLine.Server.Storage;
+
+namespace PeerLine.Server.Metrics;
+
+/// <summary>
+/// Program metrics for leads and auditors, computed from the audit trail (so they outlive the session rows) and
+/// the weekly feedback counts, and published only through <see cref="SuppressedTable"/>.
+/// </summary>
+public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptions<MetricsOptions> options)
+{
+    public const string Answered = "answered", Abandoned = "abandoned", Open = "open", NoDisposition = "none";
+
+    public async Task<ProgramMetricsReport> ReportAsync(int? weeks, CancellationToken ct)
+    {
+        var o = options.Value;
+        var count = Math.Clamp(weeks ?? o.DefaultWeeks, 1, o.MaxWeeks);
+        var thisWeek = Weeks.StartOf(time.GetUtcNow());
+        var starts = Enumerable.Range(0, count).Select(i => thisWeek.AddDays(-7 * (count - 1 - i))).ToList();
+        var from = starts[0].ToUnixTimeMilliseconds();
+
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var kinds = new[] { AuditKinds.SessionRequested, AuditKinds.SessionClaimed, AuditKinds.SessionAbandoned, AuditKinds.SessionClosed,
+            AuditKinds.DispositionRecorded, AuditKinds.ResourceOffered };
+        var events = (await db.AuditEvents.AsNoTracking().Where(r => r.At >= from && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct))
+            .Select(AuditTrail.ToRecord).ToList();
+        var feedback = await db.FeedbackCounts.AsNoTracking().Where(f => f.WeekStart >= from).ToListAsync(ct);
+
+        int WeekOf(AuditRecord r) => starts.FindLastIndex(s => s <= r.At);
+        var sessions = SessionsTable(events, WeekOf, count);
+        var tables = new List<(string Id, string[] Columns, long[,] Cells)>
+        {
+            ("sessions", [Answered, Abandoned, Open], sessions),
+            ("dispositions", [.. Dispositions.All, NoDisposition], DispositionsTable(events, WeekOf, count)),
+            ("resources", [.. ResourceKinds.All], Count(events.Where(e => e.Kind == AuditKinds.ResourceOffered), WeekOf, count, ResourceKinds.All, e => e.Code("resource"))),
+        };
+        foreach (var (question, answers) in FeedbackQuestions.Answers)
+            tables.Add(("feedback-" + question, [.. answers], FeedbackTable(feedback, starts, question, answers)));
+
+        var weekNames = starts.Select(s => s.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
+        var published = tables.Select(t => Publish(t.Id, t.Columns, new SuppressedTable(t.Cells, o.SuppressUpTo), weekNames)).ToList();
+        return new ProgramMetricsReport(weekNames, o.SuppressUpTo, published, Waits(events, WeekOf, published[0], weekNames));
+    }
+
+    /// <summary>Each request, in the week it was made: answered (claimed at least once), abandoned, or still open.</summary>
+    private static long[,] SessionsTable(List<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks)
+    {
+        var claimed = events.Where(e => e.Kind == AuditKinds.SessionClaimed).Select(e => e.Code("session")).ToHashSet();
+        var abandoned = events.Where(e => e.Kind == AuditKinds.SessionAbandoned).Select(e => e.Code("session")).ToHashSet();
+        var cells = new long[weeks, 3];
+        foreach (var request in events.Where(e => e.Kind == AuditKinds.SessionRequested))
+        {
+            var session = request.Code("session");
+            cells[weekOf(request), claimed.Contains(session) ? 0 : abandoned.Contains(session) ? 1 : 2]++;
+        }
+        return cells;
+    }
+
+    /// <summary>Each closed session in the week it closed, with its final disposition (a later recorded one wins).</summary>
+    private static long[,] DispositionsTable(List<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks)
+    {
+        var recorded = events.Where(e => e.Kind == AuditKinds.DispositionRecorded)
+            .GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => g.Last().Code("disposition"));
+        string[] columns = [.. Dispositions.All, NoDisposition];
+        return Count(events.Where(e => e.Kind == AuditKinds.SessionClosed), weekOf, weeks, columns,
+            e => e.Code("disposition") == NoDisposition && recorded.TryGetValue(e.Code("session")!, out var later) ? later : e.Code("disposition"));
+    }
+
+    private static long[,] Count(IEnumerable<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks, IReadOnlyList<string> columns, Func<AuditRecord, string?> column)
+    {
+        var cells = new long[weeks, columns.Count];
+        foreach (var e in events)
+        {
+            var j = columns.ToList().IndexOf(column(e) ?? "");
+            if (j >= 0) cells[weekOf(e), j]++;
+        }
+        return cells;
+    }
+
+    private static long[,] FeedbackTable(List<FeedbackCount> counts, List<DateTimeOffset> starts, string question, IReadOnlyList<string> answers)
+    {
+        var cells = new long[starts.Count, answers.Count];
+        foreach (var c in counts.Where(c => c.Question == question))
+        {
+            var i = starts.FindIndex(s => s.ToUnixTimeMilliseconds() == c.WeekStart);
+            var j = answers.ToList().IndexOf(c.Answer);
+            if (i >= 0 && j >= 0) cells[i, j] += c.Count;
+        }
+        return cells;
+    }
+
+    /// <summary>Median and 90th percentile of first-answer waits, and abandonment, for weeks whose counts are published.</summary>
+    private static List<WeeklyWaits> Waits(List<AuditRecord> events, Func<AuditRecord, int> weekOf, MetricsTable sessions, List<string> weeks)
+    {
+        var requestWeek = events.Where(e => e.Kind == AuditKinds.SessionRequested).GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => weekOf(g.First()));
+        var firstWaits = events.Where(e => e.Kind == AuditKinds.SessionClaimed).GroupBy(e => e.Code("session")!)
+            .Where(g => requestWeek.ContainsKey(g.Key))
+            .Select(g => (Week: requestWeek[g.Key], Seconds: g.First().Count("wait-seconds") ?? 0)).ToList();
+        return weeks.Select((week, i) =>
+        {
+            var row = sessions.Rows[i];
+            var waits = firstWaits.Where(w => w.Week == i).Select(w => w.Seconds).Order().ToList();
+            var publishable = row.Cells[0] is > 0 && waits.Count > 0;
+            double? abandonment = row.Cells[1] is { } a && row.Total is { } total && total > 0 ? Math.Round((double)a / total, 3) : null;
+            return new WeeklyWaits(week, publishable ? Percentile(waits, 0.5) : null, publishable ? Percentile(waits, 0.9) : null, abandonment);
+        }).ToList();
+    }
+
+    /// <summary>Nearest-rank percentile.</summary>
+    private static long Percentile(List<long> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
+
+    private static MetricsTable Publish(string id, string[] columns, SuppressedTable table, List<string> weeks) =>
+        new(id, columns,
+            weeks.Select((w, i) => new MetricsRow(w, Enumerable.Range(0, table.Columns).Select(j => table[i, j]).ToList(), table.RowTotal(i))).ToList(),
+            [.. Enumerable.Range(0, table.Columns).Select(table.ColumnTotal), table.GrandTotal]);
+}
+
+public static class Weeks
+{
+    /// <summary>Monday 00:00 UTC of the week holding <paramref name="t"/>.</summary>
+    public static DateTimeOffset StartOf(DateTimeOffset t)
+    {
+        var day = new DateTimeOffset(t.UtcDateTime.Date, TimeSpan.Zero);
+        return day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+    }
+}

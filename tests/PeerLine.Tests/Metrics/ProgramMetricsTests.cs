@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
+using PeerLine.Server.Metrics;
+using PeerLine.Server.Queue;
+using PeerLine.Server.Staff;
+using PeerLine.Tests.Audit;
+using PeerLine.Tests.Infrastructure;
+
+namespace PeerLine.Tests.Metrics;
+
+/// <summary>Program metrics from the audit trail and the feedback counts, as leads and auditors read them.</summary>
+public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(new()
+{
+    ["Queue:SweepIntervalSeconds"] = "3600",
+    ["Wellbeing:CheckIntervalSeconds"] = "3600",
+    ["Audit:CheckIntervalSeconds"] = "3600",
+    ["Storage:CheckpointSeconds"] = "3600",
+    ["Retention:IntervalMinutes"] = "43200",
+}, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z")))) // a Monday
+{
+    private AuditTrail Trail => App.Services.GetRequiredService<AuditTrail>();
+
+    [Fact]
+    public async Task WeeklyCounts_LargePublished_SmallWithheldWithTheirComplements_WaitsAndAbandonment()
+    {
+        // This week: 12 answered (waits 10..120 s), 3 abandoned; 14 of the answered closed: 11 supported, 1 referred, 2 to 988.
+        for (var i = 1; i <= 15; i++)
+        {
+            var id = $"session-{i}";
+            await Trail.RecordAsync(new SessionRequested(id, Topic.Burnout, Priority.Routine, false));
+            if (i <= 12) await Trail.RecordAsync(new SessionClaimed(id, "staff-1", i * 10));
+            else await Trail.RecordAsync(new SessionAbandoned(id, "withdrawn"));
+        }
+        for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionClosed($"session-{i}", "supporter", Disposition.Supported));
+        await Trail.RecordAsync(new SessionClosed("session-12", "caller", Disposition.None));
+        await Trail.RecordAsync(new DispositionRecorded("session-12", Disposition.ReferredTier3));
+        using var lead = await LeadAsync();
+
+        var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=2"))!;
+
+        Assert.Equal(["2026-11-16", "2026-11-23"], report.Weeks);
+        var sessions = Table(report, "sessions");
+        Assert.Equal([MetricsService.Answered, MetricsService.Abandoned, MetricsService.Open], sessions.Columns);
+        var week = sessions.Rows[1];
+        Assert.Null(week.Cells[1]); // 3 abandoned
+        Assert.Null(week.Cells[0]); // 12 answered: withheld with it, or 15 - 0 - 12 would give the 3 away
+        Assert.Equal(0, week.Cells[2]);
+        Assert.Equal(15, week.Total);
+        Assert.Equal([0L, 0L, 0L], sessions.Rows[0].Cells.Select(c => c!.Value));
+
+        var dispositions = Table(report, "dispositions");
+        var closed = dispositions.Rows[1];
+        Assert.Null(closed.Cells[dispositions.Columns.ToList().IndexOf(Dispositions.ReferredTier3)]); // the 1 recorded after the caller ended
+        Assert.Null(closed.Cells[dispositions.Columns.ToList().IndexOf(Dispositions.Supported)]); // 11: or 12 - 11 would give the referral away
+        Assert.Equal(0, closed.Cells[dispositions.Columns.ToList().IndexOf(MetricsService.NoDisposition)]);
+        Assert.Equal(12, closed.Total);
+
+        Assert.Null(report.Waits[1].MedianSeconds); // answered is withheld, so are its waits
+    }
+
+    [Fact]
+    public async Task WaitsAndAbandonment_PublishedWhenTheirCountsAre()
+    {
+        for (var i = 1; i <= 31; i++)
+        {
+            var id = $"s{i}";
+            await Trail.RecordAsync(new SessionRequested(id, Topic.Other, Priority.Soon, false));
+            if (i <= 20) await Trail.RecordAsync(new SessionClaimed(id, "staff", i * 10));
+            else await Trail.RecordAsync(new SessionAbandoned(id, "away"));
+        }
+        await Trail.RecordAsync(new SessionTransferred("s1", "staff", null));
+        await Trail.RecordAsync(new SessionClaimed("s1", "staff-2", 999)); // a second claim: not a wait for an answer
+        using var lead = await LeadAsync();
+
+        var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
+
+        Assert.Equal([20L, 11L, 0L], Table(report, "sessions").Rows[0].Cells.Select(c => c!.Value));
+        Assert.Equal(100, report.Waits[0].MedianSeconds);
+        Assert.Equal(180, report.Waits[0].P90Seconds);
+        Assert.Equal(0.355, report.Waits[0].AbandonmentRate);
+    }
+
+    [Fact]
+    public async Task RealSessions_AndFeedback_AreCounted()
+    {
+        for (var i = 0; i < 11; i++)
+        {
+            await App.SupportedSessionAsync("sam", Dispositions.HandedTo988);
+        }
+        using var lead = await LeadAsync();
+
+        var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
+
+        var dispositions = Table(report, "dispositions");
+        Assert.Equal(11, dispositions.Rows[0].Cells[dispositions.Columns.ToList().IndexOf(Dispositions.HandedTo988)]);
+        var resources = Table(report, "resources");
+        Assert.Equal(11, resources.Rows[0].Cells[resources.Columns.ToList().IndexOf(ResourceKinds.PhysicianSupportLine)]);
+        Assert.Equal(11, Table(report, "sessions").Rows[0].Cells[0]);
+        Assert.NotNull(report.Waits[0].MedianSeconds);
+    }
+
+    [Fact]
+    public async Task OnlyLeadsAndAuditors_ReadMetrics()
+    {
+        await App.CreateStaffAsync("sue");
+        using var supporter = await App.SignedInHttpAsync("sue");
+        using var auditor = await App.AuditorAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await supporter.GetAsync("/api/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await App.Http().GetAsync("/api/metrics")).StatusCode);
+    }
+
+    private async Task<HttpClient> LeadAsync()
+    {
+        await App.CreateStaffAsync("lea", StaffRoles.Lead);
+        return await App.SignedInHttpAsync("lea");
+    }
+
+    private static MetricsTable Table(ProgramMetricsReport report, string id) => report.Tables.Single(t => t.Id == id);
+}
