@@ -15,6 +15,7 @@ const out = join(root, 'dist');
 const PAGES = [
   { entry: 'src/caller/main.js', name: 'caller', template: 'pages/caller.html', html: 'index.html' },
   { entry: 'src/staff/main.js', name: 'staff', template: 'pages/staff.html', html: 'staff/index.html' },
+  { entry: 'src/compliance/main.js', name: 'compliance', template: 'pages/compliance.html', html: 'compliance/index.html' },
 ];
 
 const common = {

@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace PeerLine.Server.Web;
 
 /// <summary>
-/// Serves the caller page at "/", the supporter console at "/staff" and their bundles at "/assets". Nothing else
-/// of the folder is reachable, and no page loads anything from another origin (see the policy in UseSecurityHeaders).
+/// Serves the caller page at "/", the supporter console at "/staff", the compliance view at "/compliance" and their
+/// bundles at "/assets". Nothing else of the folder is reachable, and no page loads anything from another origin (see
+/// the policy in UseSecurityHeaders).
 /// </summary>
 public static class WebClient
 {
@@ -13,6 +14,7 @@ public static class WebClient
     {
         ["/"] = "index.html",
         ["/staff"] = "staff/index.html", // routing matches "/staff/" too
+        ["/compliance"] = "compliance/index.html",
     };
 
     public static IServiceCollection AddWebClient(this IServiceCollection services, IConfiguration configuration)

@@ -5,7 +5,7 @@ public sealed class WebClientOptions
 {
     public const string Section = "Web";
 
-    /// <summary>The folder holding index.html, staff/index.html and assets/. Default: wwwroot next to the server.</summary>
+    /// <summary>The folder holding index.html, staff/index.html, compliance/index.html and assets/. Default: wwwroot next to the server.</summary>
     public string Root { get; set; } = Path.Combine(AppContext.BaseDirectory, "wwwroot");
 
     /// <summary>Seconds browsers may cache the content-hashed files under /assets (their names change with them).</summary>

@@ -62,5 +62,18 @@ public sealed class CallerPage(IPage page)
         await Expect(page.Locator("#ended")).ToBeVisibleAsync();
     }
 
+    /// <summary>The end step's anonymous questions: picks the answers given (by their labels; null skips one) and sends them.</summary>
+    public async Task GiveFeedbackAsync(string? helped, string? wouldReturn)
+    {
+        var form = page.Locator("#feedback");
+        await Expect(form).ToBeVisibleAsync();
+        if (helped is not null) await Question("Did talking here help?").GetByLabel(helped, new() { Exact = true }).CheckAsync();
+        if (wouldReturn is not null) await Question("Would you reach out to PeerLine again?").GetByLabel(wouldReturn, new() { Exact = true }).CheckAsync();
+        await form.GetByRole(AriaRole.Button, new() { Name = "Send answers" }).ClickAsync();
+        await Expect(page.Locator("#feedback-thanks")).ToHaveTextAsync("Thank you.");
+    }
+
+    private ILocator Question(string text) => page.Locator("#feedback").GetByRole(AriaRole.Group, new() { Name = text });
+
     public Task<int> SessionStorageLengthAsync() => page.EvaluateAsync<int>("() => sessionStorage.length");
 }

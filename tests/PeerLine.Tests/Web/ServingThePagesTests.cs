@@ -13,6 +13,7 @@ public sealed partial class ServingThePagesTests() : AppScenario
     [InlineData("/", "PeerLine – talk with a physician peer, anonymously")]
     [InlineData("/staff", "PeerLine – supporter console")]
     [InlineData("/staff/", "PeerLine – supporter console")]
+    [InlineData("/compliance", "PeerLine – compliance")]
     public async Task Page_ServedWithStrictPolicy_AndIntegrityOnEveryAsset(string path, string title)
     {
         using var http = App.Http();

@@ -73,3 +73,26 @@ export function errorCode(error) {
 }
 
 export const isRetryable = (code) => code === 'disconnected' || RETRYABLE.has(code);
+
+/** What kind of help a shared resource is (ResourceKinds): the only thing the server records of a shared card. */
+export const ResourceKinds = Object.freeze({
+  'crisis-line': 'Crisis line',
+  emergency: 'Emergency',
+  'physician-support-line': 'Physician support line',
+  eap: 'Employee assistance (EAP)',
+  therapy: 'Therapy',
+  'opt-out-therapy': 'Opt-out therapy',
+  'peer-mentoring': 'Peer mentoring',
+  coaching: 'Coaching',
+  'balint-group': 'Balint group',
+  'schwartz-rounds': 'Schwartz Rounds',
+  'medical-improv': 'Medical improv',
+  'support-group': 'Support group',
+  other: 'Other',
+});
+
+/** The anonymous questions after an answered chat (FeedbackQuestions): question code -> its text and coded answers. */
+export const FeedbackQuestions = Object.freeze({
+  helped: { text: 'Did talking here help?', answers: { yes: 'Yes', somewhat: 'Somewhat', no: 'No' } },
+  'would-return': { text: 'Would you reach out to PeerLine again?', answers: { yes: 'Yes', maybe: 'Maybe', no: 'No' } },
+});

@@ -5,6 +5,9 @@
 // What survives a reload is only what sessionStorage holds: the session id, the caller secret and the roster key
 // pinned at the start. Keys and the conversation live in memory, so after a reload the caller runs a new
 // handshake (a new safety code) and the earlier messages are not shown again.
+//
+// After a chat a supporter answered has ended, storage is wiped but the connection stays open, bound to the session,
+// for the optional post-chat questions (giveFeedback); it closes once they are sent or the page moves on (close).
 
 import { fromBase64, toBase64 } from '../protocol/bytes.js';
 import { readContent, returnContent } from '../app/content.js';
@@ -75,6 +78,9 @@ export class CallerConversation extends EventTarget {
   #resolveEstablished = null;
   #state = null;
   #resumedOnce = false;
+  #answered = false; // a supporter held this session at some point
+  #feedbackOpen = false;
+  #stopped = false;
   // The lane with a lead the caller let in: its own relay sequence, channel and handshake (docs/protocol.md §16).
   #leadInbox = null;
   #leadOutbox = null;
@@ -113,6 +119,11 @@ export class CallerConversation extends EventTarget {
 
   get safetyCode() {
     return this.#channel?.safetyCode ?? null;
+  }
+
+  /** The post-chat questions may be answered: an answered chat has ended and they were not sent yet. */
+  get feedbackOpen() {
+    return this.#feedbackOpen;
   }
 
   /** Asks for support with the coded result of the self-screen. */
@@ -178,6 +189,20 @@ export class CallerConversation extends EventTarget {
     return { code, meetingsLeft: info.meetingsLeft, validDays: info.validDays };
   }
 
+  /** Sends the answers to the post-chat questions ({ question: answer }), then lets the connection go. */
+  async giveFeedback(answers) {
+    if (!this.#feedbackOpen) throw Object.assign(new Error('wrong-state'), { code: 'wrong-state' });
+    await this.#hub.whenConnected();
+    await this.#hub.invoke('GiveFeedback', this.#ticket.sessionId, answers);
+    this.close();
+  }
+
+  /** Done with this conversation (the page moves on): the connection closes. */
+  close() {
+    this.#feedbackOpen = false;
+    this.#stop();
+  }
+
   /** Ends the session (or leaves the queue) and forgets it on this device. */
   async end() {
     const sessionId = this.#ticket?.sessionId;
@@ -217,6 +242,7 @@ export class CallerConversation extends EventTarget {
     } catch (error) {
       if (errorCode(error) !== 'not-found') throw error;
       storedSession.wipe(); // the session no longer exists here
+      this.#answered = false; // nothing left to give feedback on
       this.#setState(States.CLOSED, 'not-found');
       return;
     }
@@ -271,10 +297,12 @@ export class CallerConversation extends EventTarget {
   #setState(state, reason) {
     const changed = state !== this.#state || reason !== null;
     this.#state = state;
+    if (state === States.ACTIVE) this.#answered = true;
+    if (isFinal(state)) this.#feedbackOpen = state === States.CLOSED && this.#answered && !this.#stopped;
     if (changed) this.#emit('state', { state, reason });
     if (isFinal(state)) {
       storedSession.wipe();
-      this.#stop();
+      if (!this.#feedbackOpen) this.#stop();
     }
   }
 
@@ -380,6 +408,7 @@ export class CallerConversation extends EventTarget {
   }
 
   #stop() {
+    this.#stopped = true;
     this.#hub.stop().catch(() => {});
   }
 

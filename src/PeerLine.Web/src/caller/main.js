@@ -10,6 +10,7 @@ import { currentDirectory, entriesFor, keepDirectoryFresh, onDirectory, ordered 
 import { Reasons, States, Topics } from '../app/wire.js';
 import { CallerConversation, storedSession } from './conversation.js';
 import { evaluateScreen } from './screen.js';
+import { FeedbackForm } from './feedback.js';
 import { normalizeReturnCode } from '../app/return-code.js';
 
 const steps = '#main > .step';
@@ -17,6 +18,7 @@ let conversation = null;
 let shownReason = null; // why resources are shown while waiting (a ResourceReasons code), or null
 let returnCode = null; // typed on the welcome step, kept in memory only until the request is made
 const messages = new MessageList({ label: 'Messages', me: 'You', them: 'Supporter' });
+const feedback = new FeedbackForm($('#feedback'), $('#feedback-thanks'), (answers) => conversation.giveFeedback(answers));
 $('#messages').replaceWith(messages.element);
 messages.element.id = 'messages';
 
@@ -207,6 +209,7 @@ function showEnded(reason) {
   $('#ended-reason').textContent = reason;
   messages.clear(); // nothing of the conversation stays in the page either
   showResources(null);
+  feedback.offer(conversation?.feedbackOpen === true);
   showOnly(steps, $('#ended'));
 }
 
@@ -264,7 +267,9 @@ function setEndConfirm(open) {
 }
 $('#leave-queue').addEventListener('click', end);
 $('#again').addEventListener('click', () => {
+  conversation?.close();
   conversation = null;
+  feedback.reset();
   $('#screen-form').reset();
   $('#return-code-box').replaceChildren();
   $('#return-code-box').hidden = true;

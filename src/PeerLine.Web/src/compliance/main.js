@@ -1,0 +1,60 @@
+// The compliance view: auditors see the audit trail's integrity, its events and its download, and the program
+// metrics; leads see the metrics only. See pages/compliance.html.
+
+import '../styles/base.css';
+import './compliance.css';
+import { $, showOnly } from '../app/dom.js';
+import { signIn, signOut, whoAmI } from '../staff/account.js';
+import { showIntegrity } from './integrity.js';
+import { openEvents } from './events.js';
+import { openMetrics } from './metrics.js';
+
+const views = '#main > .view';
+
+$('#sign-in-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const code = await signIn(String(form.get('login')), String(form.get('password')));
+  const error = $('#sign-in-error');
+  if (code !== null) {
+    error.textContent = code === 'rate-limited' ? 'Too many sign-ins just now. Please wait a minute.'
+      : code === 'invalid-credentials' ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
+    error.hidden = false;
+    return;
+  }
+  error.hidden = true;
+  $('#password').value = '';
+  await enter();
+});
+
+$('#sign-out').addEventListener('click', async () => {
+  await signOut();
+  location.reload();
+});
+
+async function enter() {
+  const me = await whoAmI().catch(() => null);
+  if (me === null) {
+    showOnly(views, $('#sign-in'));
+    $('#login').focus();
+    return;
+  }
+  $('#who').textContent = me.login;
+  $('#sign-out').hidden = false;
+  const auditor = me.roles.includes('auditor');
+  const access = auditor ? 'auditor' : me.roles.includes('lead') ? 'lead' : 'none';
+  document.body.dataset.access = access;
+  if (access === 'none') {
+    showOnly(views, $('#not-for-you'));
+    return;
+  }
+  // A lead's account is not allowed the audit API: its sections are neither shown nor asked for.
+  for (const section of document.querySelectorAll('[data-for="auditor"]')) section.hidden = !auditor;
+  $('#overview-title').textContent = auditor ? 'Audit trail and program metrics' : 'Program overview';
+  showOnly(views, $('#overview'));
+  $('#check-integrity').addEventListener('click', showIntegrity);
+  await Promise.all(auditor ? [showIntegrity(), openEvents(), openMetrics()] : [openMetrics()]);
+  document.body.dataset.loaded = 'true';
+}
+
+enter();

@@ -1,0 +1,86 @@
+// The program metrics section (auditors and leads): weekly tables as the server publishes them, small counts withheld.
+
+import { $, h } from '../app/dom.js';
+import { Dispositions, FeedbackQuestions, ResourceKinds } from '../app/wire.js';
+import { failure, getJson } from './api.js';
+import { minutesSeconds, percent, readable, weekLabel } from './format.js';
+
+/** Per table id: its caption and the labels of its column codes. */
+const TABLES = {
+  sessions: {
+    title: 'Requests by outcome (week of the request)',
+    columns: { answered: 'Answered', abandoned: 'Left before an answer', open: 'Still open' },
+  },
+  dispositions: { title: 'Closed chats by outcome (week closed)', columns: { ...Dispositions, none: 'No outcome recorded' } },
+  resources: { title: 'Resources shared in chats, by kind', columns: ResourceKinds },
+  'feedback-helped': { title: `After the chat: “${FeedbackQuestions.helped.text}”`, columns: FeedbackQuestions.helped.answers },
+  'feedback-would-return': {
+    title: `After the chat: “${FeedbackQuestions['would-return'].text}”`, columns: FeedbackQuestions['would-return'].answers,
+  },
+};
+
+let latest = 0; // an answer for an earlier choice of weeks is dropped
+
+/** Loads GET /api/metrics for the chosen number of weeks, and again whenever it changes. */
+export async function openMetrics() {
+  $('#weeks').addEventListener('change', showMetrics);
+  await showMetrics();
+}
+
+async function showMetrics() {
+  const status = $('#metrics-status');
+  status.textContent = 'Loading…';
+  const asked = ++latest;
+  const answer = await getJson('/api/metrics', { weeks: $('#weeks').value });
+  if (asked !== latest) return;
+  const problem = failure(answer, 'metrics');
+  if (problem !== null) {
+    status.textContent = problem;
+    return;
+  }
+  const report = answer.body;
+  $('#metrics-legend').replaceChildren(withheld(),
+    ` withheld: a count from 1 to ${report.suppressedUpTo}, or a figure from which one could be worked out with the totals. `
+    + 'This keeps a small group of callers or supporters from being singled out.');
+  $('#metrics-tables').replaceChildren(...report.tables.map(countsTable), waitsTable(report.waits));
+  status.textContent = `${report.weeks.length} weeks shown, starting on Mondays (UTC).`;
+}
+
+/** A cell the server withheld (null): a dash to the eye, "withheld" to a screen reader and on hover. */
+export function withheld(tag = 'span') {
+  return h(tag, { class: tag === 'td' ? 'withheld number' : 'withheld', title: 'withheld', dataset: { withheld: 'true' } },
+    h('span', { 'aria-hidden': 'true' }, '–'), h('span', { class: 'visually-hidden' }, 'withheld'));
+}
+
+const count = (value) => (value === null ? withheld('td') : h('td', { class: 'number' }, value));
+
+function countsTable({ id, columns, rows, totals }) {
+  const known = TABLES[id] ?? { title: readable(id), columns: {} };
+  const header = h('tr', {}, h('th', { scope: 'col' }, 'Week starting'),
+    columns.map((code) => h('th', { scope: 'col', class: 'number' }, known.columns[code] ?? readable(code))),
+    h('th', { scope: 'col', class: 'number' }, 'Total'));
+  const body = rows.map(({ week, cells, total }) =>
+    h('tr', {}, h('th', { scope: 'row' }, weekLabel(week)), cells.map(count), count(total)));
+  const footer = h('tr', {}, h('th', { scope: 'row' }, 'All weeks'), totals.map(count));
+  return scrolling(`metrics-${id}`, h('table', { class: 'data', dataset: { table: id } },
+    h('caption', { id: `metrics-${id}` }, known.title),
+    h('thead', {}, header), h('tbody', {}, body), h('tfoot', {}, footer)));
+}
+
+function waitsTable(waits) {
+  const missing = () => h('td', { class: 'number', title: 'not shown' },
+    h('span', { 'aria-hidden': 'true' }, '–'), h('span', { class: 'visually-hidden' }, 'not shown'));
+  const cell = (text) => (text === null ? missing() : h('td', { class: 'number' }, text));
+  const table = scrolling('metrics-waits', h('table', { class: 'data', dataset: { table: 'waits' } },
+    h('caption', { id: 'metrics-waits' }, 'Waits for a first answer (minutes:seconds) and requests left before an answer'),
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Week starting'), h('th', { scope: 'col', class: 'number' }, 'Median wait'),
+      h('th', { scope: 'col', class: 'number' }, '90th percentile wait'), h('th', { scope: 'col', class: 'number' }, 'Left before an answer'))),
+    h('tbody', {}, waits.map((w) => h('tr', {}, h('th', { scope: 'row' }, weekLabel(w.week)),
+      cell(minutesSeconds(w.medianSeconds)), cell(minutesSeconds(w.p90Seconds)), cell(percent(w.abandonmentRate)))))));
+  return h('div', {}, table, h('p', { class: 'note' }, '– in this table: not shown, because nothing was answered that week or its counts are withheld.'));
+}
+
+/** A wide table scrolls on its own on a narrow screen, and can be scrolled with the keyboard. */
+function scrolling(captionId, table) {
+  return h('div', { class: 'table-scroll', role: 'region', 'aria-labelledby': captionId, tabindex: 0 }, table);
+}
