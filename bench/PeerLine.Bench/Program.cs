@@ -8,6 +8,12 @@ using PeerLine.Protocol.Wire;
 // Relay throughput: N concurrent sessions, each caller sends M messages of B bytes to its supporter; every message
 // is stored durably before the sender's call returns, delivered, and acknowledged (which deletes it).
 // Usage: dotnet run -c Release --project bench/PeerLine.Bench -- [--sessions 50] [--messages 200] [--bytes 1024]
+// The audit trail instead: ... -- --audit 20000 [--writers 8]
+if (args.Contains("--audit"))
+{
+    await AuditBench.RunAsync(Arg("--audit", 20000), Arg("--writers", 8));
+    return 0;
+}
 var sessions = Arg("--sessions", 50);
 var messages = Arg("--messages", 200);
 var bytes = Arg("--bytes", 1024);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using PeerLine.Server.Hosting;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Audit;
@@ -15,7 +16,7 @@ public sealed class AuditCheckpointer(
     IDbContextFactory<PeerLineDb> dbs,
     TimeProvider time,
     IOptions<AuditOptions> options,
-    ILogger<AuditCheckpointer> logger) : BackgroundService
+    ILogger<AuditCheckpointer> logger) : PeriodicWork(time)
 {
     private long? _unsignedSince;
 
@@ -29,7 +30,7 @@ public sealed class AuditCheckpointer(
             head = await db.AuditEvents.MaxAsync(r => (long?)r.Seq, ct) ?? 0;
             signed = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Size, ct) ?? 0;
         }
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         if (head == signed)
         {
             _unsignedSince = null;
@@ -44,21 +45,11 @@ public sealed class AuditCheckpointer(
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try { await PassAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { AuditLog.CheckpointFailed(logger, e.GetType().Name); }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds);
+
+    protected override Task TickAsync(CancellationToken ct) => PassAsync(ct);
+
+    protected override void TickFailed(string errorKind) => AuditLog.CheckpointFailed(logger, errorKind);
 }
 
 /// <summary>Counts sign-ins the rate limiter refused; a flood becomes one audit event per checkpointer pass.</summary>

@@ -1,3 +1,4 @@
+using PeerLine.Server.Hosting;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Audit;
@@ -18,20 +19,14 @@ public static class AuditCommands
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args.Length > 1 ? args[1] : "";
-        var options = Staff.StaffCommands.ParseOptions(args.Skip(2).ToArray());
+        var options = AdminHost.ParseOptions(args.Skip(2).ToArray());
         if (options is null || verb is not ("export" or "key") || (verb == "export" && !options.ContainsKey("out")))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        if (options.TryGetValue("data", out var data)) builder.Configuration["data"] = data;
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddPeerLineStorage(builder.Configuration);
-        builder.Services.AddAuditTrail();
-        using var host = builder.Build();
+        using var host = AdminHost.CreateBuilder(options).Build();
 
         if (verb == "key")
         {

@@ -19,36 +19,20 @@ public sealed class QueueSweeper(
     Audit.AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
-    ILogger<QueueSweeper> logger) : BackgroundService
+    ILogger<QueueSweeper> logger) : PeriodicWork(time)
 {
     private long _lastSweep = time.NowMs();
     private bool? _covered;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try
-                {
-                    await SweepAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    QueueLog.SweepFailed(logger, e.GetType().Name);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(options.CurrentValue.SweepIntervalSeconds);
+
+    protected override Task TickAsync(CancellationToken ct) => SweepAsync(ct);
+
+    protected override void TickFailed(string errorKind) => QueueLog.SweepFailed(logger, errorKind);
 
     public async Task SweepAsync(CancellationToken ct)
     {
-        var now = time.NowMs();
+        var now = Time.NowMs();
         var o = options.CurrentValue;
         await using var db = await dbs.CreateDbContextAsync(ct);
 

@@ -17,13 +17,13 @@ public sealed class RetentionJob(
     AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<RetentionOptions> options,
-    ILogger<RetentionJob> logger) : BackgroundService
+    ILogger<RetentionJob> logger) : PeriodicWork(time)
 {
     private const long DayMs = 86_400_000L;
 
     public async Task<RetentionRun> RunAsync(CancellationToken ct)
     {
-        var now = time.NowMs();
+        var now = Time.NowMs();
         var o = options.CurrentValue;
         await using var db = await dbs.CreateDbContextAsync(ct);
 
@@ -52,21 +52,11 @@ public sealed class RetentionJob(
         return run;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.CurrentValue.IntervalMinutes), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try { await RunAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { RetentionLog.Failed(logger, e.GetType().Name); }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromMinutes(options.CurrentValue.IntervalMinutes);
+
+    protected override Task TickAsync(CancellationToken ct) => RunAsync(ct);
+
+    protected override void TickFailed(string errorKind) => RetentionLog.Failed(logger, errorKind);
 }
 
 public static partial class RetentionLog

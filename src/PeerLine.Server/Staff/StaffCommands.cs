@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using PeerLine.Server.Audit;
+using PeerLine.Server.Hosting;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;
 
@@ -25,19 +25,14 @@ public static class StaffCommands
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args.Length > 1 ? args[1] : "";
-        var options = ParseOptions(args.Skip(2).ToArray());
+        var options = AdminHost.ParseOptions(args.Skip(2).ToArray());
         if (options is null || verb is not ("add" or "disable" or "role" or "list" or "certify" or "revoke"))
         {
             await Console.Error.WriteLineAsync(Usage);
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
-        if (options.TryGetValue("data", out var data)) builder.Configuration["data"] = data;
-        builder.Logging.ClearProviders();
-        builder.Services.AddPeerLineStorage(builder.Configuration);
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddAuditTrail();
+        var builder = AdminHost.CreateBuilder(options);
         builder.Services.AddStaffAccounts();
         builder.Services.AddRoster();
         using var host = builder.Build();
@@ -124,16 +119,5 @@ public static class StaffCommands
         }
         await Console.Error.WriteLineAsync(Usage);
         return 2;
-    }
-
-    public static Dictionary<string, string>? ParseOptions(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return null;
-            options[args[i][2..]] = args[i + 1];
-        }
-        return options;
     }
 }

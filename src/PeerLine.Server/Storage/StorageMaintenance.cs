@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PeerLine.Server.Hosting;
 
 namespace PeerLine.Server.Storage;
 
@@ -7,7 +8,7 @@ namespace PeerLine.Server.Storage;
 /// from before a delete; after it, purged ciphertext exists nowhere on disk.
 /// </summary>
 public sealed class StorageMaintenance(IDbContextFactory<PeerLineDb> dbs, StorageOptions options, TimeProvider time, ILogger<StorageMaintenance> logger)
-    : BackgroundService
+    : PeriodicWork(time)
 {
     public async Task CheckpointAsync(CancellationToken ct)
     {
@@ -15,21 +16,11 @@ public sealed class StorageMaintenance(IDbContextFactory<PeerLineDb> dbs, Storag
         await db.Database.ExecuteSqlRawAsync("PRAGMA wal_checkpoint(TRUNCATE);", ct);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.CheckpointSeconds), time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
-            {
-                try { await CheckpointAsync(stoppingToken); }
-                catch (Exception e) when (e is not OperationCanceledException) { StorageLog.CheckpointFailed(logger, e.GetType().Name); }
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
-    }
+    protected override TimeSpan Period => TimeSpan.FromSeconds(options.CheckpointSeconds);
+
+    protected override Task TickAsync(CancellationToken ct) => CheckpointAsync(ct);
+
+    protected override void TickFailed(string errorKind) => StorageLog.CheckpointFailed(logger, errorKind);
 }
 
 public static partial class StorageLog

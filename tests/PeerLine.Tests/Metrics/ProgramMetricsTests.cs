@@ -15,14 +15,8 @@ using PeerLine.Tests.Infrastructure;
 namespace PeerLine.Tests.Metrics;
 
 /// <summary>Program metrics from the audit trail and the feedback counts, as leads and auditors read them.</summary>
-public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(new()
-{
-    ["Queue:SweepIntervalSeconds"] = "3600",
-    ["Wellbeing:CheckIntervalSeconds"] = "3600",
-    ["Audit:CheckIntervalSeconds"] = "3600",
-    ["Storage:CheckpointSeconds"] = "3600",
-    ["Retention:IntervalMinutes"] = "43200",
-}, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z")))) // a Monday
+public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTimers.With(),
+    new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z")))) // a Monday
 {
     private AuditTrail Trail => App.Services.GetRequiredService<AuditTrail>();
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -12,17 +13,12 @@ using PeerLine.Tests.Infrastructure;
 namespace PeerLine.Tests.Retention;
 
 /// <summary>What is deleted when, and that each run of the retention job is itself on the record.</summary>
-public sealed class RetentionTests() : AppScenario(new PeerLineApp(new()
+public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.With(new()
 {
     ["Retention:SessionDays"] = "1",
     ["Retention:ShiftRecordDays"] = "8",
     ["Retention:AuditDays"] = "2",
-    ["Retention:IntervalMinutes"] = "43200", // the tests run the job themselves
-    ["Queue:SweepIntervalSeconds"] = "3600",
-    ["Wellbeing:CheckIntervalSeconds"] = "3600",
-    ["Audit:CheckIntervalSeconds"] = "3600",
-    ["Storage:CheckpointSeconds"] = "3600",
-}, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z"))))
+}), new FakeTimeProvider(DateTimeOffset.Parse("2026-11-23T09:00:00Z"))))
 {
     private FakeTimeProvider Time => App.Time!;
     private RetentionJob Job => App.Services.GetRequiredService<RetentionJob>();
@@ -30,15 +26,19 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(new()
     [Fact]
     public async Task Ciphertext_IsGoneAtClose_NotAtRetention()
     {
-        await using var supporter = await App.SupporterOnShiftAsync("sam");
-        await using var caller = await App.RequestSupportAsync();
-        var view = await supporter.ClaimNextAsync().Within();
-        var sealedText = Encoding.UTF8.GetBytes("ciphertext-canary-5e1d");
-        await caller.SendAsync(sealedText).Within();
-        await supporter.SendAsync(view.SessionId, Encoding.UTF8.GetBytes("ciphertext-canary-77af")).Within();
+        // Bare connections that never acknowledge, so both messages are still stored when the session closes.
+        await App.CreateStaffAsync("sam");
+        await using var staff = await App.StaffConnectionAsync("sam");
+        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await using var caller = App.RawConnection(HubRoutes.Caller);
+        await caller.StartAsync().Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Routine).Within();
+        var view = await staff.InvokeAsync<SessionView>(StaffMethods.ClaimNext).Within();
+        await caller.InvokeAsync(CallerMethods.SendCiphertext, ticket.SessionId, Guid.NewGuid(), 1L, Encoding.UTF8.GetBytes("ciphertext-canary-5e1d")).Within();
+        await staff.InvokeAsync(StaffMethods.SendCiphertext, view.SessionId, Guid.NewGuid(), 1L, Encoding.UTF8.GetBytes("ciphertext-canary-77af")).Within();
         Assert.Equal(2, await App.DbAsync(db => db.Messages.CountAsync(m => m.SessionId == view.SessionId)));
 
-        await supporter.CloseAsync(view.SessionId, Dispositions.Supported).Within();
+        await staff.InvokeAsync(StaffMethods.CloseSession, view.SessionId, Dispositions.Supported).Within();
 
         Assert.Equal(0, await App.DbAsync(db => db.Messages.CountAsync(m => m.SessionId == view.SessionId)));
         await App.AssertPlaintextNowhereAsync("ciphertext-canary-5e1d", "ciphertext-canary-77af");
