@@ -124,7 +124,6 @@ public static class Directions
     public const string SupporterToCaller = "supporter-to-caller";
 }
 
-/// <summary>Error codes a hub call or REST call can fail with. Messages carry the code only.</summary>
 /// <summary>
 /// The two anonymous questions after a chat ends, with their coded answers. The server only counts answers per
 /// week: no answer is linked to a session, a supporter or a time finer than the week.
@@ -143,6 +142,7 @@ public static class FeedbackQuestions
     ];
 }
 
+/// <summary>Error codes a hub call or REST call can fail with. Messages carry the code only.</summary>
 public static class ErrorCodes
 {
     public const string InvalidArgument = "invalid-argument";

@@ -12,7 +12,8 @@ namespace PeerLine.Server.Audit;
 /// <summary>One event as the compliance view lists it: its seq, coarsened time, kind and coded fields.</summary>
 public sealed record AuditEventView(long Seq, DateTimeOffset At, string Kind, IReadOnlyDictionary<string, object> Fields);
 
-public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Events, long? Next);
+/// <param name="TimeResolutionMinutes">Each event's time stands for the span from it to this many minutes later.</param>
+public sealed record AuditEventPage(IReadOnlyList<AuditEventView> Events, long? Next, int TimeResolutionMinutes);
 
 /// <summary>The compliance API (auditor role): events by time range and kind, integrity status, the export.</summary>
 public static class AuditApi
@@ -22,7 +23,7 @@ public static class AuditApi
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(StaffPolicies.Auditing);
 
         audit.MapGet("/events", ListAsync)
-            .WithSummary("Audit events, oldest first: optional from/to (ISO times), kind, after (a seq, for the next page) and limit.");
+            .WithSummary("Audit events, oldest first: optional from/to (ISO times; from is rounded down to the time resolution, to is exclusive), kind, after (a seq, for the next page) and limit.");
 
         audit.MapGet("/kinds", () => TypedResults.Ok(AuditKinds.All))
             .WithSummary("The closed set of audit event kinds.");
@@ -48,6 +49,9 @@ public static class AuditApi
     {
         var invalid = TypedResults.BadRequest(new ErrorBody(ErrorCodes.InvalidArgument));
         if (!TryTime(from, out var fromMs) || !TryTime(to, out var toMs)) return invalid;
+        // Stored times are rounded down: an event in the hour that holds "from" may have happened after it.
+        var step = options.Value.TimeResolutionMinutes * 60_000L;
+        if (fromMs is { } exact) fromMs = exact - (exact % step + step) % step;
         if (kind is not null && !AuditKinds.All.Contains(kind)) return invalid;
         var take = Math.Clamp(limit ?? 100, 1, options.Value.MaxPageSize);
 
@@ -58,7 +62,7 @@ public static class AuditApi
         if (kind is not null) query = query.Where(r => r.Kind == kind);
         var rows = await query.OrderBy(r => r.Seq).Take(take + 1).ToListAsync(ct);
         var events = rows.Take(take).Select(AuditTrail.ToRecord).Select(r => new AuditEventView(r.Seq, r.At, r.Kind, r.Fields)).ToList();
-        return TypedResults.Ok(new AuditEventPage(events, rows.Count > take ? events[^1].Seq : null));
+        return TypedResults.Ok(new AuditEventPage(events, rows.Count > take ? events[^1].Seq : null, options.Value.TimeResolutionMinutes));
     }
 
     private static bool TryTime(string? text, out long? ms)

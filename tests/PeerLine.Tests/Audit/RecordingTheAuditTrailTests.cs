@@ -107,9 +107,12 @@ public sealed class RecordingTheAuditTrailTests : AppScenario
         Assert.Equal(2, (await auditor.EventsAsync($"&kind={AuditKinds.SessionClaimed}&from={Uri.EscapeDataString(hour.ToString("O"))}")).Count);
         Assert.Empty(await auditor.EventsAsync($"&from={Uri.EscapeDataString(hour.AddHours(1).ToString("O"))}"));
         Assert.Empty(await auditor.EventsAsync($"&to={Uri.EscapeDataString(hour.ToString("O"))}"));
+        // "from" inside the hour still finds that hour's events: their stored time is the hour's start.
+        Assert.Equal(2, (await auditor.EventsAsync($"&kind={AuditKinds.SessionClaimed}&from={Uri.EscapeDataString(hour.AddMinutes(59).ToString("O"))}")).Count);
 
         var first = await auditor.GetFromJsonAsync<AuditEventPage>("/api/audit/events?limit=3");
         Assert.Equal(3, first!.Events.Count);
+        Assert.Equal(60, first.TimeResolutionMinutes);
         var second = await auditor.GetFromJsonAsync<AuditEventPage>($"/api/audit/events?limit=3&after={first.Next}");
         Assert.Equal(first.Events[^1].Seq + 1, second!.Events[0].Seq);
 

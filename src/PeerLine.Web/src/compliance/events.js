@@ -53,8 +53,8 @@ async function showPage(after) {
     say(problem, true);
     return;
   }
-  const { events, next: more } = answer.body;
-  $('#events-table tbody').append(...events.map(row));
+  const { events, next: more, timeResolutionMinutes } = answer.body;
+  $('#events-table tbody').append(...events.map((event) => row(event, timeResolutionMinutes)));
   shown += events.length;
   next = more;
   $('#more-events').hidden = next === null;
@@ -62,10 +62,10 @@ async function showPage(after) {
     : `${shown} ${shown === 1 ? 'event' : 'events'} shown${next === null ? '.' : '; there are more.'}`);
 }
 
-function row(event) {
+function row(event, minutes) {
   return h('tr', { dataset: { kind: event.kind, seq: event.seq } },
     h('td', { class: 'number' }, event.seq),
-    h('td', {}, timeSpan(event.at)),
+    h('td', {}, timeSpan(event.at, minutes)),
     h('td', {}, readable(event.kind)),
     h('td', {}, h('ul', { class: 'fields' }, Object.entries(event.fields).map(([name, value]) =>
       h('li', {}, h('span', { class: 'field-name' }, `${name}:`), ' ', h('span', { class: 'code-value' }, value))))));
