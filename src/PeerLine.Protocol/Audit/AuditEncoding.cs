@@ -117,7 +117,7 @@ public static class AuditEncoding
             var prev = Bytes(root.GetProperty("prev"), AuditRecord.HashBytes);
             var hash = Bytes(root.GetProperty("hash"), AuditRecord.HashBytes);
             var sig = Bytes(root.GetProperty("sig"), AuditRecord.SignatureBytes);
-            if (prev is null || hash is null || sig is null) return Fail("prev, hash or sig is not base64 of the right length", out problem);
+            if (prev is null || hash is null || sig is null) return Fail("prev, hash or sig is not lowercase hex of the right length", out problem);
             record = new AuditRecord(seq, at, kind, fields, prev, hash, sig);
             problem = null;
             return true;

@@ -23,7 +23,7 @@ public static class AuditApi
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(StaffPolicies.Auditing);
 
         audit.MapGet("/events", ListAsync)
-            .WithSummary("Audit events, oldest first: optional from/to (ISO times; from is rounded down to the time resolution, to is exclusive), kind, after (a seq, for the next page) and limit.");
+            .WithSummary("Audit events of periods that have ended, oldest first: optional from/to (ISO times; from is rounded down to the time resolution, to is exclusive), kind, after (a seq, for the next page) and limit.");
 
         audit.MapGet("/kinds", () => TypedResults.Ok(AuditKinds.All))
             .WithSummary("The closed set of audit event kinds.");
@@ -45,7 +45,7 @@ public static class AuditApi
 
     private static async Task<Results<Ok<AuditEventPage>, BadRequest<ErrorBody>>> ListAsync(
         string? from, string? to, string? kind, long? after, int? limit,
-        IDbContextFactory<PeerLineDb> dbs, IOptions<AuditOptions> options, CancellationToken ct)
+        IDbContextFactory<PeerLineDb> dbs, IOptions<AuditOptions> options, TimeProvider time, CancellationToken ct)
     {
         var invalid = TypedResults.BadRequest(new ErrorBody(ErrorCodes.InvalidArgument));
         if (!TryTime(from, out var fromMs) || !TryTime(to, out var toMs)) return invalid;
@@ -60,6 +60,11 @@ public static class AuditApi
         if (fromMs is { } f) query = query.Where(r => r.At >= f);
         if (toMs is { } t) query = query.Where(r => r.At < t);
         if (kind is not null) query = query.Where(r => r.Kind == kind);
+        if (!options.Value.ListOpenPeriod)
+        {
+            var openSince = time.GetUtcNow().ToUnixTimeMilliseconds() / step * step;
+            query = query.Where(r => r.At < openSince);
+        }
         var rows = await query.OrderBy(r => r.Seq).Take(take + 1).ToListAsync(ct);
         var events = rows.Take(take).Select(AuditTrail.ToRecord).Select(r => new AuditEventView(r.Seq, r.At, r.Kind, r.Fields)).ToList();
         return TypedResults.Ok(new AuditEventPage(events, rows.Count > take ? events[^1].Seq : null, options.Value.TimeResolutionMinutes));

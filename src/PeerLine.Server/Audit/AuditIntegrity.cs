@@ -25,8 +25,10 @@ public sealed class AuditIntegrity(IDbContextFactory<PeerLineDb> dbs, AuditKey k
         var failure = await VerifyAllAsync(db, verifier, ct) ?? verifier.CheckUnanchored();
         var count = await db.AuditEvents.LongCountAsync(ct);
         var first = await db.AuditEvents.MinAsync(r => (long?)r.Seq, ct) ?? 0;
-        if (failure is null && verifier.MissingStart() is { } missing) failure = (first, missing);
         var last = await db.AuditEvents.MaxAsync(r => (long?)r.Seq, ct) ?? 0;
+        if (failure is null && verifier.MissingStart() is { } missing) failure = (first, missing);
+        var signedSize = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Size, ct) ?? 0;
+        if (failure is null && signedSize > last) failure = (last + 1, $"records {last + 1} to {signedSize} are missing: a signed checkpoint covers them");
         return failure is { } bad
             ? new IntegrityStatus(false, count, first, last, 0, null, bad.Seq, bad.Problem, Convert.ToBase64String(key.PublicKey))
             : new IntegrityStatus(true, count, first, last, verifier.CoveredThrough, verifier.LastCheckpoint?.SignedAt, null, null,

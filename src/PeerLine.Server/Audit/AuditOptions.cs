@@ -33,6 +33,12 @@ public sealed class AuditOptions
     [Range(1, 600)]
     public int WaitResolutionSeconds { get; set; } = 10;
 
+    /// <summary>
+    /// Whether the events API lists events of the period still under way (the current hour by default). Off: a reader
+    /// polling the list would otherwise see each event appear within moments of it, undoing the rounding.
+    /// </summary>
+    public bool ListOpenPeriod { get; set; }
+
     /// <summary>The most events one page of the compliance API returns.</summary>
     [Range(1, 10_000)]
     public int MaxPageSize { get; set; } = 500;

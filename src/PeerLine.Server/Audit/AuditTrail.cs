@@ -82,8 +82,8 @@ public sealed class AuditTrail(
             var last = await db.AuditCheckpoints.AsNoTracking().OrderByDescending(c => c.Size).FirstOrDefaultAsync(ct);
             if (head is null || last?.Size == head.Seq) return last;
 
-            var now = time.GetUtcNow();
-            var signedAt = new DateTimeOffset(now.Ticks - now.Ticks % TimeSpan.TicksPerMinute, TimeSpan.Zero);
+            // Rounded like the events: a finer time would say when the events just before it happened.
+            var signedAt = Coarsen(time.GetUtcNow());
             var checkpoint = new AuditCheckpoint(options.Value.Origin, head.Seq, head.Hash, signedAt);
             var row = new AuditCheckpointRow { Size = head.Seq, Head = head.Hash, SignedAt = signedAt.ToUnixTimeMilliseconds(), Note = key.SignCheckpoint(checkpoint) };
             db.AuditCheckpoints.Add(row);

@@ -16,4 +16,10 @@ public sealed class MetricsOptions
 
     [Range(1, 520)]
     public int MaxWeeks { get; set; } = 104;
+
+    /// <summary>
+    /// Whether the week under way is shown too. Off by default: its counts change while someone watches, and the
+    /// difference between two looks can tell what happened to one caller in between.
+    /// </summary>
+    public bool IncludeCurrentWeek { get; set; }
 }

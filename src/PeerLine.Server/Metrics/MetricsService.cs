@@ -10,7 +10,7 @@ namespace PeerLine.Server.Metrics;
 
 /// <summary>
 /// Program metrics for leads and auditors, computed from the audit trail (so they outlive the session rows) and
-/// the weekly feedback counts, and published only through <see cref="SuppressedTable"/>.
+/// the weekly feedback counts, for whole weeks only (by default), and published only through <see cref="SmallCounts"/>.
 /// </summary>
 public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptions<MetricsOptions> options)
 {
@@ -20,16 +20,17 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     {
         var o = options.Value;
         var count = Math.Clamp(weeks ?? o.DefaultWeeks, 1, o.MaxWeeks);
-        var thisWeek = Weeks.StartOf(time.GetUtcNow());
-        var starts = Enumerable.Range(0, count).Select(i => thisWeek.AddDays(-7 * (count - 1 - i))).ToList();
+        var lastWeek = Weeks.StartOf(time.GetUtcNow()).AddDays(o.IncludeCurrentWeek ? 0 : -7);
+        var starts = Enumerable.Range(0, count).Select(i => lastWeek.AddDays(-7 * (count - 1 - i))).ToList();
         var from = starts[0].ToUnixTimeMilliseconds();
+        var until = lastWeek.AddDays(7).ToUnixTimeMilliseconds();
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         var kinds = new[] { AuditKinds.SessionRequested, AuditKinds.SessionClaimed, AuditKinds.SessionAbandoned, AuditKinds.SessionClosed,
             AuditKinds.DispositionRecorded, AuditKinds.ResourceOffered };
-        var events = (await db.AuditEvents.AsNoTracking().Where(r => r.At >= from && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct))
+        var events = (await db.AuditEvents.AsNoTracking().Where(r => r.At >= from && r.At < until && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct))
             .Select(AuditTrail.ToRecord).ToList();
-        var feedback = await db.FeedbackCounts.AsNoTracking().Where(f => f.WeekStart >= from).ToListAsync(ct);
+        var feedback = await db.FeedbackCounts.AsNoTracking().Where(f => f.WeekStart >= from && f.WeekStart < until).ToListAsync(ct);
 
         int WeekOf(AuditRecord r) => starts.FindLastIndex(s => s <= r.At);
         var sessions = SessionsTable(events, WeekOf, count);
@@ -43,7 +44,7 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
             tables.Add(("feedback-" + question, [.. answers], FeedbackTable(feedback, starts, question, answers)));
 
         var weekNames = starts.Select(s => s.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
-        var published = tables.Select(t => Publish(t.Id, t.Columns, new SuppressedTable(t.Cells, o.SuppressUpTo), weekNames)).ToList();
+        var published = tables.Select(t => Publish(t.Id, t.Columns, t.Cells, o.SuppressUpTo, weekNames)).ToList();
         return new ProgramMetricsReport(weekNames, o.SuppressUpTo, published, Waits(events, WeekOf, published[0], weekNames));
     }
 
@@ -114,10 +115,12 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     /// <summary>Nearest-rank percentile.</summary>
     private static long Percentile(List<long> sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
-    private static MetricsTable Publish(string id, string[] columns, SuppressedTable table, List<string> weeks) =>
-        new(id, columns,
-            weeks.Select((w, i) => new MetricsRow(w, Enumerable.Range(0, table.Columns).Select(j => table[i, j]).ToList(), table.RowTotal(i))).ToList(),
-            [.. Enumerable.Range(0, table.Columns).Select(table.ColumnTotal), table.GrandTotal]);
+    private static MetricsTable Publish(string id, string[] columns, long[,] cells, int threshold, List<string> weeks) =>
+        new(id, columns, weeks.Select((week, i) =>
+        {
+            var (published, total) = SmallCounts.Publish(Enumerable.Range(0, columns.Length).Select(j => cells[i, j]).ToList(), threshold);
+            return new MetricsRow(week, published, total);
+        }).ToList());
 }
 
 public static class Weeks

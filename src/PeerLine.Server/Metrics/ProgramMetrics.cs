@@ -1,7 +1,7 @@
 namespace PeerLine.Server.Metrics;
 
-/// <summary>One published table: a row per week (cells, then the row total), then the column totals. Null is withheld.</summary>
-public sealed record MetricsTable(string Id, IReadOnlyList<string> Columns, IReadOnlyList<MetricsRow> Rows, IReadOnlyList<long?> Totals);
+/// <summary>One published table: a row per week (cells, then the row total); no totals across weeks. Null is withheld.</summary>
+public sealed record MetricsTable(string Id, IReadOnlyList<string> Columns, IReadOnlyList<MetricsRow> Rows);
 
 public sealed record MetricsRow(string Week, IReadOnlyList<long?> Cells, long? Total);
 

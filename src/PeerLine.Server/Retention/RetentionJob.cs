@@ -29,7 +29,8 @@ public sealed class RetentionJob(
 
         var sessionsBefore = now - o.SessionDays * DayMs;
         var ended = db.Sessions.Where(s => s.State != SessionState.Waiting && s.State != SessionState.Active && s.ClosedAt < sessionsBefore);
-        var resources = await db.SharedResources.Where(r => ended.Any(s => s.Id == r.SessionId) || r.SharedAt < sessionsBefore).ExecuteDeleteAsync(ct);
+        var resources = await db.SharedResources.Where(r => ended.Any(s => s.Id == r.SessionId) || !db.Sessions.Any(s => s.Id == r.SessionId))
+            .ExecuteDeleteAsync(ct);
         // Ciphertext is deleted at close; anything the sweeper has not reached yet goes with its session.
         await db.Messages.Where(m => ended.Any(s => s.Id == m.SessionId)).ExecuteDeleteAsync(ct);
         var sessions = await ended.ExecuteDeleteAsync(ct);

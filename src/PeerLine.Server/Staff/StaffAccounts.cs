@@ -73,13 +73,15 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user);
         var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
-        await db.Shifts.Where(s => s.SupporterId == user.Id).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
+        var endedShift = await db.Shifts.Where(s => s.SupporterId == user.Id && s.OnShift).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
         await Wellbeing.ShiftRecords.CloseOpenAsync(db, user.Id,
             scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
-        await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
+        var revoked = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
 
         StaffLog.AccountChanged(logger, "disabled");
         await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffDisabled, user.Id));
+        if (endedShift > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftEnded, user.Id, "reason", "disabled"));
+        if (revoked > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyRevoked, user.Id, "keys", revoked));
         return true;
     }
 

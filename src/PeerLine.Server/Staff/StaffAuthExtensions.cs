@@ -73,6 +73,7 @@ public static class StaffAuthExtensions
             };
         });
 
+        services.AddScoped<IClaimsTransformation, CurrentStaffCheck>();
         services.AddAuthorizationBuilder()
             .AddPolicy(StaffPolicies.Answering, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Supporter, StaffRoles.Lead))
             .AddPolicy(StaffPolicies.Admin, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Admin))

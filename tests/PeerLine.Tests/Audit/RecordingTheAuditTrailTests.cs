@@ -135,6 +135,39 @@ public sealed class RecordingTheAuditTrailTests : AppScenario
     }
 
     [Fact]
+    public async Task DemotedOrDisabledAuditor_LosesAccessAtOnce_EvenWithAnUnexpiredToken()
+    {
+        var accounts = App.Services.GetRequiredService<StaffAccounts>();
+        using var demoted = await App.AuditorAsync("audra");
+        using var disabled = await App.AuditorAsync("aldo");
+        Assert.Equal(HttpStatusCode.OK, (await demoted.GetAsync("/api/audit/kinds")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await disabled.GetAsync("/api/audit/kinds")).StatusCode);
+
+        Assert.Empty(await accounts.SetRoleAsync("audra", StaffRoles.Supporter));
+        Assert.True(await accounts.DisableAsync("aldo"));
+
+        // The token still decodes, so the answer is "forbidden", with no identity behind it.
+        Assert.Equal(HttpStatusCode.Forbidden, (await demoted.GetAsync("/api/audit/kinds")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await disabled.GetAsync("/api/audit/kinds")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await disabled.GetAsync("/api/staff/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Integrity_RecordsDeletedUnderASignedCheckpoint_AreMissing()
+    {
+        using var auditor = await App.AuditorAsync();
+        await App.SupportedSessionAsync("sam");
+        var checkpoint = await App.Services.GetRequiredService<AuditTrail>().CheckpointAsync(CancellationToken.None);
+
+        await App.DbAsync(db => db.AuditEvents.Where(r => r.Seq >= checkpoint!.Size - 1).ExecuteDeleteAsync());
+
+        var status = await auditor.GetFromJsonAsync<IntegrityStatus>("/api/audit/integrity");
+        Assert.False(status!.Intact);
+        Assert.Equal(checkpoint!.Size - 1, status.FirstBadSeq);
+        Assert.Contains("missing", status.Problem);
+    }
+
+    [Fact]
     public async Task Integrity_VerifiedUpToTheCheckpoint_ThenAnEditedRowIsNamed()
     {
         await App.SupportedSessionAsync("sam");

@@ -40,6 +40,8 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             ["data"] = DataDirectory,
             ["Queue:NotifyDebounceMilliseconds"] = "20",
             ["StaffAuth:LoginsPerMinute"] = "10000",
+            // Tests read the events they just caused; AuditListingTests checks the default (the hour under way hidden).
+            ["Audit:ListOpenPeriod"] = "true",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
         if (kestrel)

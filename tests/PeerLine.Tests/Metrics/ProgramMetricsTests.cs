@@ -34,6 +34,7 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
         for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionClosed($"session-{i}", "supporter", Disposition.Supported));
         await Trail.RecordAsync(new SessionClosed("session-12", "caller", Disposition.None));
         await Trail.RecordAsync(new DispositionRecorded("session-12", Disposition.ReferredTier3));
+        App.Time!.Advance(TimeSpan.FromDays(7)); // only whole weeks are shown
         using var lead = await LeadAsync();
 
         var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=2"))!;
@@ -70,6 +71,7 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
         }
         await Trail.RecordAsync(new SessionTransferred("s1", "staff", null));
         await Trail.RecordAsync(new SessionClaimed("s1", "staff-2", 999)); // a second claim: not a wait for an answer
+        App.Time!.Advance(TimeSpan.FromDays(7));
         using var lead = await LeadAsync();
 
         var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
@@ -87,6 +89,7 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
         {
             await App.SupportedSessionAsync("sam", Dispositions.HandedTo988);
         }
+        App.Time!.Advance(TimeSpan.FromDays(7));
         using var lead = await LeadAsync();
 
         var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
@@ -97,6 +100,34 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
         Assert.Equal(11, resources.Rows[0].Cells[resources.Columns.ToList().IndexOf(ResourceKinds.PhysicianSupportLine)]);
         Assert.Equal(11, Table(report, "sessions").Rows[0].Cells[0]);
         Assert.NotNull(report.Waits[0].MedianSeconds);
+    }
+
+    [Fact]
+    public async Task TheWeekUnderWay_NotShown_AndAWeeksRow_ReadsTheSameInEveryWindow()
+    {
+        for (var i = 1; i <= 14; i++)
+        {
+            await Trail.RecordAsync(new SessionRequested($"r{i}", Topic.Burnout, Priority.Routine, false));
+            await Trail.RecordAsync(i <= 11 ? new SessionClaimed($"r{i}", "staff", 60) : new SessionAbandoned($"r{i}", "away"));
+        }
+        using (var early = await LeadAsync())
+        {
+            var underWay = (await early.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
+            Assert.Equal(["2026-11-16"], underWay.Weeks);
+            Assert.Equal(0, Table(underWay, "sessions").Rows[0].Total);
+        }
+        App.Time!.Advance(TimeSpan.FromDays(7));
+        using var lead = await App.SignedInHttpAsync("lea");
+
+        var two = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=2"))!;
+        var three = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=3"))!;
+
+        foreach (var id in two.Tables.Select(t => t.Id))
+            Assert.Equivalent(Table(two, id).Rows, Table(three, id).Rows.Skip(1), strict: true);
+        var week = Table(two, "sessions").Rows[^1];
+        Assert.Equal("2026-11-23", week.Week);
+        Assert.Equal([null, null, 0L], week.Cells); // 3 abandoned withheld, and the 11 answered with them
+        Assert.Equal(14, week.Total);
     }
 
     [Fact]

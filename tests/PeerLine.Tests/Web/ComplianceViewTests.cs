@@ -16,7 +16,7 @@ namespace PeerLine.Tests.Web;
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class ComplianceViewTests(Chromium chromium)
-    : AppScenario(new PeerLineApp(new() { ["Audit:MaxPageSize"] = PageSize.ToString() }, kestrel: true))
+    : AppScenario(new PeerLineApp(new() { ["Audit:MaxPageSize"] = PageSize.ToString(), ["Metrics:IncludeCurrentWeek"] = "true" }, kestrel: true))
 {
     private const int PageSize = 4; // the page asks for 100 events at a time; the server gives at most this many
 

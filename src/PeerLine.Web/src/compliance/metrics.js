@@ -40,10 +40,10 @@ async function showMetrics() {
   }
   const report = answer.body;
   $('#metrics-legend').replaceChildren(withheld(),
-    ` withheld: a count from 1 to ${report.suppressedUpTo}, or a figure from which one could be worked out with the totals. `
+    ` withheld: a count from 1 to ${report.suppressedUpTo}, or a figure from which one could be worked out with the week's total. `
     + 'This keeps a small group of callers or supporters from being singled out.');
   $('#metrics-tables').replaceChildren(...report.tables.map(countsTable), waitsTable(report.waits));
-  status.textContent = `${report.weeks.length} weeks shown, starting on Mondays (UTC).`;
+  status.textContent = `${report.weeks.length} whole weeks shown, starting on Mondays (UTC). Weeks are not added up: each stands alone.`;
 }
 
 /** A cell the server withheld (null): a dash to the eye, "withheld" to a screen reader and on hover. */
@@ -54,17 +54,16 @@ export function withheld(tag = 'span') {
 
 const count = (value) => (value === null ? withheld('td') : h('td', { class: 'number' }, value));
 
-function countsTable({ id, columns, rows, totals }) {
+function countsTable({ id, columns, rows }) {
   const known = TABLES[id] ?? { title: readable(id), columns: {} };
   const header = h('tr', {}, h('th', { scope: 'col' }, 'Week starting'),
     columns.map((code) => h('th', { scope: 'col', class: 'number' }, known.columns[code] ?? readable(code))),
     h('th', { scope: 'col', class: 'number' }, 'Total'));
   const body = rows.map(({ week, cells, total }) =>
     h('tr', {}, h('th', { scope: 'row' }, weekLabel(week)), cells.map(count), count(total)));
-  const footer = h('tr', {}, h('th', { scope: 'row' }, 'All weeks'), totals.map(count));
   return scrolling(`metrics-${id}`, h('table', { class: 'data', dataset: { table: id } },
     h('caption', { id: `metrics-${id}` }, known.title),
-    h('thead', {}, header), h('tbody', {}, body), h('tfoot', {}, footer)));
+    h('thead', {}, header), h('tbody', {}, body)));
 }
 
 function waitsTable(waits) {
