@@ -30,6 +30,12 @@ public sealed class AuditTrail(
         return (long)Math.Round(Math.Max(0, waitedMs) / 1000.0 / step, MidpointRounding.AwayFromZero) * step;
     }
 
+    /// <summary>
+    /// Events stored at or after this time (Unix ms) belong to the period under way: readers see them only once it is
+    /// over, unless <see cref="AuditOptions.ListOpenPeriod"/> is on.
+    /// </summary>
+    public long ShownBefore() => options.Value.ListOpenPeriod ? long.MaxValue : Coarsen(time.GetUtcNow()).ToUnixTimeMilliseconds();
+
     /// <summary>The pseudonym a staff id has in the trail.</summary>
     public string StaffPseudonym(string staffId) => _ids.Staff(staffId);
 
@@ -56,7 +62,7 @@ public sealed class AuditTrail(
             for (var attempt = 1; ; attempt++)
             {
                 try { return await AppendAsync(e.Kind, fields); }
-                catch (Exception ex) when (attempt < Attempts && ex is DbUpdateException or InvalidOperationException)
+                catch (Exception ex) when (attempt < Attempts && ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
                 {
                     await Task.Delay(10 * attempt, CancellationToken.None);
                 }
