@@ -45,7 +45,7 @@ public static class AuditApi
 
     private static async Task<Results<Ok<AuditEventPage>, BadRequest<ErrorBody>>> ListAsync(
         string? from, string? to, string? kind, long? after, int? limit,
-        IDbContextFactory<PeerLineDb> dbs, IOptions<AuditOptions> options, TimeProvider time, CancellationToken ct)
+        IDbContextFactory<PeerLineDb> dbs, AuditTrail trail, IOptions<AuditOptions> options, CancellationToken ct)
     {
         var invalid = TypedResults.BadRequest(new ErrorBody(ErrorCodes.InvalidArgument));
         if (!TryTime(from, out var fromMs) || !TryTime(to, out var toMs)) return invalid;
@@ -56,15 +56,11 @@ public static class AuditApi
         var take = Math.Clamp(limit ?? 100, 1, options.Value.MaxPageSize);
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var query = db.AuditEvents.AsNoTracking().Where(r => r.Seq > (after ?? 0));
+        var shownBefore = trail.ShownBefore();
+        var query = db.AuditEvents.AsNoTracking().Where(r => r.Seq > (after ?? 0) && r.At < shownBefore);
         if (fromMs is { } f) query = query.Where(r => r.At >= f);
         if (toMs is { } t) query = query.Where(r => r.At < t);
         if (kind is not null) query = query.Where(r => r.Kind == kind);
-        if (!options.Value.ListOpenPeriod)
-        {
-            var openSince = time.GetUtcNow().ToUnixTimeMilliseconds() / step * step;
-            query = query.Where(r => r.At < openSince);
-        }
         var rows = await query.OrderBy(r => r.Seq).Take(take + 1).ToListAsync(ct);
         var events = rows.Take(take).Select(AuditTrail.ToRecord).Select(r => new AuditEventView(r.Seq, r.At, r.Kind, r.Fields)).ToList();
         return TypedResults.Ok(new AuditEventPage(events, rows.Count > take ? events[^1].Seq : null, options.Value.TimeResolutionMinutes));

@@ -14,7 +14,7 @@ public sealed record IntegrityStatus(
 /// and link, every checkpoint signature, and the record signatures after the last checkpoint (before it, the signed
 /// head hash vouches for them). Nothing is cached, so a row edited after an earlier check is still found.
 /// </summary>
-public sealed class AuditIntegrity(IDbContextFactory<PeerLineDb> dbs, AuditKey key)
+public sealed class AuditIntegrity(IDbContextFactory<PeerLineDb> dbs, AuditKey key, AuditTrail trail)
 {
     private const int Batch = 2000;
 
@@ -23,15 +23,19 @@ public sealed class AuditIntegrity(IDbContextFactory<PeerLineDb> dbs, AuditKey k
         var verifier = new AuditVerifier(key.PublicKey, deferSignatures: true);
         await using var db = await dbs.CreateDbContextAsync(ct);
         var failure = await VerifyAllAsync(db, verifier, ct) ?? verifier.CheckUnanchored();
-        var count = await db.AuditEvents.LongCountAsync(ct);
         var first = await db.AuditEvents.MinAsync(r => (long?)r.Seq, ct) ?? 0;
         var last = await db.AuditEvents.MaxAsync(r => (long?)r.Seq, ct) ?? 0;
         if (failure is null && verifier.MissingStart() is { } missing) failure = (first, missing);
         var signedSize = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Size, ct) ?? 0;
         if (failure is null && signedSize > last) failure = (last + 1, $"records {last + 1} to {signedSize} are missing: a signed checkpoint covers them");
+
+        // What is reported stops where the events list does: a count that moves with each new event would time it.
+        var shownBefore = trail.ShownBefore();
+        var count = await db.AuditEvents.LongCountAsync(r => r.At < shownBefore, ct);
+        var shownLast = await db.AuditEvents.Where(r => r.At < shownBefore).MaxAsync(r => (long?)r.Seq, ct) ?? 0;
         return failure is { } bad
-            ? new IntegrityStatus(false, count, first, last, 0, null, bad.Seq, bad.Problem, Convert.ToBase64String(key.PublicKey))
-            : new IntegrityStatus(true, count, first, last, verifier.CoveredThrough, verifier.LastCheckpoint?.SignedAt, null, null,
+            ? new IntegrityStatus(false, count, first, shownLast, 0, null, bad.Seq, bad.Problem, Convert.ToBase64String(key.PublicKey))
+            : new IntegrityStatus(true, count, first, shownLast, Math.Min(verifier.CoveredThrough, shownLast), verifier.LastCheckpoint?.SignedAt, null, null,
                 Convert.ToBase64String(key.PublicKey));
     }
 

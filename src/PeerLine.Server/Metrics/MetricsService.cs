@@ -48,29 +48,39 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         return new ProgramMetricsReport(weekNames, o.SuppressUpTo, published, Waits(events, WeekOf, published[0], weekNames));
     }
 
-    /// <summary>Each request, in the week it was made: answered (claimed at least once), abandoned, or still open.</summary>
+    /// <summary>
+    /// Each request, in the week it was made, with its outcome by the end of that week: answered (claimed), abandoned,
+    /// or still open. Only events of the same week count, so a week's row never changes once the week is over.
+    /// </summary>
     private static long[,] SessionsTable(List<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks)
     {
-        var claimed = events.Where(e => e.Kind == AuditKinds.SessionClaimed).Select(e => e.Code("session")).ToHashSet();
-        var abandoned = events.Where(e => e.Kind == AuditKinds.SessionAbandoned).Select(e => e.Code("session")).ToHashSet();
+        var claimed = FirstWeekOf(events, AuditKinds.SessionClaimed, weekOf);
+        var abandoned = FirstWeekOf(events, AuditKinds.SessionAbandoned, weekOf);
         var cells = new long[weeks, 3];
         foreach (var request in events.Where(e => e.Kind == AuditKinds.SessionRequested))
         {
-            var session = request.Code("session");
-            cells[weekOf(request), claimed.Contains(session) ? 0 : abandoned.Contains(session) ? 1 : 2]++;
+            var (session, week) = (request.Code("session")!, weekOf(request));
+            cells[week, claimed.GetValueOrDefault(session, -1) == week ? 0 : abandoned.GetValueOrDefault(session, -1) == week ? 1 : 2]++;
         }
         return cells;
     }
 
-    /// <summary>Each closed session in the week it closed, with its final disposition (a later recorded one wins).</summary>
+    /// <summary>Each closed session in the week it closed, with its disposition by the end of that week (a later recorded one wins).</summary>
     private static long[,] DispositionsTable(List<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks)
     {
         var recorded = events.Where(e => e.Kind == AuditKinds.DispositionRecorded)
-            .GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => g.Last().Code("disposition"));
+            .GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => g.ToList());
         string[] columns = [.. Dispositions.All, NoDisposition];
-        return Count(events.Where(e => e.Kind == AuditKinds.SessionClosed), weekOf, weeks, columns,
-            e => e.Code("disposition") == NoDisposition && recorded.TryGetValue(e.Code("session")!, out var later) ? later : e.Code("disposition"));
+        return Count(events.Where(e => e.Kind == AuditKinds.SessionClosed), weekOf, weeks, columns, close =>
+            close.Code("disposition") == NoDisposition && recorded.TryGetValue(close.Code("session")!, out var later)
+                && later.LastOrDefault(r => weekOf(r) == weekOf(close)) is { } sameWeek
+                ? sameWeek.Code("disposition")
+                : close.Code("disposition"));
     }
+
+    /// <summary>Per session, the week of its first event of this kind.</summary>
+    private static Dictionary<string, int> FirstWeekOf(List<AuditRecord> events, string kind, Func<AuditRecord, int> weekOf) =>
+        events.Where(e => e.Kind == kind).GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => weekOf(g.First()));
 
     private static long[,] Count(IEnumerable<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks, IReadOnlyList<string> columns, Func<AuditRecord, string?> column)
     {
@@ -95,12 +105,12 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         return cells;
     }
 
-    /// <summary>Median and 90th percentile of first-answer waits, and abandonment, for weeks whose counts are published.</summary>
+    /// <summary>Median and 90th percentile of first-answer waits (answered in the week asked), and abandonment, for weeks whose counts are published.</summary>
     private static List<WeeklyWaits> Waits(List<AuditRecord> events, Func<AuditRecord, int> weekOf, MetricsTable sessions, List<string> weeks)
     {
-        var requestWeek = events.Where(e => e.Kind == AuditKinds.SessionRequested).GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => weekOf(g.First()));
+        var requestWeek = FirstWeekOf(events, AuditKinds.SessionRequested, weekOf);
         var firstWaits = events.Where(e => e.Kind == AuditKinds.SessionClaimed).GroupBy(e => e.Code("session")!)
-            .Where(g => requestWeek.ContainsKey(g.Key))
+            .Where(g => requestWeek.TryGetValue(g.Key, out var week) && week == weekOf(g.First()))
             .Select(g => (Week: requestWeek[g.Key], Seconds: g.First().Count("wait-seconds") ?? 0)).ToList();
         return weeks.Select((week, i) =>
         {

@@ -131,6 +131,22 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
     }
 
     [Fact]
+    public async Task AWeeksRow_IsFinalWhenTheWeekEnds_AnAnswerTheNextWeekDoesNotChangeIt()
+    {
+        App.Time!.Advance(new TimeSpan(6, 14, 0, 0)); // Sunday 23:00
+        for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionRequested($"late{i}", Topic.Other, Priority.Routine, false));
+        App.Time.Advance(TimeSpan.FromHours(2)); // Monday 01:00, the next week
+        using var lead = await LeadAsync();
+        var firstLook = Table((await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!, "sessions").Rows[0];
+        for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionClaimed($"late{i}", "staff", 7200));
+        var secondLook = Table((await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!, "sessions").Rows[0];
+
+        Assert.Equal("2026-11-23", firstLook.Week);
+        Assert.Equal([0L, 0L, 11L], firstLook.Cells);
+        Assert.Equivalent(firstLook, secondLook, strict: true);
+    }
+
+    [Fact]
     public async Task OnlyLeadsAndAuditors_ReadMetrics()
     {
         await App.CreateStaffAsync("sue");

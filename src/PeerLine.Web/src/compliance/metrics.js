@@ -9,7 +9,7 @@ import { minutesSeconds, percent, readable, weekLabel } from './format.js';
 const TABLES = {
   sessions: {
     title: 'Requests by outcome (week of the request)',
-    columns: { answered: 'Answered', abandoned: 'Left before an answer', open: 'Still open' },
+    columns: { answered: 'Answered', abandoned: 'Left before an answer', open: 'Still open at the week’s end' },
   },
   dispositions: { title: 'Closed chats by outcome (week closed)', columns: { ...Dispositions, none: 'No outcome recorded' } },
   resources: { title: 'Resources shared in chats, by kind', columns: ResourceKinds },
