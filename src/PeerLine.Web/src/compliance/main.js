@@ -4,28 +4,14 @@
 import '../styles/base.css';
 import './compliance.css';
 import { $, showOnly } from '../app/dom.js';
-import { signIn, signOut, whoAmI } from '../staff/account.js';
+import { handleSignInForm, signOut, whoAmI } from '../staff/account.js';
 import { showIntegrity } from './integrity.js';
 import { openEvents } from './events.js';
 import { openMetrics } from './metrics.js';
 
 const views = '#main > .view';
 
-$('#sign-in-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const code = await signIn(String(form.get('login')), String(form.get('password')));
-  const error = $('#sign-in-error');
-  if (code !== null) {
-    error.textContent = code === 'rate-limited' ? 'Too many sign-ins just now. Please wait a minute.'
-      : code === 'invalid-credentials' ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
-    error.hidden = false;
-    return;
-  }
-  error.hidden = true;
-  $('#password').value = '';
-  await enter();
-});
+handleSignInForm(enter);
 
 $('#sign-out').addEventListener('click', async () => {
   await signOut();

@@ -34,3 +34,25 @@ export async function myWellbeing() {
     return null;
   }
 }
+
+/**
+ * The pages' sign-in form (#sign-in-form with #login, #password and #sign-in-error): signs in, says plainly what went
+ * wrong, and calls onSignedIn once the cookie is set.
+ */
+export function handleSignInForm(onSignedIn) {
+  document.querySelector('#sign-in-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const form = new FormData(event.target);
+    const code = await signIn(String(form.get('login')), String(form.get('password')));
+    const error = document.querySelector('#sign-in-error');
+    if (code !== null) {
+      error.textContent = code === 'rate-limited' ? 'Too many sign-ins just now. Please wait a minute.'
+        : code === 'invalid-credentials' ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    document.querySelector('#password').value = '';
+    await onSignedIn();
+  });
+}

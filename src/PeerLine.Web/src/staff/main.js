@@ -7,7 +7,7 @@ import { resourceList } from '../app/resources.js';
 import { textContent } from '../app/content.js';
 import { keepDirectoryFresh, onDirectory, ordered } from '../app/directory.js';
 import { Priorities, Topics } from '../app/wire.js';
-import { myWellbeing, signIn, signOut, whoAmI } from './account.js';
+import { handleSignInForm, myWellbeing, signOut, whoAmI } from './account.js';
 import { ChatPane } from './chat-pane.js';
 import { SupporterDesk } from './desk.js';
 import { deviceKeyFor, enroll, recallEpisode, rememberEpisode, replaceDeviceKey } from './device-key.js';
@@ -32,21 +32,7 @@ $('#close-resources').addEventListener('click', () => $('#resources-dialog').clo
 
 // ---- Sign-in
 
-$('#sign-in-form').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const code = await signIn(String(form.get('login')), String(form.get('password')));
-  const error = $('#sign-in-error');
-  if (code !== null) {
-    error.textContent = code === 'rate-limited' ? 'Too many sign-ins just now. Please wait a minute.'
-      : code === 'invalid-credentials' ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
-    error.hidden = false;
-    return;
-  }
-  error.hidden = true;
-  $('#password').value = '';
-  await enter();
-});
+handleSignInForm(enter);
 
 $('#sign-out').addEventListener('click', async () => {
   await desk?.stop().catch(() => {});
