@@ -55,6 +55,8 @@ public sealed record RosterCertificate(byte[] KeyId, byte[] StaticKey, DateTimeO
         if (handleLength > MaxHandleBytes || signed.Length != 70 + handleLength + SignatureSize) return null;
         var body = signed[..^SignatureSize];
         if (!SignatureAlgorithm.Ed25519.Verify(rosterPublicKey, body, signed[^SignatureSize..])) return null;
+        // The key id names the key for revocation, so it must be that key's id and no other.
+        if (!body.Slice(5, KeyIdSize).SequenceEqual(KeyIdFor(body.Slice(21, 32)))) return null;
 
         string handle;
         try { handle = new UTF8Encoding(false, true).GetString(body.Slice(70, handleLength)); }

@@ -35,6 +35,7 @@ const device = await generateKeyPair();
 const keyId = await keyIdFor(device.publicKey);
 const fields = { keyId, staticKey: device.publicKey, notBefore: nowSeconds - 300, notAfter: nowSeconds + 30 * 86400, handle: 'Sam (nights)' };
 const trust = { rosterPublicKey: roster.publicKey, now: NOW };
+const exact = { ...trust, clockSkewSeconds: 0 }; // boundaries without the tolerated clock skew
 
 test('signed: trusted, and the fields round-trip', async () => {
   const result = await checkCertificate(await sign(roster, fields), trust);
@@ -98,26 +99,42 @@ test('a leading byte-order mark stays part of the handle, as in .NET', async () 
 
 test('past not after: expired (not after is exclusive)', async () => {
   const signed = await sign(roster, { ...fields, notAfter: nowSeconds });
-  assert.equal((await checkCertificate(signed, trust)).verdict, Verdict.EXPIRED);
-  const justBefore = { ...trust, now: new Date(NOW.getTime() - 1) };
+  assert.equal((await checkCertificate(signed, exact)).verdict, Verdict.EXPIRED);
+  const justBefore = { ...exact, now: new Date(NOW.getTime() - 1) };
   assert.equal((await checkCertificate(signed, justBefore)).verdict, Verdict.TRUSTED);
 });
 
 test('before not before: not yet valid (not before is inclusive)', async () => {
   const signed = await sign(roster, { ...fields, notBefore: nowSeconds + 1 });
-  assert.equal((await checkCertificate(signed, trust)).verdict, Verdict.NOT_YET_VALID);
-  const atStart = { ...trust, now: new Date((nowSeconds + 1) * 1000) };
+  assert.equal((await checkCertificate(signed, exact)).verdict, Verdict.NOT_YET_VALID);
+  const atStart = { ...exact, now: new Date((nowSeconds + 1) * 1000) };
   assert.equal((await checkCertificate(signed, atStart)).verdict, Verdict.TRUSTED);
-  const almost = { ...trust, now: new Date((nowSeconds + 1) * 1000 - 1) };
+  const almost = { ...exact, now: new Date((nowSeconds + 1) * 1000 - 1) };
   assert.equal((await checkCertificate(signed, almost)).verdict, Verdict.NOT_YET_VALID);
 });
 
 test('steps run in order: an expired forgery is a bad signature, an expired revoked key is expired', async () => {
   const other = await rosterKey();
   const expiredForgery = await sign(other, { ...fields, notAfter: nowSeconds - 1 });
-  assert.equal((await checkCertificate(expiredForgery, trust)).verdict, Verdict.BAD_SIGNATURE);
+  assert.equal((await checkCertificate(expiredForgery, exact)).verdict, Verdict.BAD_SIGNATURE);
   const expired = await sign(roster, { ...fields, notAfter: nowSeconds - 1 });
-  assert.equal((await checkCertificate(expired, { ...trust, revokedKeyIds: [toHex(keyId)] })).verdict, Verdict.EXPIRED);
+  assert.equal((await checkCertificate(expired, { ...exact, revokedKeyIds: [toHex(keyId)] })).verdict, Verdict.EXPIRED);
+});
+
+test('a device clock off by up to ten minutes is tolerated, further is not', async () => {
+  const early = await sign(roster, { ...fields, notBefore: nowSeconds + 9 * 60 });
+  assert.equal((await checkCertificate(early, trust)).verdict, Verdict.TRUSTED);
+  const tooEarly = await sign(roster, { ...fields, notBefore: nowSeconds + 11 * 60 });
+  assert.equal((await checkCertificate(tooEarly, trust)).verdict, Verdict.NOT_YET_VALID);
+  const late = await sign(roster, { ...fields, notAfter: nowSeconds - 9 * 60 });
+  assert.equal((await checkCertificate(late, trust)).verdict, Verdict.TRUSTED);
+  const tooLate = await sign(roster, { ...fields, notAfter: nowSeconds - 10 * 60 });
+  assert.equal((await checkCertificate(tooLate, trust)).verdict, Verdict.EXPIRED);
+});
+
+test('a key id that is not the static key\'s own: bad signature', async () => {
+  const signed = await sign(roster, { ...fields, keyId: await keyIdFor(new Uint8Array(32)) });
+  assert.equal((await checkCertificate(signed, trust)).verdict, Verdict.BAD_SIGNATURE);
 });
 
 test('a revoked key id: revoked, whatever the hex case', async () => {

@@ -61,6 +61,31 @@ public sealed class RosterCertificateTests : IDisposable
     }
 
     [Fact]
+    public void KeyIdOfAnotherKey_BadSignature()
+    {
+        var cert = Certificate() with { KeyId = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray() };
+        Assert.Equal(CertificateVerdict.BadSignature, Trust().Check(cert.Sign(_roster), out _));
+    }
+
+    [Theory]
+    [InlineData(9, CertificateVerdict.Trusted)]
+    [InlineData(11, CertificateVerdict.NotYetValid)]
+    public void DeviceClockBehind_ToleratedUpToTheSkew(int minutesAhead, CertificateVerdict expected)
+    {
+        var cert = Certificate() with { NotBefore = Now.AddMinutes(minutesAhead) };
+        Assert.Equal(expected, Trust().Check(cert.Sign(_roster), out _));
+    }
+
+    [Theory]
+    [InlineData(9, CertificateVerdict.Trusted)]
+    [InlineData(10, CertificateVerdict.Expired)]
+    public void DeviceClockAhead_ToleratedUpToTheSkew(int minutesPast, CertificateVerdict expected)
+    {
+        var cert = Certificate() with { NotAfter = Now.AddMinutes(-minutesPast) };
+        Assert.Equal(expected, Trust().Check(cert.Sign(_roster), out _));
+    }
+
+    [Fact]
     public void RevokedKeyId_Revoked()
     {
         var cert = Certificate();
@@ -81,8 +106,9 @@ public sealed class RosterCertificateTests : IDisposable
 
     private RosterTrust Trust() => RosterTrust.Pin(_roster.PublicKey.Export(KeyBlobFormat.RawPublicKey), _time);
 
-    private RosterCertificate Certificate() => new(
-        Enumerable.Range(1, 16).Select(i => (byte)i).ToArray(),
-        _device.PublicKey.Export(KeyBlobFormat.RawPublicKey),
-        Now.AddMinutes(-5), Now.AddDays(30), "sam");
+    private RosterCertificate Certificate()
+    {
+        var staticKey = _device.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        return new(RosterCertificate.KeyIdFor(staticKey), staticKey, Now.AddMinutes(-5), Now.AddDays(30), "sam");
+    }
 }

@@ -11,6 +11,8 @@ const MAGIC = utf8('PLRC');
 export const CERTIFICATE_VERSION = 1;
 export const KEY_ID_SIZE = 16;
 export const MAX_HANDLE_BYTES = 64;
+/** How far a device's clock may be off: a certificate counts as valid this much before and after its window. */
+export const CLOCK_SKEW_SECONDS = 600;
 const SIGNATURE_SIZE = 64;
 const BODY_FIXED = 70; // everything before the handle
 
@@ -39,20 +41,22 @@ export function importRosterKey(raw) {
 /**
  * Checks a signed certificate, in the order of RosterTrust.Check; the first failing step gives the verdict.
  * @param {Uint8Array} signed
- * @param {{rosterPublicKey: Uint8Array | CryptoKey, now?: Date, revokedKeyIds?: Iterable<string>}} trust
- *   revokedKeyIds are hex (GET /api/roster serves lower case; case does not matter here).
+ * @param {{rosterPublicKey: Uint8Array | CryptoKey, now?: Date, revokedKeyIds?: Iterable<string>, clockSkewSeconds?: number}} trust
+ *   revokedKeyIds are hex (GET /api/roster serves lower case; case does not matter here). clockSkewSeconds: how far
+ *   this device's clock may be off (CLOCK_SKEW_SECONDS unless given).
  * @returns {Promise<{verdict: string, certificate?: object}>} certificate is present unless the verdict is 'bad-signature'.
  *   Use its staticKey for a handshake only when the verdict is 'trusted'.
  */
-export async function checkCertificate(signed, { rosterPublicKey, now = new Date(), revokedKeyIds = [] }) {
+export async function checkCertificate(signed, { rosterPublicKey, now = new Date(), revokedKeyIds = [], clockSkewSeconds = CLOCK_SKEW_SECONDS }) {
   if (Number.isNaN(now.getTime())) throw new RangeError('Invalid date.');
   const nowSeconds = BigInt(Math.floor(now.getTime() / 1000)); // flooring keeps both comparisons exact
+  const skew = BigInt(clockSkewSeconds);
   const key = rosterPublicKey instanceof Uint8Array ? await importRosterKey(rosterPublicKey) : rosterPublicKey;
 
   const certificate = await verify(signed, key);
   if (certificate === null) return { verdict: Verdict.BAD_SIGNATURE };
-  if (nowSeconds < certificate.notBefore) return { verdict: Verdict.NOT_YET_VALID, certificate };
-  if (nowSeconds >= certificate.notAfter) return { verdict: Verdict.EXPIRED, certificate };
+  if (nowSeconds + skew < certificate.notBefore) return { verdict: Verdict.NOT_YET_VALID, certificate };
+  if (nowSeconds - skew >= certificate.notAfter) return { verdict: Verdict.EXPIRED, certificate };
   const revoked = new Set(Array.from(revokedKeyIds, (id) => id.toLowerCase()));
   if (revoked.has(certificate.keyIdHex)) return { verdict: Verdict.REVOKED, certificate };
   return { verdict: Verdict.TRUSTED, certificate };
@@ -81,6 +85,8 @@ async function verify(signed, rosterKey) {
   }
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const keyId = body.slice(5, 5 + KEY_ID_SIZE);
+  // The key id names the key for revocation, so it must be that key's id and no other.
+  if (!equal(keyId, await keyIdFor(body.subarray(21, 53)))) return null;
   return {
     keyId,
     keyIdHex: toHex(keyId),
