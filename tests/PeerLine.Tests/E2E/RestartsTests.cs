@@ -67,6 +67,7 @@ public sealed class RestartsTests() : AppScenario(new PeerLineApp(kestrel: true)
     [Fact]
     public async Task CallerClientRestarted_FiveSupporterMessagesInFlight_SameChannel_ItsUnsentMessagesGoOutAfterwards()
     {
+        App.Start();
         await using var network = new FlakyNetwork(App.Port!.Value);
         var options = new RelayClientOptions { Server = network.BaseAddress, MaxReconnectDelay = TimeSpan.FromMilliseconds(300) };
         var store = new FileConversationStore(Path.Combine(_stores, "caller"));
@@ -172,7 +173,7 @@ public sealed class RestartsTests() : AppScenario(new PeerLineApp(kestrel: true)
     {
         if (OperatingSystem.IsWindows()) return;
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
-        foreach (var file in Directory.GetFiles(directory))
+        foreach (var file in Directory.GetFiles(directory, "*.state"))
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
     }
 

@@ -35,22 +35,26 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (k, v) in TestSettings) start.Environment[k.Replace(":", "__")] = v;
         var process = Process.Start(start)!;
         _process = process;
-        _ = process.StandardOutput.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
 
         using var http = new HttpClient { BaseAddress = Address };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddSeconds(120); // a loaded test machine starts slowly
         while (true)
         {
             try
             {
                 if ((await http.GetAsync("/readyz")).IsSuccessStatusCode) return;
             }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            catch (HttpRequestException)
             {
             }
-            if (process.HasExited) throw new InvalidOperationException("server exited during start: " + await error);
-            if (DateTime.UtcNow >= deadline) throw new TimeoutException("server did not become ready");
+            if (process.HasExited) throw new InvalidOperationException("server exited during start: " + await error + await output);
+            if (DateTime.UtcNow >= deadline)
+            {
+                process.Kill();
+                throw new TimeoutException("server did not become ready: " + await error + await output);
+            }
             await Task.Delay(100);
         }
     }
