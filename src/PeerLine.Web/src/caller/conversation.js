@@ -13,7 +13,7 @@ import { fromBase64, toBase64 } from '../protocol/bytes.js';
 import { readContent, returnContent } from '../app/content.js';
 import { newReturnCode, returnLookup, returnEpisodeKey } from '../app/return-code.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { Party, isRestartRequest } from '../protocol/envelope.js';
+import { Party, isRestartRequest, newMessageId } from '../protocol/envelope.js';
 import { generateKeyPair } from '../protocol/noise.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
@@ -162,11 +162,12 @@ export class CallerConversation extends EventTarget {
    * returns a local id at once, the events say what becomes of the supporter's copy.
    */
   send(content, { toLead = true } = {}) {
-    if (toLead) this.#leadEstablished?.then((channel) => this.#leadOutbox.send((s) => channel.seal(content, s)).catch(() => {}));
+    const messageId = newMessageId();
+    if (toLead) this.#leadEstablished?.then((channel) => this.#leadOutbox.send((s) => channel.seal(messageId, content, s)).catch(() => {}));
     const id = crypto.randomUUID();
     this.#established.then(async (channel) => {
       try {
-        const seq = await this.#outbox.send((s) => channel.seal(content, s));
+        const seq = await this.#outbox.send((s) => channel.seal(messageId, content, s));
         this.#emit('sent', { id, seq });
       } catch (error) {
         this.#emit('failed', { id, code: error.code ?? 'internal' });

@@ -5,7 +5,7 @@
 import { readContent, resourceContent } from '../app/content.js';
 import { toBase64 } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { HANDSHAKE, Party, restartRequest, unwrap } from '../protocol/envelope.js';
+import { HANDSHAKE, Party, newMessageId, restartRequest, unwrap } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
 import { Inbox, Outbox } from '../app/relay.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
@@ -90,9 +90,10 @@ export class SupporterDesk extends EventTarget {
   send(sessionId, content, { onSent = () => {} } = {}) {
     const session = this.#sessions.get(sessionId);
     const id = crypto.randomUUID();
+    const messageId = newMessageId();
     session.established.then(async (channel) => {
       try {
-        const seq = await session.outbox.send((s) => channel.seal(content, s));
+        const seq = await session.outbox.send((s) => channel.seal(messageId, content, s));
         this.#emit('sent', { sessionId, id, seq });
         onSent();
       } catch (error) {
