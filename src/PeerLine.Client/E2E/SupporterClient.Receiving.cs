@@ -162,6 +162,10 @@ public sealed partial class SupporterClient
             case HeldSessionsSignal held:
                 foreach (var conversation in _conversations.Values.Where(c => !c.Ended && !held.SessionIds.Contains(c.SessionId)).ToList())
                     await EndAsync(conversation);
+                // Lanes kept for sessions that ended (or moved on) while this client was away are erased too.
+                var keep = held.SessionIds.Select(StoreKey).ToHashSet(StringComparer.Ordinal);
+                foreach (var key in await _store.KeysAsync(_keyPrefix))
+                    if (!keep.Contains(key)) await _store.DeleteAsync(key);
                 break;
             case ReceiptSignal receipt when _conversations.TryGetValue(receipt.SessionId, out var conversation):
                 await OnReceiptAsync(conversation, receipt.Receipt.UpToSeq);
