@@ -130,6 +130,37 @@ public sealed class NothingLostTests() : AppScenario(new PeerLineApp(kestrel: tr
     }
 
     [Fact]
+    public async Task LeadLeavesBeforeKeepingTheCallersMessages_CallerIsToldExactlyThose_SupporterChannelGoesOn()
+    {
+        await using var supporter = await App.CertifiedSupporterAsync("yan", _first);
+        await using var lead = await App.CertifiedSupporterAsync("yola", _second, StaffRoles.Lead);
+        await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
+        var (atSupporter, atLead, atCaller) = (ConversationParty.Of(supporter), ConversationParty.Of(lead), ConversationParty.Of(caller));
+        caller.LeadInvited += _ => Task.Run(() => caller.AnswerLeadInvitationAsync(accept: true));
+        await caller.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon).Within();
+        var session = (await supporter.ClaimNextAsync().Within()).SessionId;
+        var code = await caller.Established.Within();
+        await supporter.Relay.InviteLeadAsync(session, "yola").Within();
+        await caller.LeadEstablished.Within();
+
+        atLead.Hold();
+        var lost = ConversationParty.UniqueTexts("lead-left-before-reading", 2);
+        var lostIds = new List<Guid>();
+        foreach (var text in lost) lostIds.Add(await caller.SendToLeadAsync(text).Within());
+        await Waits.UntilAsync(() => atLead.Holding is not null);
+        await lead.Relay.LeaveSessionAsync(session).Within();
+        atLead.Release();
+
+        await Waits.UntilAsync(() => atCaller.NotDelivered.Count == 2, because: "the caller hears which messages the lead never kept");
+        Assert.Equal(lostIds, atCaller.NotDelivered.ToArray());
+        Assert.Empty(atCaller.Delivered);
+        var after = ConversationParty.UniqueTexts("after-the-lead-left", 1)[0];
+        await caller.SendAsync(after).Within();
+        await Waits.UntilAsync(() => atSupporter.Texts.Contains(after) && atCaller.Delivered.Count == 1);
+        Assert.Equal(code, await caller.Established);
+    }
+
+    [Fact]
     public async Task CallerAwayWhenTheChatIsTaken_BackLater_HandshakeStartsByItself_WhatWasWrittenMeanwhileArrives()
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
