@@ -79,7 +79,7 @@ internal sealed class ConversationLane : IDisposable
         if (!ReferenceEquals(Channel, channel)) Channel?.Dispose();
         Channel = channel;
         Record.Generation++;
-        Record.Handshake = null;
+        DropHandshake();
         Record.RestartRequested = false;
         foreach (var entry in Record.Outbox.Where(e => e.Seq is null).ToList()) Seal(entry);
     }
@@ -104,7 +104,7 @@ internal sealed class ConversationLane : IDisposable
             }
             Channel = null;
         }
-        Record.Handshake = null;
+        DropHandshake();
         foreach (var entry in Record.Outbox.Where(e => e.Seq is not null))
         {
             if (!entry.Sent) Record.Wires.Add(new WireEntry { Seq = entry.Seq!.Value, RelayId = entry.RelayId!.Value, Envelope = entry.Envelope! });
@@ -156,7 +156,7 @@ internal sealed class ConversationLane : IDisposable
         var undelivered = Record.Outbox.Select(e => e.MessageId).ToList();
         Record.Outbox.Clear();
         Record.Wires.Clear();
-        Record.Handshake = null;
+        DropHandshake();
         Channel?.Dispose();
         Previous?.Dispose();
         Channel = Previous = null;
@@ -294,6 +294,13 @@ internal sealed class ConversationLane : IDisposable
         entry.RelayId = Guid.NewGuid();
         entry.Generation = Record.Generation;
         entry.Sent = false;
+    }
+
+    /// <summary>The attempt under way is over (done or given up): its ephemeral private key is wiped.</summary>
+    public void DropHandshake()
+    {
+        if (Record.Handshake is { } recipe) System.Security.Cryptography.CryptographicOperations.ZeroMemory(recipe.Ephemeral);
+        Record.Handshake = null;
     }
 
     private static void Unseal(OutboxEntry entry)
