@@ -119,12 +119,15 @@ public sealed class RestartsTests() : AppScenario(new PeerLineApp(kestrel: true)
     public async Task ServerKilledMidChat_MessagesInFlightBothWays_EverythingArrivesOnce_SameChannel()
     {
         await using var server = new ServerProcess();
+        // The staff account and its certified device key are set up in-process on the same data directory first.
+        await using (var setup = new PeerLineApp(dataDirectory: server.DataDirectory) { KeepData = true })
+        {
+            await (await setup.CertifiedSupporterAsync("cyd", _device)).DisposeAsync();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         await server.StartAsync();
-        await server.AdminAsync(PeerLineApp.Password + "\n", "staff", "add", "--login", "cyd", "--role", "supporter");
         var options = new RelayClientOptions { Server = server.Address, MaxReconnectDelay = TimeSpan.FromMilliseconds(300) };
         await using var supporter = new SupporterClient(options, "cyd", PeerLineApp.Password, _device, new FileConversationStore(Path.Combine(_stores, "s")));
-        Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
-        await server.AdminAsync(null, "staff", "certify", "--login", "cyd");
         await supporter.ConnectAsync().Within();
         await supporter.StartShiftAsync().Within();
         using var http = new HttpClient { BaseAddress = server.Address };

@@ -69,13 +69,6 @@ public sealed class ServerProcess : IAsyncDisposable
         _process = null;
     }
 
-    /// <summary>An admin command (staff add, staff certify …) on this server's data directory.</summary>
-    public async Task AdminAsync(string? stdin, params string[] args)
-    {
-        var (exit, _, error) = await ServerCommand.RunAsync(stdin, [.. args, "--data", DataDirectory]);
-        Assert.True(exit == 0, error);
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (_process is { } process)
