@@ -179,9 +179,10 @@ export class SupporterDesk extends EventTarget {
     if (isNew) this.#emit('session', { view, entries: session.transcript.entries, safetyCode: session.lane.safetyCode });
     this.#emit('presence', { sessionId: view.sessionId, present: view.callerPresent ?? true });
     await session.lane.sync(view);
-    // R3/R6: a chat this page holds without any kept state (another browser, cleared storage) asks the caller for a
-    // new handshake at once. Not after a transfer to this supporter: the caller starts one by itself.
-    if (isNew && mayAskRestart && !session.restored && !session.lane.isSecure) await session.lane.requestRestart();
+    // R3/R6: a chat this page held before without a kept channel (another browser, cleared storage, a reload during the
+    // handshake) asks the caller for a new handshake at once. Not after a transfer to this supporter or a claim: the
+    // caller starts one by itself.
+    if (isNew && mayAskRestart && !session.lane.isSecure) await session.lane.requestRestart();
     return view;
   }
 
@@ -204,7 +205,7 @@ export class SupporterDesk extends EventTarget {
   #session(sessionId) {
     let session = this.#sessions.get(sessionId);
     if (session) return session;
-    session = { known: false, role: null, restored: false, lane: null, transcript: null, keeper: null, onSent: new Map() };
+    session = { known: false, role: null, lane: null, transcript: null, keeper: null, onSent: new Map() };
     session.ready = this.#open(sessionId, session);
     this.#sessions.set(sessionId, session);
     return session;
@@ -222,7 +223,6 @@ export class SupporterDesk extends EventTarget {
       session.lane = new Lane(options);
       return;
     }
-    session.restored = true;
     session.role = record.role;
     session.transcript = new Transcript(record.transcript);
     session.lane = await Lane.restore(options, record.lane, (state) => SecureChannel.fromState(state));
