@@ -24,7 +24,6 @@ const RETRY_PAUSE_MS = 500;
 const MAX_HANDSHAKE_RESTARTS = 3;
 const RESOLVED = Promise.resolve();
 
-export const newMessageId = () => crypto.getRandomValues(new Uint8Array(16));
 const channelId = (channel) => (channel ? toHex(channel.handshakeHash) : null);
 
 /**
