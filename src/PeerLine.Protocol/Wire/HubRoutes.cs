@@ -59,4 +59,6 @@ public static class ClientEvents
     public const string LeadInvited = nameof(LeadInvited);
     public const string LeadMessageReceived = nameof(LeadMessageReceived);
     public const string LeadMessagesDelivered = nameof(LeadMessagesDelivered);
+    /// <summary>Staff only: the caller of a session they are in went away or came back (CallerPresence).</summary>
+    public const string CallerPresence = nameof(CallerPresence);
 }

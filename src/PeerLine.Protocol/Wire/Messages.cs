@@ -5,7 +5,9 @@ public sealed record RelayEnvelope(string SessionId, Guid MessageId, long Seq, b
 
 /// <summary>Where a waiting caller stands. Position counts from 1; the wait is null until there is history to estimate from.</summary>
 /// <param name="Resources">Why the caller should be shown escalation resources now (a ResourceReasons code), or null.</param>
-public sealed record QueueStatus(string State, int? Position, int? ExpectedWaitSeconds, string? Resources = null);
+/// <param name="AwayGraceMinutes">While waiting: how many minutes a caller without a connection keeps their place
+/// (Queue:AwayGraceMinutes) before the request is abandoned; null in every other state.</param>
+public sealed record QueueStatus(string State, int? Position, int? ExpectedWaitSeconds, string? Resources = null, int? AwayGraceMinutes = null);
 
 /// <summary>Returned once, to the caller who asked: the secret is the caller's only credential and is never shown again.</summary>
 /// <param name="Return">For RequestReturn only: where the return code led (a ReturnRoutes code); null for RequestSupport.</param>
@@ -18,6 +20,12 @@ public sealed record SessionTicket(string SessionId, string CallerSecret, QueueS
 /// <param name="Role">For staff: "supporter" (holds the session) or "lead" (joined with the caller's consent); the
 /// sequence numbers are then those of that staff member's own direction pair. Always "caller" for the caller.</param>
 /// <param name="Lead">For the caller: the lead lane (null when no lead was ever in this session).</param>
+/// <param name="Holder">Which holder of the session this is: 0 until it is first claimed, then one more at every
+/// handover (a claim after a return to the queue, a transfer to a named supporter). The same in every party's view; a
+/// caller whose channel was made for another holder needs a new handshake.</param>
+/// <param name="PeerReceivedSeq">The highest seq of this party's own outgoing direction that the other side acknowledged
+/// (caller: caller→supporter; supporter: supporter→caller; lead: lead→caller). The same as the last delivery receipt.</param>
+/// <param name="CallerPresent">Whether the caller has a connection now (always true in the caller's own view).</param>
 public sealed record SessionView(
     string SessionId,
     string State,
@@ -27,10 +35,22 @@ public sealed record SessionView(
     long LastReceivedSeq,
     QueueStatus Queue,
     string Role = SessionRoles.Supporter,
-    LeadLane? Lead = null);
+    LeadLane? Lead = null,
+    int Holder = 0,
+    long PeerReceivedSeq = 0,
+    bool CallerPresent = true);
 
-/// <summary>The caller's lane with a lead: whether a lead is in the session now, and the sequence numbers of that lane.</summary>
-public sealed record LeadLane(bool Joined, long LastSentSeq, long LastReceivedSeq);
+/// <summary>
+/// The caller's lane with a lead: whether a lead is in the session now, and the sequence numbers of that lane
+/// (<see cref="PeerReceivedSeq"/>: the highest caller→lead seq the lead acknowledged).
+/// </summary>
+public sealed record LeadLane(bool Joined, long LastSentSeq, long LastReceivedSeq, long PeerReceivedSeq = 0);
+
+/// <summary>
+/// To the supporter holding an active session and to the lead in it: the caller's connection went away
+/// (<see cref="Present"/> false) or the caller is back (true). The chat goes on when they return.
+/// </summary>
+public sealed record CallerPresence(string SessionId, bool Present);
 
 /// <summary>To the caller: the supporter asks whether a lead may join. Answer with AnswerLeadInvitation.</summary>
 public sealed record LeadInvitation(string SessionId);

@@ -25,6 +25,7 @@ public interface IStaffClient
     Task OfferWithdrawn(string sessionId);
     Task CrisisAlert(CrisisAlert alert);
     Task WellbeingNotice(WellbeingNotice notice);
+    Task CallerPresence(CallerPresence presence);
 }
 
 /// <summary>SignalR group names. A caller's group is its session; a supporter's group is its staff id.</summary>

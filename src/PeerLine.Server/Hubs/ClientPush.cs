@@ -49,6 +49,13 @@ public sealed class ClientPush(IHubContext<CallerHub, ICallerClient> callers, IH
     public Task WellbeingNotice(IReadOnlyList<string> staffIds, WellbeingNotice notice) =>
         staff.Clients.Groups(staffIds.Distinct().Select(HubGroups.Supporter).ToList()).WellbeingNotice(notice);
 
+    /// <summary>To the staff members in a session (its supporter and its lead, when there are): the caller went away or came back.</summary>
+    public Task CallerPresence(IEnumerable<string?> staffIds, string sessionId, bool present)
+    {
+        var groups = staffIds.OfType<string>().Distinct().Select(HubGroups.Supporter).ToList();
+        return groups.Count == 0 ? Task.CompletedTask : staff.Clients.Groups(groups).CallerPresence(new CallerPresence(sessionId, present));
+    }
+
     public Task OfferWithdrawn(string supporterId, string sessionId) =>
         staff.Clients.Group(HubGroups.Supporter(supporterId)).OfferWithdrawn(sessionId);
 }

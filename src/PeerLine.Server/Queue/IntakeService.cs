@@ -26,6 +26,7 @@ public sealed class IntakeService(
 {
     private const int SessionIdBytes = 16;
     private const int CallerSecretBytes = 32;
+    private readonly SemaphoreSlim[] _presenceGates = Enumerable.Range(0, 32).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     public Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, CancellationToken ct) =>
         RequestAsync(topicCode, priorityCode, connection, reservation: null, ct);
@@ -86,9 +87,15 @@ public sealed class IntakeService(
         if (!CryptographicOperations.FixedTimeEquals(presented, expected) || session is null)
             throw new PeerLineException(ErrorCodes.NotFound);
 
-        // A conditional update, not a tracked save: the relay writer may be changing this row's sequence numbers.
-        await db.Sessions.Where(s => s.Id == session.Id && (s.State == SessionState.Waiting || s.State == SessionState.Active))
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerConnection, connection).SetProperty(s => s.CallerAwaySince, (long?)null), ct);
+        using (await PresenceLockAsync(session.Id, ct))
+        {
+            // Staff hear only of a return from away: a reload whose old connection is not yet gone changes nothing for them.
+            var wasAway = await db.Sessions.Where(s => s.Id == session.Id).Select(s => s.CallerConnection == null).SingleAsync(ct);
+            // A conditional update, not a tracked save: the relay writer may be changing this row's sequence numbers.
+            var resumed = await db.Sessions.Where(s => s.Id == session.Id && (s.State == SessionState.Waiting || s.State == SessionState.Active))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerConnection, connection).SetProperty(s => s.CallerAwaySince, (long?)null), ct);
+            if (resumed == 1 && wasAway) await TellStaffPresenceAsync(db, session.Id, present: true, ct);
+        }
         return await reader.ViewAsync(db, session, SessionRoles.Caller, ct);
     }
 
@@ -111,10 +118,41 @@ public sealed class IntakeService(
     {
         var now = time.NowMs();
         await using var db = await dbs.CreateDbContextAsync(ct);
-        await db.Sessions
-            .Where(s => s.Id == sessionId && s.CallerConnection == connection &&
-                        (s.State == SessionState.Waiting || s.State == SessionState.Active))
-            .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerAwaySince, now).SetProperty(s => s.CallerConnection, (string?)null), ct);
+        using (await PresenceLockAsync(sessionId, ct))
+        {
+            var away = await db.Sessions
+                .Where(s => s.Id == sessionId && s.CallerConnection == connection &&
+                            (s.State == SessionState.Waiting || s.State == SessionState.Active))
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerAwaySince, now).SetProperty(s => s.CallerConnection, (string?)null), ct);
+            if (away == 1) await TellStaffPresenceAsync(db, sessionId, present: false, ct);
+        }
+    }
+
+    /// <summary>
+    /// Tells the supporter and the lead of an active session that its caller went away or came back. Runs under the
+    /// session's presence lock, right after the change, so the events reach staff in the order the changes were made.
+    /// </summary>
+    private async Task TellStaffPresenceAsync(PeerLineDb db, string sessionId, bool present, CancellationToken ct)
+    {
+        var now = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId)
+            .Select(s => new { s.State, s.SupporterId, s.LeadId }).SingleAsync(ct);
+        if (now.State != SessionState.Active) return;
+        QueueLog.CallerPresence(logger, present ? "back" : "away");
+        await push.CallerPresence([now.SupporterId, now.LeadId], sessionId, present);
+    }
+
+    /// <summary>One of a few locks, chosen by session id: a caller's disconnect and resume are applied and told one at a time.</summary>
+    private async Task<IDisposable> PresenceLockAsync(string sessionId, CancellationToken ct)
+    {
+        var gate = _presenceGates[(uint)StringComparer.Ordinal.GetHashCode(sessionId) % (uint)_presenceGates.Length];
+        await gate.WaitAsync(ct);
+        return new Release(gate);
+    }
+
+    private sealed class Release(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+        public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release(); }
     }
 
     /// <summary>The caller leaves: a waiting request is withdrawn, an active session is closed.</summary>

@@ -32,4 +32,8 @@ public static partial class QueueLog
 
     [LoggerMessage(2010, LogLevel.Warning, "Queue sweep failed: {ErrorKind}")]
     public static partial void SweepFailed(ILogger logger, string errorKind);
+
+    /// <summary>The caller of an active session went away or came back (<paramref name="change"/>: away, back). No session id.</summary>
+    [LoggerMessage(2011, LogLevel.Information, "Caller of an active session is {Change}")]
+    public static partial void CallerPresence(ILogger logger, string change);
 }

@@ -74,7 +74,7 @@ public sealed class QueueNotifier(
             var id = waiting[i].Id;
             current.Add(id);
             var status = new QueueStatus(SessionStates.Waiting, i + 1, QueueReader.ExpectedWait(perPlace, i + 1),
-                routing.ResourcesFor(waiting[i].Priority, waiting[i].RequestedAt, now, onShift));
+                routing.ResourcesFor(waiting[i].Priority, waiting[i].RequestedAt, now, onShift), options.CurrentValue.AwayGraceMinutes);
             if (_lastSent.TryGetValue(id, out var last) && last == status) continue;
             _lastSent[id] = status;
             sends.Add(push.QueueMoved(id, status));

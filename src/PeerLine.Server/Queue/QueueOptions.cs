@@ -20,8 +20,11 @@ public sealed class QueueOptions
     /// <summary>How long a push offer waits for an answer before it moves to another supporter.</summary>
     [Range(5, 3600)] public int OfferTimeoutSeconds { get; set; } = 45;
 
-    /// <summary>A waiting caller disconnected longer than this is marked abandoned.</summary>
-    [Range(10, 86400)] public int AbandonAfterSeconds { get; set; } = 180;
+    /// <summary>
+    /// A waiting caller without a connection keeps their place this many minutes (a phone call puts the page in the
+    /// background); after that the request is marked abandoned. Active sessions are never abandoned.
+    /// </summary>
+    [Range(1, 1440)] public int AwayGraceMinutes { get; set; } = 20;
 
     /// <summary>How often expired offers, abandoned requests and leftover ciphertext are swept.</summary>
     [Range(1, 3600)] public int SweepIntervalSeconds { get; set; } = 5;

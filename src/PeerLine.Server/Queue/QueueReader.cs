@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Hosting;
+using PeerLine.Server.Relay;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Queue;
@@ -63,22 +64,32 @@ public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider 
         var position = await PositionAsync(db, s, ct);
         var onShift = await db.Shifts.CountAsync(x => x.OnShift, ct);
         return new QueueStatus(s.State.Code(), position, ExpectedWait(await SecondsPerPlaceAsync(db, ct), position),
-            routing.ResourcesFor(s.Priority, s.RequestedAt, time.NowMs(), onShift));
+            routing.ResourcesFor(s.Priority, s.RequestedAt, time.NowMs(), onShift), options.CurrentValue.AwayGraceMinutes);
     }
 
-    /// <summary>One party's view (<paramref name="role"/> a SessionRoles code): the sequence numbers of that party's own lane.</summary>
+    /// <summary>
+    /// One party's view (<paramref name="role"/> a SessionRoles code): the sequence numbers of that party's own lane,
+    /// what the other side of it acknowledged, who holds the session and whether the caller is connected.
+    /// </summary>
     public async Task<SessionView> ViewAsync(PeerLineDb db, SupportSession s, string role, CancellationToken ct)
     {
-        var (sent, received) = role switch
+        var (outgoing, incoming) = role switch
         {
-            SessionRoles.Caller => (s.CallerSentSeq, s.SupporterAckedSeq),
-            SessionRoles.Lead => (s.LeadSentSeq, s.CallerToLeadAckedSeq),
-            _ => (s.SupporterSentSeq, s.CallerAckedSeq),
+            SessionRoles.Caller => (Direction.CallerToSupporter, Direction.SupporterToCaller),
+            SessionRoles.Lead => (Direction.LeadToCaller, Direction.CallerToLead),
+            _ => (Direction.SupporterToCaller, Direction.CallerToSupporter),
         };
         var everHadLead = s.LeadId is not null || s.CallerToLeadSentSeq > 0 || s.LeadSentSeq > 0;
-        var lead = role == SessionRoles.Caller && everHadLead ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq, s.LeadAckedSeq) : null;
-        return new SessionView(s.Id, s.State.Code(), s.Topic.Code(), s.Priority.Code(), sent, received, await StatusAsync(db, s, ct), role, lead);
+        var lead = role == SessionRoles.Caller && everHadLead
+            ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq, SessionLanes.Acked(s, Direction.LeadToCaller), SessionLanes.Acked(s, Direction.CallerToLead))
+            : null;
+        return new SessionView(s.Id, s.State.Code(), s.Topic.Code(), s.Priority.Code(),
+            SessionLanes.Sent(s, outgoing), SessionLanes.Acked(s, incoming), await StatusAsync(db, s, ct), role, lead,
+            Holder(s), SessionLanes.Acked(s, outgoing), CallerPresent: role == SessionRoles.Caller || s.CallerConnection is not null);
     }
+
+    /// <summary>0 until the session is first claimed; then one more at every handover (each one counted in Transfers).</summary>
+    public static int Holder(SupportSession s) => s.ClaimedAt is null ? 0 : s.Transfers + 1;
 
     public async Task<QueueSnapshot> SnapshotAsync(CancellationToken ct = default)
     {

@@ -36,7 +36,7 @@ public sealed class QueueSweeper(
         var o = options.CurrentValue;
         await using var db = await dbs.CreateDbContextAsync(ct);
 
-        var awayBefore = now - o.AbandonAfterSeconds * 1000L;
+        var awayBefore = now - o.AwayGraceMinutes * 60_000L;
         var abandoned = await db.Sessions
             .Where(s => s.State == SessionState.Waiting && s.CallerAwaySince != null && s.CallerAwaySince <= awayBefore)
             .Select(s => s.Id).ToListAsync(ct);

@@ -11,7 +11,7 @@ public sealed class OffersAndAbandonmentTests() : AppScenario(new PeerLineApp(ne
 {
     ["Queue:Mode"] = "Push",
     ["Queue:OfferTimeoutSeconds"] = "30",
-    ["Queue:AbandonAfterSeconds"] = "60",
+    ["Queue:AwayGraceMinutes"] = "1",
 }, new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T09:00:00Z"))))
 {
     private FakeTimeProvider Time => App.Time!;

@@ -15,6 +15,7 @@ export const Events = Object.freeze({
   LEAD_INVITED: 'LeadInvited',
   LEAD_MESSAGE_RECEIVED: 'LeadMessageReceived',
   LEAD_MESSAGES_DELIVERED: 'LeadMessagesDelivered',
+  CALLER_PRESENCE: 'CallerPresence',
 });
 
 export const Topics = Object.freeze({
