@@ -59,7 +59,8 @@ public sealed class CallerClient : IAsyncDisposable
     {
         await Established.WaitAsync(ct);
         var channel = _channel!;
-        return await _relay.SendAsync(seq => channel.Seal(content, seq), ct);
+        var messageId = Guid.NewGuid();
+        return await _relay.SendAsync(seq => channel.Seal(messageId, content, seq), ct);
     }
 
     public Task<long> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
@@ -96,7 +97,8 @@ public sealed class CallerClient : IAsyncDisposable
         await LeadEstablished.WaitAsync(ct);
         var channel = _leadChannel!;
         var content = System.Text.Encoding.UTF8.GetBytes(text);
-        return await _relay.SendToLeadAsync(seq => channel.Seal(content, seq), ct);
+        var messageId = Guid.NewGuid();
+        return await _relay.SendToLeadAsync(seq => channel.Seal(messageId, content, seq), ct);
     }
 
     /// <summary>The caller let a lead in: check the lead's certificate and run a handshake with it, as with the supporter.</summary>

@@ -49,7 +49,8 @@ public sealed class SupporterClient : IAsyncDisposable
     {
         await EstablishedAsync(sessionId).WaitAsync(ct);
         var channel = _channels[sessionId];
-        return await _relay.SendAsync(sessionId, seq => channel.Seal(content, seq), ct);
+        var messageId = Guid.NewGuid();
+        return await _relay.SendAsync(sessionId, seq => channel.Seal(messageId, content, seq), ct);
     }
 
     public Task<long> SendAsync(string sessionId, string text, CancellationToken ct = default) =>

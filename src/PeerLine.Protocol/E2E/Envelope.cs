@@ -18,7 +18,8 @@ public enum Party : byte { Supporter = 0x00, Lead = 0x01 }
 /// </summary>
 public static class Envelope
 {
-    public const byte Version = 0x01;
+    /// <summary>Envelope format 2: transport plaintexts carry an end-to-end message id (<see cref="Padding"/>). Version 1 envelopes are rejected.</summary>
+    public const byte Version = 0x02;
     public const int HeaderSize = 2;
 
     public static byte[] Wrap(EnvelopeType type, ReadOnlySpan<byte> body)
@@ -31,7 +32,7 @@ public static class Envelope
     }
 
     /// <summary>
-    /// <c>01 03</c>: "my side has no channel for this session, start a new handshake". Not authenticated: anyone on the
+    /// <c>02 03</c>: "my side has no channel for this session, start a new handshake". Not authenticated: anyone on the
     /// path could send it, and all it can cause is a new handshake with the same certified supporter key.
     /// </summary>
     public static byte[] RestartRequest() => [Version, (byte)EnvelopeType.RestartRequest];

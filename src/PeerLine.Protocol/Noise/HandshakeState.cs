@@ -179,7 +179,8 @@ public sealed class HandshakeState : IDisposable
 
     public void Dispose()
     {
-        // The ephemeral key dies with the handshake; the static key belongs to the caller of this class.
+        // The ephemeral key and the chaining key die with the handshake; the static key belongs to the caller of this class.
         _e?.Dispose();
+        _symmetric.Dispose();
     }
 }

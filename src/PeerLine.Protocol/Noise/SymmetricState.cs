@@ -4,7 +4,7 @@ using NSec.Cryptography;
 namespace PeerLine.Protocol.Noise;
 
 /// <summary>The Noise SymmetricState over SHA-256 and HKDF-SHA256 (NSec).</summary>
-internal sealed class SymmetricState
+internal sealed class SymmetricState : IDisposable
 {
     public const int HashLength = 32;
     private byte[] _ck;
@@ -27,6 +27,7 @@ internal sealed class SymmetricState
         var output = Hkdf(inputKeyMaterial, 2);
         _ck = output[..HashLength];
         Cipher.InitializeKey(output[HashLength..]);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(output);
     }
 
     public void MixHash(ReadOnlySpan<byte> data) => _h = HashAlgorithm.Sha256.Hash([.. _h, .. data]);
@@ -37,6 +38,7 @@ internal sealed class SymmetricState
         _ck = output[..HashLength];
         MixHash(output.AsSpan(HashLength, HashLength));
         Cipher.InitializeKey(output[(2 * HashLength)..]);
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(output);
     }
 
     public byte[] EncryptAndHash(ReadOnlySpan<byte> plaintext)
@@ -56,7 +58,9 @@ internal sealed class SymmetricState
     public (CipherState First, CipherState Second) Split()
     {
         var output = Hkdf([], 2);
-        return (new CipherState(output[..HashLength]), new CipherState(output[HashLength..]));
+        var states = (new CipherState(output[..HashLength]), new CipherState(output[HashLength..]));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(output);
+        return states;
     }
 
     // Noise's HKDF(ck, ikm, n) is RFC 5869 HKDF-SHA256 with ck as salt, an empty info, and n hash lengths of output.
@@ -64,4 +68,11 @@ internal sealed class SymmetricState
     private byte[] Hkdf(ReadOnlySpan<byte> inputKeyMaterial, int outputs) => inputKeyMaterial.IsEmpty
         ? System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, [], outputs * HashLength, _ck, [])
         : KeyDerivationAlgorithm.HkdfSha256.DeriveBytes(inputKeyMaterial, _ck, [], outputs * HashLength);
+
+    /// <summary>Zeroes the chaining key and the handshake cipher's key.</summary>
+    public void Dispose()
+    {
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(_ck);
+        Cipher.Dispose();
+    }
 }

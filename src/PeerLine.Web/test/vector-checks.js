@@ -4,7 +4,7 @@
 import { fromHex, toHex, utf8 } from '../src/protocol/bytes.js';
 import { SecureChannel } from '../src/protocol/channel.js';
 import { HandshakeState, keyPairFromPrivate, parsePattern } from '../src/protocol/noise.js';
-import { PROTOCOL_NAME, prologue } from '../src/protocol/envelope.js';
+import { PROTOCOL_NAME, VERSION, associatedData, prologue, unwrap } from '../src/protocol/envelope.js';
 
 const SUITE = '_25519_AESGCM_SHA256';
 const text = (bytes) => new TextDecoder().decode(bytes);
@@ -63,61 +63,115 @@ export async function checkCacophonyVector(v) {
   if (initiatorTransport === null) throw new Error(`${name}: the handshake did not complete`);
 }
 
-/** The four fixed key pairs of the envelope vector file. */
-export async function vectorKeys(vector) {
-  const [callerStatic, callerEphemeral, supporterStatic, supporterEphemeral] = await Promise.all(
-    ['caller_static', 'caller_ephemeral', 'supporter_static', 'supporter_ephemeral'].map((k) => keyPairFromPrivate(fromHex(vector[k]))),
+/** One channel of the envelope vector file: 'supporter' (party 00) or 'lead' (party 01). */
+export function vectorChannel(vector, name = 'supporter') {
+  const channel = vector.channels.find((c) => c.name === name);
+  if (channel === undefined) throw new Error(`no channel '${name}' in the vector file`);
+  return channel;
+}
+
+/** The fixed key pairs of one channel of the envelope vector file (the caller's episode key is the same in both). */
+export async function vectorKeys(vector, name = 'supporter') {
+  const c = vectorChannel(vector, name);
+  const [callerStatic, callerEphemeral, staffStatic, staffEphemeral] = await Promise.all(
+    [vector.caller_static, c.caller_ephemeral, c.staff_static, c.staff_ephemeral].map((hex) => keyPairFromPrivate(fromHex(hex))),
   );
-  return { callerStatic, callerEphemeral, supporterStatic, supporterEphemeral };
+  return { callerStatic, callerEphemeral, staffStatic, staffEphemeral, supporterStatic: staffStatic, supporterEphemeral: staffEphemeral };
 }
 
-/** Both channels of the envelope vector file, before the handshake. */
-export async function vectorChannels(vector) {
-  const keys = await vectorKeys(vector);
-  const { callerStatic, callerEphemeral, supporterStatic, supporterEphemeral } = keys;
+/** Both sides of one channel of the envelope vector file, before the handshake (`supporter` is the staff side, lead or not). */
+export async function vectorChannels(vector, name = 'supporter') {
+  const c = vectorChannel(vector, name);
+  const party = parseInt(c.party, 16);
+  const keys = await vectorKeys(vector, name);
   const caller = await SecureChannel.forCaller({
-    sessionId: vector.session_id, supporterStaticKey: fromHex(vector.supporter_static_public), episodeKey: callerStatic, fixedEphemeral: callerEphemeral,
+    sessionId: vector.session_id, supporterStaticKey: fromHex(c.staff_static_public), episodeKey: keys.callerStatic, fixedEphemeral: keys.callerEphemeral, party,
   });
-  const supporter = await SecureChannel.forSupporter({ sessionId: vector.session_id, staticKey: supporterStatic, fixedEphemeral: supporterEphemeral });
-  return { caller, supporter, keys };
+  const staff = await SecureChannel.forSupporter({ sessionId: vector.session_id, staticKey: keys.staffStatic, fixedEphemeral: keys.staffEphemeral, party });
+  return { caller, supporter: staff, staff, keys, channel: c };
 }
 
-/** tests/vectors/peerline-envelope-v1.json: the transcript from the fixed keys, byte for byte. */
+const DIRECTIONS = { 'caller-to-supporter': 0x01, 'supporter-to-caller': 0x02, 'caller-to-lead': 0x03, 'lead-to-caller': 0x04 };
+const fromCaller = (m) => m.direction.startsWith('caller-to-');
+
+/**
+ * tests/vectors/peerline-envelope-v2.json: every channel's transcript from the fixed keys and message ids, byte for
+ * byte. Returns the envelopes produced, by channel name.
+ */
 export async function checkEnvelopeTranscript(vector) {
-  const { caller, supporter, keys } = await vectorChannels(vector);
-  same(toHex(keys.supporterStatic.publicKey), vector.supporter_static_public, 'supporter static public key');
-  same(toHex(prologue(vector.session_id)), vector.prologue, 'prologue');
   same(vector.protocol_name, PROTOCOL_NAME, 'protocol name');
+  const producedBy = {};
+  for (const c of vector.channels) {
+    const { caller, staff, keys } = await vectorChannels(vector, c.name);
+    const party = parseInt(c.party, 16);
+    same(toHex(keys.callerStatic.publicKey), vector.caller_static_public, `${c.name}: episode public key`);
+    same(toHex(keys.staffStatic.publicKey), c.staff_static_public, `${c.name}: staff static public key`);
+    same(toHex(prologue(vector.session_id, party)), c.prologue, `${c.name}: prologue`);
 
-  const produced = [];
-  const m1 = await caller.start();
-  produced.push(m1);
-  const m2 = (await supporter.receive(m1, 1)).reply;
-  produced.push(m2);
-  const r3 = await caller.receive(m2, 1);
-  produced.push(r3.reply);
-  same((await supporter.receive(r3.reply, 2)).outcome, 'handshake', 'handshake message 3 read');
-  for (const m of vector.messages.filter((x) => x.type === 'transport')) {
-    const sender = m.direction === 'caller-to-supporter' ? caller : supporter;
-    produced.push(await sender.seal(utf8(m.content_utf8), m.seq));
+    const produced = [];
+    const m1 = await caller.start();
+    produced.push(m1);
+    const m2 = (await staff.receive(m1, 1)).reply;
+    produced.push(m2);
+    const r3 = await caller.receive(m2, 1);
+    produced.push(r3.reply);
+    same((await staff.receive(r3.reply, 2)).outcome, 'handshake', `${c.name}: handshake message 3 read`);
+    for (const m of c.messages.filter((x) => x.type === 'transport')) {
+      same(toHex(associatedData(vector.session_id, DIRECTIONS[m.direction], m.seq)), m.associated_data, `${c.name}: associated data at seq ${m.seq}`);
+      produced.push(await (fromCaller(m) ? caller : staff).seal(fromHex(m.message_id), utf8(m.content_utf8), m.seq));
+    }
+    same(produced.length, c.messages.length, `${c.name}: number of envelopes`);
+    c.messages.forEach((m, i) => same(toHex(produced[i]), m.envelope, `${c.name}: envelope ${i + 1}`));
+    same(toHex(caller.handshakeHash), c.handshake_hash, `${c.name}: caller handshake hash`);
+    same(toHex(staff.handshakeHash), c.handshake_hash, `${c.name}: staff handshake hash`);
+    same(caller.safetyCode, c.safety_code, `${c.name}: caller safety code`);
+    same(staff.safetyCode, c.safety_code, `${c.name}: staff safety code`);
+    same(toHex(staff.remoteStaticKey), vector.caller_static_public, `${c.name}: episode key learnt by the staff side`);
+    producedBy[c.name] = produced;
   }
-  vector.messages.forEach((m, i) => same(toHex(produced[i]), m.envelope, `envelope ${i + 1}`));
-  same(caller.safetyCode, vector.safety_code, 'caller safety code');
-  same(supporter.safetyCode, vector.safety_code, 'supporter safety code');
-  same(toHex(supporter.remoteStaticKey), toHex(keys.callerStatic.publicKey), 'episode key learnt by the supporter');
-  return produced;
+  return producedBy;
 }
 
-/** Every envelope of the file is accepted on its receiving side, with the file's content. */
+/** Every envelope of every channel of the file is accepted on its receiving side, with the file's message id and content. */
 export async function checkEnvelopeAcceptance(vector) {
-  const { caller, supporter } = await vectorChannels(vector);
-  await caller.start();
-  for (const [i, m] of vector.messages.entries()) {
-    const receiver = m.direction === 'caller-to-supporter' ? supporter : caller;
-    const result = await receiver.receive(fromHex(m.envelope), m.seq);
-    same(result.outcome, m.type === 'handshake' ? 'handshake' : 'message', `envelope ${i + 1} outcome`);
-    if (m.type === 'transport') same(text(result.content), m.content_utf8, `envelope ${i + 1} content`);
+  for (const c of vector.channels) {
+    const { caller, staff } = await vectorChannels(vector, c.name);
+    await caller.start();
+    for (const [i, m] of c.messages.entries()) {
+      const result = await (fromCaller(m) ? staff : caller).receive(fromHex(m.envelope), m.seq);
+      same(result.outcome, m.type === 'handshake' ? 'handshake' : 'message', `${c.name}: envelope ${i + 1} outcome`);
+      if (m.type !== 'transport') continue;
+      same(toHex(result.messageId), m.message_id, `${c.name}: envelope ${i + 1} message id`);
+      same(text(result.content), m.content_utf8, `${c.name}: envelope ${i + 1} content`);
+    }
+    same(staff.safetyCode, c.safety_code, `${c.name}: staff safety code`);
+    same(caller.safetyCode, c.safety_code, `${c.name}: caller safety code`);
   }
-  same(supporter.safetyCode, vector.safety_code, 'supporter safety code');
-  same(caller.safetyCode, vector.safety_code, 'caller safety code');
+}
+
+/**
+ * tests/vectors/peerline-envelope-v1.json, the old format: v2 code rejects every envelope (version byte 01), and even
+ * with the version byte rewritten the first handshake message fails (the v2 label is in the prologue).
+ */
+export async function checkOldFormatRejected(v1) {
+  const key = (name) => keyPairFromPrivate(fromHex(v1[name]));
+  const [callerStatic, callerEphemeral, supporterStatic, supporterEphemeral] = await Promise.all(
+    ['caller_static', 'caller_ephemeral', 'supporter_static', 'supporter_ephemeral'].map(key),
+  );
+  const caller = await SecureChannel.forCaller({
+    sessionId: v1.session_id, supporterStaticKey: fromHex(v1.supporter_static_public), episodeKey: callerStatic, fixedEphemeral: callerEphemeral,
+  });
+  const supporter = await SecureChannel.forSupporter({ sessionId: v1.session_id, staticKey: supporterStatic, fixedEphemeral: supporterEphemeral });
+  await caller.start();
+  same(v1.messages.length, 6, 'v1 envelopes');
+  for (const [i, m] of v1.messages.entries()) {
+    const envelope = fromHex(m.envelope);
+    same(envelope[0], 0x01, `v1 envelope ${i + 1} version byte`);
+    same(unwrap(envelope), null, `v1 envelope ${i + 1} unwrapped`);
+    same((await (m.direction === 'caller-to-supporter' ? supporter : caller).receive(envelope, m.seq)).outcome, 'rejected', `v1 envelope ${i + 1}`);
+  }
+  const fresh = await SecureChannel.forSupporter({ sessionId: v1.session_id, staticKey: supporterStatic });
+  const first = fromHex(v1.messages[0].envelope);
+  first[0] = VERSION;
+  same((await fresh.receive(first, 1)).outcome, 'rejected', 'v1 handshake message 1 with the version byte rewritten');
 }

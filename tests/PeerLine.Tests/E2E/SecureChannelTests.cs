@@ -21,9 +21,9 @@ public sealed class SecureChannelTests : IDisposable
     {
         var (caller, supporter) = Establish();
 
-        var toSupporter = caller.Seal(Text("I lost a patient today"), seq: 3);
+        var toSupporter = caller.Seal(Guid.NewGuid(), Text("I lost a patient today"), seq: 3);
         Assert.Equal("I lost a patient today", Read(supporter.Receive(toSupporter, 3)));
-        var toCaller = supporter.Seal(Text("I'm here. Take your time."), seq: 2);
+        var toCaller = supporter.Seal(Guid.NewGuid(), Text("I'm here. Take your time."), seq: 2);
         Assert.Equal("I'm here. Take your time.", Read(caller.Receive(toCaller, 2)));
 
         Assert.Matches(@"^\d{4} \d{4} \d{4}$", caller.SafetyCode);
@@ -35,7 +35,7 @@ public sealed class SecureChannelTests : IDisposable
     public void TamperedCiphertext_Rejected_NextGenuineMessageStillOpens()
     {
         var (caller, supporter) = Establish();
-        var sealedMessage = caller.Seal(Text("genuine"), 3);
+        var sealedMessage = caller.Seal(Guid.NewGuid(), Text("genuine"), 3);
         var tampered = (byte[])sealedMessage.Clone();
         tampered[40] ^= 0x20;
 
@@ -47,7 +47,7 @@ public sealed class SecureChannelTests : IDisposable
     public void ReplayedMessage_Rejected()
     {
         var (caller, supporter) = Establish();
-        var first = caller.Seal(Text("once"), 3);
+        var first = caller.Seal(Guid.NewGuid(), Text("once"), 3);
         Assert.Equal("once", Read(supporter.Receive(first, 3)));
 
         Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(first, 3).Outcome);
@@ -58,8 +58,8 @@ public sealed class SecureChannelTests : IDisposable
     public void ReorderedMessages_Rejected()
     {
         var (caller, supporter) = Establish();
-        var first = caller.Seal(Text("first"), 3);
-        var second = caller.Seal(Text("second"), 4);
+        var first = caller.Seal(Guid.NewGuid(), Text("first"), 3);
+        var second = caller.Seal(Guid.NewGuid(), Text("second"), 4);
 
         Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(second, 4).Outcome);
         Assert.Equal("first", Read(supporter.Receive(first, 3)));
@@ -70,14 +70,14 @@ public sealed class SecureChannelTests : IDisposable
     public void MessageMovedToAnotherSequenceNumber_Rejected()
     {
         var (caller, supporter) = Establish();
-        Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(caller.Seal(Text("at three"), 3), 5).Outcome);
+        Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(caller.Seal(Guid.NewGuid(), Text("at three"), 3), 5).Outcome);
     }
 
     [Fact]
     public void MessageReflectedToItsSender_RejectedByDirection()
     {
         var (caller, _) = Establish();
-        var own = caller.Seal(Text("mine"), 3);
+        var own = caller.Seal(Guid.NewGuid(), Text("mine"), 3);
         Assert.Equal(ChannelOutcome.Rejected, caller.Receive(own, 3).Outcome);
     }
 
@@ -109,34 +109,41 @@ public sealed class SecureChannelTests : IDisposable
         var (caller, _) = Establish();
         var (_, otherSupporter) = Establish("a-second-session");
 
-        Assert.Equal(ChannelOutcome.Rejected, otherSupporter.Receive(caller.Seal(Text("for session one"), 3), 3).Outcome);
+        Assert.Equal(ChannelOutcome.Rejected, otherSupporter.Receive(caller.Seal(Guid.NewGuid(), Text("for session one"), 3), 3).Outcome);
     }
 
     [Theory]
     [InlineData(0, 256)]
     [InlineData(200, 256)]
-    [InlineData(236, 256)]
-    [InlineData(237, 1024)]
-    [InlineData(4000, 4096)]
-    [InlineData(16364, 16384)]
+    [InlineData(220, 256)]
+    [InlineData(221, 1024)]
+    [InlineData(988, 1024)]
+    [InlineData(989, 4096)]
+    [InlineData(4060, 4096)]
+    [InlineData(4061, 16384)]
+    [InlineData(16348, 16384)]
     public void Envelope_PaddedToBucket(int contentLength, int envelopeLength)
     {
         var (caller, _) = Establish();
-        Assert.Equal(envelopeLength, caller.Seal(new byte[contentLength], 3).Length);
+        Assert.Equal(envelopeLength, caller.Seal(Guid.NewGuid(), new byte[contentLength], 3).Length);
     }
 
     [Fact]
-    public void Content_BeyondTheLargestBucket_Refused()
+    public void Content_BeyondTheLargestBucket_Refused_UsesNoNonce()
     {
-        var (caller, _) = Establish();
-        Assert.Throws<ArgumentException>(() => caller.Seal(new byte[Padding.MaxContent + 1], 3));
+        var (caller, supporter) = Establish();
+        Assert.Equal(16348, Padding.MaxContent);
+        Assert.Throws<ArgumentException>(() => caller.Seal(Guid.NewGuid(), new byte[16349], 3));
+
+        Assert.Equal("after the refusal", Read(supporter.Receive(caller.Seal(Guid.NewGuid(), Text("after the refusal"), 3), 3)));
     }
 
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 0x02 })]
     [InlineData(new byte[] { 0x09, 0x02, 0x00 })]
-    [InlineData(new byte[] { 0x01, 0x07, 0x00 })]
+    [InlineData(new byte[] { 0x02, 0x07, 0x00 })]
+    [InlineData(new byte[] { 0x01, 0x02, 0x00 })]
     public void MalformedEnvelope_Rejected(byte[] envelope)
     {
         var (_, supporter) = Establish();
@@ -146,14 +153,15 @@ public sealed class SecureChannelTests : IDisposable
     [Fact]
     public void RestartRequest_IsTwoBytes_RecognisedByClients_RejectedByChannels()
     {
-        Assert.Equal(new byte[] { 0x01, 0x03 }, Envelope.RestartRequest());
+        Assert.Equal(new byte[] { 0x02, 0x03 }, Envelope.RestartRequest());
         Assert.True(Envelope.IsRestartRequest(Envelope.RestartRequest()));
-        Assert.False(Envelope.IsRestartRequest(new byte[] { 0x01, 0x03, 0x00 }));
+        Assert.False(Envelope.IsRestartRequest(new byte[] { 0x02, 0x03, 0x00 }));
+        Assert.False(Envelope.IsRestartRequest(new byte[] { 0x01, 0x03 }));
         Assert.False(Envelope.TryUnwrap(Envelope.RestartRequest(), out _, out _));
 
         var (caller, supporter) = Establish();
         Assert.Equal(ChannelOutcome.Rejected, caller.Receive(Envelope.RestartRequest(), 2).Outcome);
-        var sealedMessage = supporter.Seal("still in step"u8, 2);
+        var sealedMessage = supporter.Seal(Guid.NewGuid(), "still in step"u8, 2);
         Assert.Equal(ChannelOutcome.Message, caller.Receive(sealedMessage, 2).Outcome); // the rejection changed nothing
     }
 

@@ -77,6 +77,28 @@ public sealed class CallerPage(IPage page)
 
     public Task<int> SessionStorageLengthAsync() => page.EvaluateAsync<int>("() => sessionStorage.length");
 
+    /// <summary>What the page keeps in IndexedDB (database peerline-caller): how many records, whether any state key
+    /// could be read out, and whether any of <paramref name="texts"/> is in a record's bytes in plain UTF-8.</summary>
+    public Task<KeptState> KeptOnTheDeviceAsync(params string[] texts) => page.EvaluateAsync<KeptState>("""
+        async (texts) => {
+          const names = (await indexedDB.databases()).map((d) => d.name);
+          if (!names.includes('peerline-caller')) return { records: 0, keyExtractable: false, plaintextFound: false };
+          const db = await new Promise((resolve, reject) => { const r = indexedDB.open('peerline-caller'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+          if (!db.objectStoreNames.contains('sessions')) { db.close(); return { records: 0, keyExtractable: false, plaintextFound: false }; }
+          const records = await new Promise((resolve) => { const r = db.transaction('sessions').objectStore('sessions').getAll(); r.onsuccess = () => resolve(r.result); });
+          db.close();
+          const latin = (bytes) => Array.from(bytes, (b) => String.fromCharCode(b)).join('');
+          const plain = records.map((r) => latin(new Uint8Array(r.data))).join('');
+          return {
+            records: records.length,
+            keyExtractable: records.some((r) => !(r.stateKey instanceof CryptoKey) || r.stateKey.extractable || r.keys.some((k) => k.extractable)),
+            plaintextFound: texts.some((t) => plain.includes(t)),
+          };
+        }
+        """, texts);
+
+    public sealed record KeptState(int Records, bool KeyExtractable, bool PlaintextFound);
+
     // ---- Counting what the page shows, and what happens to the page (issue 10)
 
     /// <summary>The supporter's messages as shown (a lead's are not among them), in page order.</summary>

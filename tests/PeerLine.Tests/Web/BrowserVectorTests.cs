@@ -5,7 +5,8 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>
 /// The browser's protocol code (src/PeerLine.Web/src/protocol) inside Chromium's WebCrypto, held to the same
-/// vectors as the .NET code and `node --test`: all 59 cacophony vectors and our envelope transcript.
+/// vectors as the .NET code and `node --test`: all 59 cacophony vectors, our v2 envelope transcript (supporter and lead
+/// channel), and the old v1 envelopes rejected.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BrowserVectorTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
@@ -19,6 +20,7 @@ public sealed class BrowserVectorTests(Chromium chromium) : AppScenario(new Peer
             ["index.html"] = ("text/html", ""),
             ["harness.js"] = ("text/javascript", "src/PeerLine.Web/dist-test/harness.js"),
             ["noise-25519-aesgcm-sha256.json"] = ("application/json", "tests/vectors/noise-25519-aesgcm-sha256.json"),
+            ["peerline-envelope-v2.json"] = ("application/json", "tests/vectors/peerline-envelope-v2.json"),
             ["peerline-envelope-v1.json"] = ("application/json", "tests/vectors/peerline-envelope-v1.json"),
         };
         // Served on the server's own origin (a secure context for WebCrypto) by the test, not by the server.
@@ -38,7 +40,7 @@ public sealed class BrowserVectorTests(Chromium chromium) : AppScenario(new Peer
         var failed = results.GetProperty("failed").EnumerateArray().Select(e => e.GetString()).ToList();
         var passed = results.GetProperty("passed").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Empty(failed);
-        Assert.Equal(61, passed.Count); // 59 cacophony vectors, the envelope transcript and its acceptance
+        Assert.Equal(62, passed.Count); // 59 cacophony vectors; the v2 envelope transcript and its acceptance; v1 envelopes rejected
         Assert.Contains("Noise_XK_25519_AESGCM_SHA256", passed);
     }
 }

@@ -2,9 +2,11 @@
 // Mirrors src/PeerLine.Protocol/E2E/SecureChannel.cs.
 
 import { EMPTY } from './bytes.js';
-import { HandshakeState } from './noise.js';
+import { CipherState, DHLEN, HandshakeState } from './noise.js';
 import { safetyCode } from './safety-code.js';
 import { Direction, HANDSHAKE, PROTOCOL_NAME, Party, TRANSPORT, associatedData, pad, prologue, unpad, unwrap, wrap } from './envelope.js';
+
+export { messageIdHex, newMessageId } from './envelope.js';
 
 const REJECTED = Object.freeze({ outcome: 'rejected' });
 
@@ -12,9 +14,11 @@ export class SecureChannel {
   #sessionId;
   #caller;
   #party;
-  #handshake;
+  #handshake; // null once the handshake is complete, and in a restored channel
   #send = null;
   #receive = null;
+  #handshakeHash = null;
+  #remoteStaticKey = null;
   #safetyCode = null;
   #queue = Promise.resolve();
 
@@ -54,13 +58,37 @@ export class SecureChannel {
     return new SecureChannel(sessionId, false, handshake, party);
   }
 
+  /**
+   * An established channel that continues exactly where an exported one stood (same keys, nonces and safety code);
+   * it takes no handshake message. `state` is what exportState() gave, possibly after a structured clone (IndexedDB).
+   * Rejects (TypeError/RangeError) a malformed state, or one whose safety code does not follow from its handshake hash.
+   */
+  static async fromState(state) {
+    const { sessionId, party, caller, send, receive, handshakeHash, remoteStaticKey } = state ?? {};
+    if (typeof sessionId !== 'string' || sessionId === '') throw new TypeError('A channel state names its session.');
+    if (party !== Party.SUPPORTER && party !== Party.LEAD) throw new TypeError('Unknown party.');
+    if (typeof caller !== 'boolean') throw new TypeError('A channel state says whether it is the caller side.');
+    for (const [name, bytes] of [['handshake hash', handshakeHash], ['remote static key', remoteStaticKey]]) {
+      if (!(bytes instanceof Uint8Array) || bytes.length !== DHLEN) throw new TypeError(`The ${name} is a Uint8Array of 32 bytes.`);
+    }
+    const code = await safetyCode(handshakeHash);
+    if (state.safetyCode !== code) throw new TypeError('The safety code does not match the handshake hash.');
+    const channel = new SecureChannel(sessionId, caller, null, party);
+    channel.#receive = CipherState.fromState(receive);
+    channel.#send = CipherState.fromState(send);
+    channel.#handshakeHash = handshakeHash.slice();
+    channel.#remoteStaticKey = remoteStaticKey.slice();
+    channel.#safetyCode = code;
+    return channel;
+  }
+
   get isEstablished() {
     return this.#send !== null;
   }
 
   /** The handshake failed for good: this channel will never carry a message. */
   get hasFailed() {
-    return this.#handshake.hasFailed;
+    return this.#handshake?.hasFailed ?? false;
   }
 
   /** "dddd dddd dddd" once the handshake is complete, else null. */
@@ -68,9 +96,38 @@ export class SecureChannel {
     return this.#safetyCode;
   }
 
+  /** The Noise handshake hash once the handshake is complete (a copy), else null: the channel's identity, equal on both sides. */
+  get handshakeHash() {
+    return this.#handshakeHash === null ? null : this.#handshakeHash.slice();
+  }
+
   /** The other side's static key once known: for a supporter, the caller's episode key. */
   get remoteStaticKey() {
-    return this.#handshake.remoteStaticPublicKey;
+    if (this.#remoteStaticKey !== null) return this.#remoteStaticKey.slice();
+    return this.#handshake?.remoteStaticPublicKey ?? null;
+  }
+
+  /**
+   * The established channel as a structured-cloneable object, to keep it across a reload:
+   * { sessionId, party, caller, send: { key, nonce }, receive: { key, nonce }, handshakeHash, safetyCode, remoteStaticKey }.
+   * The keys are the channel's non-extractable AES-GCM CryptoKeys (IndexedDB stores them by structured clone without
+   * revealing them); nonces are numbers. It waits for every seal and receive called before it, so the nonces include
+   * them; export again after each one. Rejects before the handshake is complete.
+   */
+  exportState() {
+    return this.#serial(async () => {
+      if (this.#send === null) throw new Error('Only an established channel can be exported.');
+      return {
+        sessionId: this.#sessionId,
+        party: this.#party,
+        caller: this.#caller,
+        send: this.#send.exportState(),
+        receive: this.#receive.exportState(),
+        handshakeHash: this.#handshakeHash.slice(),
+        safetyCode: this.#safetyCode,
+        remoteStaticKey: this.#remoteStaticKey.slice(),
+      };
+    });
   }
 
   get #toStaff() {
@@ -93,22 +150,28 @@ export class SecureChannel {
   start() {
     return this.#serial(async () => {
       if (!this.#caller) throw new Error('The caller starts the handshake.');
+      if (this.#handshake === null) throw new Error("This channel's handshake is over.");
       return wrap(HANDSHAKE, await this.#handshake.writeMessage(EMPTY));
     });
   }
 
-  /** Seals content for the relay under the seq it will be sent with. Seal each message once: a retry resends the bytes. */
-  seal(content, seq) {
+  /**
+   * Seals content for the relay under the seq it will be sent with. Seal each message once: a retry resends the bytes.
+   * `messageId` (Uint8Array(16), from newMessageId()) is the end-to-end id chosen when the person wrote the message,
+   * kept when it is sealed again under a later channel. Content over MAX_CONTENT bytes is refused (RangeError) and
+   * uses no nonce.
+   */
+  seal(messageId, content, seq) {
     return this.#serial(async () => {
       if (this.#send === null) throw new Error('The handshake is not complete.');
       const ad = associatedData(this.#sessionId, this.#outgoing, seq);
-      return wrap(TRANSPORT, await this.#send.encryptWithAd(ad, pad(content)));
+      return wrap(TRANSPORT, await this.#send.encryptWithAd(ad, pad(messageId, content)));
     });
   }
 
   /**
    * Takes one envelope (a Uint8Array; anything else is rejected) that arrived under relay seq `seq` (number or BigInt).
-   * @returns {Promise<{outcome: 'handshake', reply?: Uint8Array} | {outcome: 'message', content: Uint8Array} | {outcome: 'rejected'}>}
+   * @returns {Promise<{outcome: 'handshake', reply?: Uint8Array} | {outcome: 'message', messageId: Uint8Array, content: Uint8Array} | {outcome: 'rejected'}>}
    */
   receive(envelope, seq) {
     return this.#serial(async () => {
@@ -120,7 +183,7 @@ export class SecureChannel {
 
   async #receiveHandshake(body) {
     const hs = this.#handshake;
-    if (hs.isComplete || hs.hasFailed || hs.isMyTurn) return REJECTED;
+    if (hs === null || hs.isComplete || hs.hasFailed || hs.isMyTurn) return REJECTED;
     if ((await hs.readMessage(body)) === null) return REJECTED;
 
     let reply;
@@ -139,13 +202,17 @@ export class SecureChannel {
     }
     // A replayed, reordered or moved message fails here: wrong nonce, or wrong direction, session or seq in the AD.
     const padded = await this.#receive.decryptWithAd(ad, body);
-    const content = padded === null ? null : unpad(padded);
-    return content === null ? REJECTED : { outcome: 'message', content };
+    const message = padded === null ? null : unpad(padded);
+    return message === null ? REJECTED : { outcome: 'message', messageId: message.messageId, content: message.content };
   }
 
   async #establish() {
-    const { send, receive } = await this.#handshake.split();
-    this.#safetyCode = await safetyCode(this.#handshake.handshakeHash);
+    const hs = this.#handshake;
+    const { send, receive } = await hs.split();
+    this.#handshakeHash = hs.handshakeHash;
+    this.#remoteStaticKey = hs.remoteStaticPublicKey;
+    this.#safetyCode = await safetyCode(this.#handshakeHash);
+    this.#handshake = null;
     this.#receive = receive;
     this.#send = send; // last: isEstablished means everything is ready
   }

@@ -1,9 +1,10 @@
 // The E2E envelope (docs/protocol.md §11.2, §11.3, §11.5): header, session binding and padding.
 // Mirrors src/PeerLine.Protocol/E2E/Envelope.cs, Binding.cs and Padding.cs.
 
-import { concat, utf8 } from './bytes.js';
+import { concat, toHex, utf8 } from './bytes.js';
 
-export const VERSION = 0x01;
+/** Envelope format 2: transport plaintexts carry the end-to-end message id. Version 1 envelopes are rejected. */
+export const VERSION = 0x02;
 export const HANDSHAKE = 0x01;
 export const TRANSPORT = 0x02;
 export const RESTART_REQUEST = 0x03;
@@ -16,7 +17,7 @@ export const Direction = Object.freeze({ CALLER_TO_SUPPORTER: 0x01, SUPPORTER_TO
 export const Party = Object.freeze({ SUPPORTER: 0x00, LEAD: 0x01 });
 
 export const PROTOCOL_NAME = 'Noise_XK_25519_AESGCM_SHA256';
-const LABEL = utf8('PeerLine-E2E-v1');
+const LABEL = utf8('PeerLine-E2E-v2');
 
 // ---- Envelope: version (1) | type (1) | body
 
@@ -25,7 +26,7 @@ export function wrap(type, body) {
 }
 
 /**
- * 01 03: the supporter's side has no channel for this session and asks the caller for a new handshake. Not
+ * 02 03: the supporter's side has no channel for this session and asks the caller for a new handshake. Not
  * authenticated; all it can cause is a new handshake with the same certified supporter key.
  */
 export function restartRequest() {
@@ -46,12 +47,12 @@ export function unwrap(envelope) {
 
 // ---- Binding
 
-/** "PeerLine-E2E-v1" | party (00 supporter, 01 lead) | session id (UTF-8). */
+/** "PeerLine-E2E-v2" | party (00 supporter, 01 lead) | session id (UTF-8). */
 export function prologue(sessionId, party = Party.SUPPORTER) {
   return concat(LABEL, [party], utf8(sessionId));
 }
 
-/** "PeerLine-E2E-v1" | 00 | direction (1) | seq (int64 BE) | session id (UTF-8). */
+/** "PeerLine-E2E-v2" | 00 | direction (1) | seq (int64 BE) | session id (UTF-8). */
 export function associatedData(sessionId, direction, seq) {
   if (!Object.values(Direction).includes(direction)) {
     throw new RangeError('Unknown direction.');
@@ -70,26 +71,51 @@ export function toSeq(seq) {
   return value;
 }
 
-// ---- Padding: uint16 BE length | content | zeros, so that the whole envelope is one bucket size.
+// ---- Message ids: 16 random bytes the sender gives a message when the person writes it, kept when the same message
+// is sealed again under a later channel, so the receiver shows it once. Inside the ciphertext: the server never sees it.
+
+export const MESSAGE_ID_SIZE = 16;
+
+/** A fresh end-to-end message id: 16 random bytes. */
+export function newMessageId() {
+  return globalThis.crypto.getRandomValues(new Uint8Array(MESSAGE_ID_SIZE));
+}
+
+/** The id as 32 lowercase hex digits (for `data-message-id`, map keys, the `seen` set). */
+export function messageIdHex(messageId) {
+  requireMessageId(messageId);
+  return toHex(messageId);
+}
+
+function requireMessageId(messageId) {
+  if (!(messageId instanceof Uint8Array) || messageId.length !== MESSAGE_ID_SIZE) throw new TypeError('A message id is a Uint8Array of 16 bytes.');
+}
+
+// ---- Padding: message id (16) | uint16 BE length L | content (L) | zeros, so that the whole envelope is one bucket size.
 
 export const BUCKETS = Object.freeze([256, 1024, 4096, 16384]);
-export const OVERHEAD = HEADER_SIZE + TAG_SIZE + 2;
+/** Header (2) + tag (16) + message id (16) + length (2). */
+export const OVERHEAD = HEADER_SIZE + TAG_SIZE + MESSAGE_ID_SIZE + 2;
+/** 16348 bytes. */
 export const MAX_CONTENT = BUCKETS[BUCKETS.length - 1] - OVERHEAD;
+const MIN_PADDED = MESSAGE_ID_SIZE + 2;
 
-export function pad(content) {
+export function pad(messageId, content) {
+  requireMessageId(messageId);
   if (content.length > MAX_CONTENT) throw new RangeError(`Content is limited to ${MAX_CONTENT} bytes.`);
   const bucket = BUCKETS.find((b) => b - OVERHEAD >= content.length);
   const padded = new Uint8Array(bucket - HEADER_SIZE - TAG_SIZE);
-  new DataView(padded.buffer).setUint16(0, content.length);
-  padded.set(content, 2);
+  padded.set(messageId);
+  new DataView(padded.buffer).setUint16(MESSAGE_ID_SIZE, content.length);
+  padded.set(content, MIN_PADDED);
   return padded;
 }
 
-/** The content, or null when the length does not fit or the padding is not all zeros. */
+/** { messageId, content }, or null when the plaintext is shorter than 18 bytes, the length does not fit, or the padding is not all zeros. */
 export function unpad(padded) {
-  if (padded.length < 2) return null;
-  const length = (padded[0] << 8) | padded[1];
-  if (length > padded.length - 2) return null;
-  for (let i = 2 + length; i < padded.length; i++) if (padded[i] !== 0) return null;
-  return padded.slice(2, 2 + length);
+  if (padded.length < MIN_PADDED) return null;
+  const length = (padded[MESSAGE_ID_SIZE] << 8) | padded[MESSAGE_ID_SIZE + 1];
+  if (length > padded.length - MIN_PADDED) return null;
+  for (let i = MIN_PADDED + length; i < padded.length; i++) if (padded[i] !== 0) return null;
+  return { messageId: padded.slice(0, MESSAGE_ID_SIZE), content: padded.slice(MIN_PADDED, MIN_PADDED + length) };
 }

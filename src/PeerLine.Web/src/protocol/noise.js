@@ -87,6 +87,34 @@ export class CipherState {
     this.#n = 0n;
   }
 
+  /**
+   * A transport state that continues where an exported one stood (see exportState). The key must be a
+   * non-extractable AES-GCM CryptoKey; the nonce a safe integer or a BigInt. Never let two live states seal with the
+   * same key and nonce.
+   */
+  static fromState({ key, nonce }) {
+    if (!(key instanceof CryptoKey) || key.type !== 'secret' || key.algorithm?.name !== 'AES-GCM' || key.algorithm.length !== 256) {
+      throw new TypeError('A cipher key is an AES-256-GCM CryptoKey.');
+    }
+    if (key.extractable) throw new TypeError('A kept cipher key must be non-extractable.');
+    if (!key.usages.includes('encrypt') || !key.usages.includes('decrypt')) throw new TypeError('A cipher key encrypts and decrypts.');
+    const n = typeof nonce === 'bigint' ? nonce : Number.isSafeInteger(nonce) ? BigInt(nonce) : -1n;
+    if (n < 0n || n >= MAX_NONCE) throw new RangeError('A nonce is an integer from 0 to 2^64 - 2.');
+    const state = new CipherState();
+    state.#key = key;
+    state.#n = n;
+    return state;
+  }
+
+  /**
+   * { key, nonce }: the key is the same non-extractable CryptoKey (structured clone, e.g. IndexedDB, keeps it without
+   * revealing it); the nonce is a number (a BigInt past 2^53, which no conversation reaches).
+   */
+  exportState() {
+    if (this.#key === null) throw new Error('This cipher state has no key.');
+    return { key: this.#key, nonce: this.#n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(this.#n) : this.#n };
+  }
+
   get hasKey() {
     return this.#key !== null;
   }

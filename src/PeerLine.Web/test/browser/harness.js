@@ -1,15 +1,18 @@
 // Runs the vector checks inside a browser (the Playwright test BrowserVectorTests loads it on a page of the
-// server's origin, with both vector files served next to it) and publishes the outcome on window.vectorResults.
+// server's origin, with the vector files served next to it) and publishes the outcome on window.vectorResults.
 
-import { checkCacophonyVector, checkEnvelopeAcceptance, checkEnvelopeTranscript } from '../vector-checks.js';
+import { checkCacophonyVector, checkEnvelopeAcceptance, checkEnvelopeTranscript, checkOldFormatRejected } from '../vector-checks.js';
 
 async function run() {
   const load = async (name) => (await fetch(`./${name}`)).json();
-  const [cacophony, envelope] = await Promise.all([load('noise-25519-aesgcm-sha256.json'), load('peerline-envelope-v1.json')]);
+  const [cacophony, envelope, oldEnvelope] = await Promise.all(
+    ['noise-25519-aesgcm-sha256.json', 'peerline-envelope-v2.json', 'peerline-envelope-v1.json'].map(load),
+  );
   const checks = [
     ...cacophony.vectors.map((v) => [v.protocol_name, () => checkCacophonyVector(v)]),
-    ['peerline-envelope-v1 transcript', () => checkEnvelopeTranscript(envelope)],
-    ['peerline-envelope-v1 acceptance', () => checkEnvelopeAcceptance(envelope)],
+    ['peerline-envelope-v2 transcript', () => checkEnvelopeTranscript(envelope)],
+    ['peerline-envelope-v2 acceptance', () => checkEnvelopeAcceptance(envelope)],
+    ['peerline-envelope-v1 rejected', () => checkOldFormatRejected(oldEnvelope)],
   ];
   const results = { passed: [], failed: [] };
   for (const [name, check] of checks) {
