@@ -89,10 +89,12 @@ public sealed class IntakeService(
 
         using (await PresenceLockAsync(session.Id, ct))
         {
+            // Staff hear only of a return from away: a reload whose old connection is not yet gone changes nothing for them.
+            var wasAway = await db.Sessions.Where(s => s.Id == session.Id).Select(s => s.CallerConnection == null).SingleAsync(ct);
             // A conditional update, not a tracked save: the relay writer may be changing this row's sequence numbers.
             var resumed = await db.Sessions.Where(s => s.Id == session.Id && (s.State == SessionState.Waiting || s.State == SessionState.Active))
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.CallerConnection, connection).SetProperty(s => s.CallerAwaySince, (long?)null), ct);
-            if (resumed == 1) await TellStaffPresenceAsync(db, session.Id, present: true, ct);
+            if (resumed == 1 && wasAway) await TellStaffPresenceAsync(db, session.Id, present: true, ct);
         }
         return await reader.ViewAsync(db, session, SessionRoles.Caller, ct);
     }
