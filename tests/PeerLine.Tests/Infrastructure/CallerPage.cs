@@ -97,7 +97,12 @@ public sealed class CallerPage(IPage page)
         }
         """, texts);
 
-    public sealed record KeptState(int Records, bool KeyExtractable, bool PlaintextFound);
+    public sealed class KeptState
+    {
+        public int Records { get; set; }
+        public bool KeyExtractable { get; set; }
+        public bool PlaintextFound { get; set; }
+    }
 
     // ---- Counting what the page shows, and what happens to the page (issue 10)
 

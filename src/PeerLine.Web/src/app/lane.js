@@ -24,7 +24,6 @@ const RETRY_PAUSE_MS = 500;
 const MAX_HANDSHAKE_RESTARTS = 3;
 const RESOLVED = Promise.resolve();
 
-export const newMessageId = () => crypto.getRandomValues(new Uint8Array(16));
 const channelId = (channel) => (channel ? toHex(channel.handshakeHash) : null);
 
 /**
@@ -202,7 +201,7 @@ export class Lane {
       this.#ended = true;
       this.#wire = [];
       this.#releaseControls();
-    }).catch(() => {});
+    });
   }
 
   /** The lane state to keep (structured-cloneable; channel states hold non-extractable CryptoKeys). */
@@ -499,13 +498,16 @@ export class Lane {
 
   // ---- Around the steps
 
+  /** One step at a time; a step that fails (a hub call lost, a channel refusing) leaves the lane as it stood. */
   #run(step) {
-    const result = this.#queue.then(async () => {
-      await step();
-      await this.#save();
-    });
-    this.#queue = result.catch(() => {});
-    return result;
+    this.#queue = this.#queue.then(async () => {
+      try {
+        await step();
+      } finally {
+        await this.#save();
+      }
+    }).catch(() => {});
+    return this.#queue;
   }
 
   async #save() {

@@ -7,9 +7,9 @@
 import { readContent, resourceContent } from '../app/content.js';
 import { toBase64, toHex } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { Party } from '../protocol/envelope.js';
+import { Party, newMessageId } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
-import { Lane, newMessageId } from '../app/lane.js';
+import { Lane } from '../app/lane.js';
 import { Transcript } from '../app/transcript.js';
 import { RecordKeeper, Vault } from '../app/vault.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
