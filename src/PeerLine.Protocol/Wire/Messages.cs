@@ -21,8 +21,9 @@ public sealed record SessionTicket(string SessionId, string CallerSecret, QueueS
 /// sequence numbers are then those of that staff member's own direction pair. Always "caller" for the caller.</param>
 /// <param name="Lead">For the caller: the lead lane (null when no lead was ever in this session).</param>
 /// <param name="Holder">Which holder of the session this is: 0 until it is first claimed, then one more at every
-/// handover (a claim after a return to the queue, a transfer to a named supporter). The same in every party's view; a
-/// caller whose channel was made for another holder needs a new handshake.</param>
+/// handover (a return to the queue, counted at the return so that the next claim brings a new number; a transfer to a
+/// named supporter). The same in every party's view; a caller whose channel was made for another holder needs a new
+/// handshake.</param>
 /// <param name="PeerReceivedSeq">The highest seq of this party's own outgoing direction that the other side acknowledged
 /// (caller: caller→supporter; supporter: supporter→caller; lead: lead→caller). The same as the last delivery receipt.</param>
 /// <param name="CallerPresent">Whether the caller has a connection now (always true in the caller's own view).</param>

@@ -134,11 +134,11 @@ public sealed class IntakeService(
     /// </summary>
     private async Task TellStaffPresenceAsync(PeerLineDb db, string sessionId, bool present, CancellationToken ct)
     {
-        var now = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId)
+        var current = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId)
             .Select(s => new { s.State, s.SupporterId, s.LeadId }).SingleAsync(ct);
-        if (now.State != SessionState.Active) return;
+        if (current.State != SessionState.Active) return;
         QueueLog.CallerPresence(logger, present ? "back" : "away");
-        await push.CallerPresence([now.SupporterId, now.LeadId], sessionId, present);
+        await push.CallerPresence([current.SupporterId, current.LeadId], sessionId, present);
     }
 
     /// <summary>One of a few locks, chosen by session id: a caller's disconnect and resume are applied and told one at a time.</summary>

@@ -138,6 +138,25 @@ public sealed class SecureChannelTests : IDisposable
         Assert.Equal("after the refusal", Read(supporter.Receive(caller.Seal(Guid.NewGuid(), Text("after the refusal"), 3), 3)));
     }
 
+    [Fact]
+    public void PaddedPlaintext_MessageIdThenLengthThenContent_UnpadRefusesShortBadLengthOrDirtyPadding()
+    {
+        var id = Convert.FromHexString("00112233445566778899aabbccddeeff");
+        var padded = Padding.Pad(id, Text("hi"));
+
+        Assert.Equal(238, padded.Length);
+        Assert.Equal("00112233445566778899aabbccddeeff" + "0002" + "6869" + "00", Convert.ToHexStringLower(padded[..21]));
+        var (messageId, content) = Padding.Unpad(padded)!.Value;
+        Assert.Equal(id, messageId);
+        Assert.Equal("hi", Encoding.UTF8.GetString(content));
+        Assert.Empty(Padding.Unpad(new byte[18])!.Value.Content);
+        Assert.Null(Padding.Unpad(new byte[17]));
+        Assert.Null(Padding.Unpad([.. id, 0x00, 0x03, 0x01, 0x02]));
+        padded[^1] = 0x01;
+        Assert.Null(Padding.Unpad(padded));
+        Assert.Throws<ArgumentException>(() => Padding.Pad(new byte[15], Text("hi")));
+    }
+
     [Theory]
     [InlineData(new byte[0])]
     [InlineData(new byte[] { 0x02 })]
