@@ -76,4 +76,82 @@ public sealed class CallerPage(IPage page)
     private ILocator Question(string text) => page.Locator("#feedback").GetByRole(AriaRole.Group, new() { Name = text });
 
     public Task<int> SessionStorageLengthAsync() => page.EvaluateAsync<int>("() => sessionStorage.length");
+
+    /// <summary>What the page keeps in IndexedDB (database peerline-caller): how many records, whether any state key
+    /// could be read out, and whether any of <paramref name="texts"/> is in a record's bytes in plain UTF-8.</summary>
+    public Task<KeptState> KeptOnTheDeviceAsync(params string[] texts) => page.EvaluateAsync<KeptState>("""
+        async (texts) => {
+          const names = (await indexedDB.databases()).map((d) => d.name);
+          if (!names.includes('peerline-caller')) return { records: 0, keyExtractable: false, plaintextFound: false };
+          const db = await new Promise((resolve, reject) => { const r = indexedDB.open('peerline-caller'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+          if (!db.objectStoreNames.contains('sessions')) { db.close(); return { records: 0, keyExtractable: false, plaintextFound: false }; }
+          const records = await new Promise((resolve) => { const r = db.transaction('sessions').objectStore('sessions').getAll(); r.onsuccess = () => resolve(r.result); });
+          db.close();
+          const latin = (bytes) => Array.from(bytes, (b) => String.fromCharCode(b)).join('');
+          const plain = records.map((r) => latin(new Uint8Array(r.data))).join('');
+          return {
+            records: records.length,
+            keyExtractable: records.some((r) => !(r.stateKey instanceof CryptoKey) || r.stateKey.extractable || r.keys.some((k) => k.extractable)),
+            plaintextFound: texts.some((t) => plain.includes(t)),
+          };
+        }
+        """, texts);
+
+    public sealed class KeptState
+    {
+        public int Records { get; set; }
+        public bool KeyExtractable { get; set; }
+        public bool PlaintextFound { get; set; }
+    }
+
+    // ---- Counting what the page shows, and what happens to the page (issue 10)
+
+    /// <summary>The supporter's messages as shown (a lead's are not among them), in page order.</summary>
+    public Task<IReadOnlyList<ShownMessage>> FromSupporterAsync() => ShownMessage.ReadAsync(page.Locator("#messages .msg.in:not(.from-other)"));
+
+    /// <summary>A lead's messages as shown (marked "Lead"), in page order.</summary>
+    public Task<IReadOnlyList<ShownMessage>> FromLeadAsync() => ShownMessage.ReadAsync(page.Locator("#messages .msg.in.from-other"));
+
+    /// <summary>What the caller wrote, with each message's delivery status, in page order.</summary>
+    public Task<IReadOnlyList<ShownMessage>> WrittenAsync() => ShownMessage.ReadAsync(page.Locator("#messages .msg.out"));
+
+    /// <summary>
+    /// Writes the messages as fast as Enter can be pressed: all in one turn of the page, so none has left the device
+    /// when this returns. Fails if the composer is disabled (the page would not let a person write).
+    /// </summary>
+    public Task SendQuicklyAsync(IEnumerable<string> texts) => page.EvaluateAsync(@"texts => {
+        const input = document.querySelector('#message');
+        if (input.disabled) throw new Error('the composer is disabled');
+        for (const text of texts) {
+          input.value = text;
+          document.querySelector('#composer').requestSubmit();
+        }
+      }", texts.ToArray());
+
+    /// <summary>The tab reloads (a phone that reclaimed it, or a person pulling down to refresh).</summary>
+    public async Task ReloadAsync() => await page.ReloadAsync();
+
+    /// <summary>The browser loses its network (Chromium's offline emulation: requests fail, sockets go silent).</summary>
+    public Task GoOfflineAsync() => page.Context.SetOfflineAsync(true);
+
+    public Task GoOnlineAsync() => page.Context.SetOfflineAsync(false);
+
+    public Task WaitReconnectingAsync() => Expect(page.Locator("body[data-connection=reconnecting]")).ToHaveCountAsync(1);
+
+    public Task WaitConnectedAsync() => Expect(page.Locator("body[data-connection=connected]")).ToHaveCountAsync(1);
+
+    /// <summary>Answers the supporter's question whether a lead may join with yes.</summary>
+    public async Task LetTheLeadJoinAsync() =>
+        await page.GetByRole(AriaRole.Button, new() { Name = "Yes, they may join" }).ClickAsync();
+
+    public async Task WaitAskedAboutALeadAsync() => await Expect(page.Locator("#lead-consent")).ToBeVisibleAsync();
+
+    /// <summary>The page's state for a failure message: body data attributes, the safety code, notes and messages.</summary>
+    public Task<string> StateAsync() => page.EvaluateAsync<string>(@"() => JSON.stringify({
+        body: { ...document.body.dataset },
+        safetyCode: document.querySelector('#safety-code')?.textContent,
+        position: document.querySelector('#position')?.textContent,
+        notes: [...document.querySelectorAll('#messages .note')].map(n => n.textContent),
+        messages: [...document.querySelectorAll('#messages .msg')].map(m => ({ cls: m.className, ...m.dataset, text: m.querySelector('p')?.textContent })),
+      })");
 }

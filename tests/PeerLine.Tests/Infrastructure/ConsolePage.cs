@@ -89,4 +89,93 @@ public sealed class ConsolePage(IPage page)
         await pane.GetByRole(AriaRole.Button, new() { Name = "Close chat" }).ClickAsync();
         await Expect(pane).ToHaveCountAsync(0);
     }
+
+    // ---- Counting what a chat pane shows, and what happens to the console (issue 10)
+
+    /// <summary>The caller's messages as the pane shows them, in order.</summary>
+    public static Task<IReadOnlyList<ShownMessage>> FromCallerAsync(ILocator pane) => ShownMessage.ReadAsync(pane.Locator(".msg.in"));
+
+    /// <summary>What this supporter (or lead) wrote in the pane, with each message's delivery status, in order.</summary>
+    public static Task<IReadOnlyList<ShownMessage>> WrittenAsync(ILocator pane) => ShownMessage.ReadAsync(pane.Locator(".msg.out"));
+
+    /// <summary>
+    /// Writes the messages as fast as Enter can be pressed: all in one turn of the page, so none has left the device
+    /// when this returns. Fails if the composer is disabled.
+    /// </summary>
+    public static Task SendQuicklyAsync(ILocator pane, IEnumerable<string> texts) => pane.EvaluateAsync(@"(pane, texts) => {
+        const input = pane.querySelector('textarea');
+        if (input.disabled) throw new Error('the composer is disabled');
+        for (const text of texts) {
+          input.value = text;
+          pane.querySelector('form.composer').requestSubmit();
+        }
+      }", texts.ToArray());
+
+    /// <summary>Reloads the console and waits until it is back at the desk, still on shift.</summary>
+    public async Task ReloadAsync()
+    {
+        await page.ReloadAsync();
+        await Expect(page.Locator("body[data-shift=on]")).ToHaveCountAsync(1);
+    }
+
+    /// <summary>Hands the chat to a colleague on shift by login; the pane leaves this console.</summary>
+    public static async Task TransferAsync(ILocator pane, string login)
+    {
+        await pane.GetByText("Transfer or close").ClickAsync();
+        await pane.Locator("input[aria-label^='Transfer']").FillAsync(login);
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Transfer", Exact = true }).ClickAsync();
+        await Expect(pane).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Puts the chat back at the head of the queue; the pane leaves this console.</summary>
+    public static async Task ReturnToQueueAsync(ILocator pane)
+    {
+        await pane.GetByText("Transfer or close").ClickAsync();
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Return to queue" }).ClickAsync();
+        await Expect(pane).ToHaveCountAsync(0);
+    }
+
+    /// <summary>Asks the caller whether the lead (on shift) may join.</summary>
+    public static async Task AskALeadToJoinAsync(ILocator pane, string login)
+    {
+        await pane.GetByText("Ask a lead to join").ClickAsync();
+        await pane.Locator("input[aria-label^='Lead to invite']").FillAsync(login);
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Ask the caller" }).ClickAsync();
+    }
+
+    /// <summary>Waits for a chat that came to this console without a claim here (a transfer, a lead let in).</summary>
+    public async Task<ILocator> WaitForChatAsync()
+    {
+        await Expect(page.Locator(".chat-pane")).ToHaveCountAsync(1);
+        var session = await page.Locator(".chat-pane").GetAttributeAsync("data-session");
+        return page.Locator($".chat-pane[data-session='{session}']");
+    }
+
+    /// <summary>The sessions waiting in the queue as this console lists them, head first.</summary>
+    public async Task<IReadOnlyList<string>> QueueAsync() =>
+        (await page.Locator("#queue .queue-entry").EvaluateAllAsync<string[]>("items => items.map(e => e.dataset.session)")).ToList();
+
+    /// <summary>
+    /// Whether the pane says the caller is connected (<c>data-caller</c>); away, it also says so in words.
+    /// </summary>
+    public static async Task WaitForCallerAsync(ILocator pane, bool present, TimeSpan? timeout = null)
+    {
+        var options = new LocatorAssertionsToHaveAttributeOptions { Timeout = (float)(timeout ?? Waits.Default).TotalMilliseconds };
+        await Expect(pane).ToHaveAttributeAsync("data-caller", present ? "present" : "away", options);
+        var line = pane.GetByText("The caller is away. The chat continues when they return.");
+        if (present) await Expect(line).ToBeHiddenAsync();
+        else await Expect(line).ToBeVisibleAsync();
+    }
+
+    /// <summary>The console's state for a failure message: body data attributes, each pane's attributes, notes and messages.</summary>
+    public Task<string> StateAsync() => page.EvaluateAsync<string>(@"() => JSON.stringify({
+        body: { ...document.body.dataset },
+        panes: [...document.querySelectorAll('.chat-pane')].map(p => ({
+          ...p.dataset,
+          safetyCode: p.querySelector('.safety .code')?.textContent,
+          notes: [...p.querySelectorAll('.note')].map(n => n.textContent),
+          error: p.querySelector('.error:not([hidden])')?.textContent,
+          messages: [...p.querySelectorAll('.msg')].map(m => ({ cls: m.className, ...m.dataset, text: m.querySelector('p')?.textContent })),
+        })),
+      })");
 }

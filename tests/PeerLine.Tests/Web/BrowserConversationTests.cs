@@ -124,7 +124,7 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
     }
 
     [Fact]
-    public async Task CallerReloadsThePage_SameSessionContinues_NewHandshake_SecretOnlyInSessionStorage()
+    public async Task CallerReloadsThePage_SameChannelContinues_ChatShownAgain_KeptEncrypted_ErasedAtTheEnd()
     {
         await using var supporter = await App.CertifiedSupporterAsync("hana", _device);
         var atSupporter = new ConcurrentQueue<string>();
@@ -133,21 +133,30 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await caller.AskForSupportAsync();
         var session = (await supporter.ClaimNextAsync().Within()).SessionId;
         var before = await caller.SafetyCodeAsync();
+        await caller.SendAsync("written before the reload");
+        await Waits.UntilAsync(() => atSupporter.Contains("written before the reload"));
+        await supporter.SendAsync(session, "read before the reload").Within();
+        await caller.WaitForReceivedAsync("read before the reload");
         Assert.Equal(0, await caller.Page.EvaluateAsync<int>("() => localStorage.length"));
         Assert.Empty(await caller.Page.Context.CookiesAsync());
+        var kept = await caller.KeptOnTheDeviceAsync("written before the reload", "read before the reload");
+        Assert.Equal(1, kept.Records);
+        Assert.False(kept.KeyExtractable);
+        Assert.False(kept.PlaintextFound);
 
         await caller.Page.ReloadAsync();
-        var after = await caller.SafetyCodeAsync();
-        Assert.NotEqual(before, after);
-        await Waits.UntilAsync(() => supporter.EstablishedAsync(session).IsCompletedSuccessfully && supporter.EstablishedAsync(session).Result == after,
-            because: "the supporter answered the new handshake");
+        Assert.Equal(before, await caller.SafetyCodeAsync()); // the same channel, no new handshake
+        Assert.Equal(["read before the reload"], await caller.ReceivedAsync());
+        Assert.Equal(["written before the reload"], await caller.SentAsync());
         await caller.SendAsync("after the reload");
         await Waits.UntilAsync(() => atSupporter.Contains("after the reload"));
         await supporter.SendAsync(session, "still here").Within();
         await caller.WaitForReceivedAsync("still here");
+        Assert.Equal(["written before the reload", "after the reload"], atSupporter.ToArray());
 
         await caller.EndAsync();
         Assert.Equal(0, await caller.SessionStorageLengthAsync());
+        Assert.Equal(0, (await caller.KeptOnTheDeviceAsync()).Records);
         await caller.Page.ReloadAsync();
         await Expect(caller.Page.Locator("#welcome")).ToBeVisibleAsync();
     }
@@ -203,7 +212,7 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
     }
 
     [Fact]
-    public async Task SupporterReloadsTheConsole_CallerIsAskedForANewHandshake_ChatContinues()
+    public async Task SupporterReloadsTheConsole_SameChannelContinues_ChatShownAgain()
     {
         var console = await ConsolePage.OnShiftAsync(chromium, App, "nia");
         var caller = await new CallerPage(await chromium.NewPageAsync(390, 844)).OpenAsync(App.BaseAddress);
@@ -215,14 +224,16 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
 
         await console.Page.ReloadAsync();
         await Expect(console.Page.Locator("body[data-shift=on]")).ToHaveCountAsync(1); // still signed in, key still certified, still on shift
-        var after = await ConsolePage.SafetyCodeAsync(pane);
-        Assert.NotEqual(before, after);
-        await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(after);
+        Assert.Equal(before, await ConsolePage.SafetyCodeAsync(pane)); // no new handshake
+        Assert.Equal(["before the console reload"], await ConsolePage.ReceivedAsync(pane));
+        await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(before);
 
         await ConsolePage.SendAsync(pane, "after the console reload");
         await caller.WaitForReceivedAsync("after the console reload");
         await caller.SendAsync("caller after the reload");
         await ConsolePage.WaitForReceivedAsync(pane, "caller after the reload");
+        Assert.Equal(["before the console reload", "caller after the reload"], await ConsolePage.ReceivedAsync(pane));
+        await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(before);
         chromium.AssertNoProblems(console.Page, "401 (Unauthorized)");
         chromium.AssertNoProblems(caller.Page);
     }

@@ -1,13 +1,22 @@
-// A conversation as the page shows it: messages in and out, with the delivery state of each one sent
-// (sending → sent: the server stored it → delivered: the other device received it).
+// A conversation as the page shows it: messages in and out, each with its end-to-end message id (data-message-id,
+// hex), and the status of each one sent (data-status): sending → sent (the server stored it) → delivered (the other
+// device kept it), or undelivered (the chat or lane ended first) or failed (refused for good).
 
 import { h } from './dom.js';
+import { readContent } from './content.js';
 import { resourceCard } from './resources.js';
 
-const STATUS_TEXT = { sending: 'Sending…', sent: 'Sent', delivered: 'Delivered', failed: 'Not sent' };
+const STATUS_TEXT = {
+  sending: 'Sending…',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  undelivered: 'Not delivered — please write it again',
+  failed: 'Not sent',
+};
 
 export class MessageList {
-  #outgoing = new Map(); // local id -> { item, seq }
+  #outgoing = new Map(); // message id (hex) -> item
+  #incoming = new Set(); // message ids shown
   #names;
 
   /** @param {{label: string, me: string, them: string}} options names read out by screen readers */
@@ -16,9 +25,14 @@ export class MessageList {
     this.element = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': label });
   }
 
-  /** A received message: content from app/content.js readContent; `from` names a second sender (a lead). */
-  incoming(content, from = null) {
-    const item = this.#add('in', content, from);
+  /**
+   * A received message (content from app/content.js readContent), once per message id; `from` names a second sender
+   * (a lead). Returns the item, or null when that message is already shown.
+   */
+  incoming(messageId, content, from = null) {
+    if (this.#incoming.has(messageId)) return null;
+    this.#incoming.add(messageId);
+    const item = this.#add('in', messageId, content, from);
     if (from) {
       item.classList.add('from-other');
       item.prepend(h('span', { class: 'sender', 'aria-hidden': 'true' }, from));
@@ -26,24 +40,30 @@ export class MessageList {
     return item;
   }
 
-  /** Shows a message being sent; `id` is the local id the sender returned. */
-  outgoing(id, content) {
-    const item = this.#add('out', content);
-    item.dataset.status = 'sending';
-    item.append(h('span', { class: 'status' }, STATUS_TEXT.sending));
-    this.#outgoing.set(id, { item, seq: null });
+  /** Shows a message this side wrote, under its message id. */
+  outgoing(messageId, content, status = 'sending') {
+    if (this.#outgoing.has(messageId)) return;
+    const item = this.#add('out', messageId, content);
+    item.append(h('span', { class: 'status' }, ''));
+    this.#outgoing.set(messageId, item);
+    this.status(messageId, status);
   }
 
-  sent(id, seq) {
-    this.#mark(id, 'sent', seq);
+  /** A status of Status (app/lane.js). "Delivered" is final, whatever comes after it. */
+  status(messageId, status) {
+    const item = this.#outgoing.get(messageId);
+    if (!item || item.dataset.status === 'delivered' || !STATUS_TEXT[status]) return;
+    item.dataset.status = status;
+    item.querySelector('.status').textContent = STATUS_TEXT[status];
   }
 
-  delivered(upToSeq) {
-    for (const [id, entry] of this.#outgoing) if (entry.seq !== null && entry.seq <= upToSeq) this.#mark(id, 'delivered');
-  }
-
-  failed(id) {
-    this.#mark(id, 'failed');
+  /** Shows a kept transcript again (app/transcript.js entries); `senderName(from)` names a second sender. */
+  restore(entries, senderName = () => null) {
+    for (const entry of entries) {
+      const content = readContent(entry.content);
+      if (entry.direction === 'in') this.incoming(entry.messageId, content, entry.from ? senderName(entry.from) : null);
+      else this.outgoing(entry.messageId, content, entry.status ?? 'sending');
+    }
   }
 
   note(text) {
@@ -53,24 +73,17 @@ export class MessageList {
   clear() {
     this.element.replaceChildren();
     this.#outgoing.clear();
+    this.#incoming.clear();
   }
 
-  #add(direction, content, name = null) {
+  #add(direction, messageId, content, name = null) {
     const body = content.type === 'resource' ? resourceCard({ ...content.entry, openNow: null })
       : content.type === 'text' ? h('p', {}, content.text)
         : h('p', { class: 'fine' }, 'A message this page cannot show.');
-    const item = h('li', { class: `msg ${direction} ${content.type}` }, h('span', { class: 'visually-hidden' }, name ? `${name}: ` : this.#names[direction]), body);
+    const item = h('li', { class: `msg ${direction} ${content.type}`, dataset: { messageId } },
+      h('span', { class: 'visually-hidden' }, name ? `${name}: ` : this.#names[direction]), body);
     this.element.append(item);
     item.scrollIntoView?.({ block: 'nearest' });
     return item;
-  }
-
-  #mark(id, status, seq) {
-    const entry = this.#outgoing.get(id);
-    if (!entry) return;
-    if (seq !== undefined) entry.seq = seq;
-    if (entry.item.dataset.status === 'delivered') return;
-    entry.item.dataset.status = status;
-    entry.item.querySelector('.status').textContent = STATUS_TEXT[status];
   }
 }

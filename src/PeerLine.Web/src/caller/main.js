@@ -122,7 +122,9 @@ function begin(start, options = {}) {
     problem.textContent = `We could not open a secure chat with your supporter (${code}). Your messages have not been sent. Please try Help now, or start a new chat.`;
     problem.hidden = false;
   });
-  on('message', ({ content, from }) => messages.incoming(content, from === 'lead' ? 'Lead' : null));
+  on('restored', ({ entries }) => messages.restore(entries, (from) => (from === 'lead' ? 'Lead' : null)));
+  on('message', ({ messageId, content, from }) => messages.incoming(messageId, content, from === 'lead' ? 'Lead' : null));
+  on('status', ({ messageId, status }) => messages.status(messageId, status));
   on('lead-invited', () => {
     $('#lead-consent').hidden = false;
     $('#lead-yes').focus();
@@ -131,9 +133,6 @@ function begin(start, options = {}) {
     ? 'A lead joined. What you write now goes to both your supporter and the lead; their messages are marked “Lead”.'
     : 'The lead left the chat.'));
   on('lead-secure', ({ safetyCode }) => note(`Secure connection with the lead. Their safety code is ${safetyCode}.`));
-  on('sent', ({ id, seq }) => messages.sent(id, seq));
-  on('delivered', ({ upToSeq }) => messages.delivered(upToSeq));
-  on('failed', ({ id }) => messages.failed(id));
   on('refused-request', ({ code }) => showEnded(code === 'queue-full'
     ? 'The line is very busy right now and cannot take more requests. Please use Help now, or try again a little later.'
     : `Your request could not be taken (${code}). Please use Help now, or try again.`));
@@ -141,13 +140,19 @@ function begin(start, options = {}) {
     $('#return-route').textContent = ROUTES[route] ?? '';
     $('#return-route').hidden = !ROUTES[route];
   });
-  on('resumed', () => note('You reloaded the page. For your privacy, earlier messages are not shown again. A new secure connection is being made, so the safety code changes.'));
+  on('resumed', ({ restored }) => {
+    if (!restored) note('This chat was not kept on this device, so earlier messages are not shown again. A new secure connection is being made, so the safety code changes.');
+  });
   showOnly(steps, $('#waiting'));
   start(conversation).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
 }
 
-function showQueue({ position, expectedWaitSeconds, resources }) {
+function showQueue({ position, expectedWaitSeconds, resources, awayGraceMinutes }) {
   if (resources !== undefined && !(resources === null && shownReason === 'crisis')) showResources(resources);
+  if (awayGraceMinutes) {
+    $('#away-grace').textContent = `If you leave this page, you keep your place for ${awayGraceMinutes} ${awayGraceMinutes === 1 ? 'minute' : 'minutes'}. `
+      + 'Come back to it in this browser tab and you are still in line.';
+  }
   $('#position').textContent = position === 1 ? 'You are next in line.' : position ? `You are number ${position} in line.` : 'Finding your place in line…';
   $('#expected-wait').textContent = expectedWaitSeconds == null
     ? 'A supporter will be with you as soon as one is free.'
@@ -206,7 +211,9 @@ $('#take-code').addEventListener('click', async () => {
 });
 
 function showEnded(reason) {
-  $('#ended-reason').textContent = reason;
+  const lost = conversation?.undeliveredCount ?? 0;
+  $('#ended-reason').textContent = lost === 0 ? reason
+    : `${reason} ${lost === 1 ? 'Your last message was' : `Your last ${lost} messages were`} not delivered before the chat ended.`;
   messages.clear(); // nothing of the conversation stays in the page either
   showResources(null);
   feedback.offer(conversation?.feedbackOpen === true);
@@ -266,6 +273,10 @@ function setEndConfirm(open) {
   if (open) $('#end-yes').focus();
 }
 $('#leave-queue').addEventListener('click', end);
+$('#erase-chat').addEventListener('click', async () => {
+  await conversation?.erase({ forget: false });
+  $('#erase-done').hidden = false;
+});
 $('#again').addEventListener('click', () => {
   conversation?.close();
   conversation = null;
@@ -275,6 +286,7 @@ $('#again').addEventListener('click', () => {
   $('#return-code-box').hidden = true;
   $('#take-code').disabled = false;
   $('#return-route').hidden = true;
+  $('#erase-done').hidden = true;
   showOnly(steps, $('#screen'));
 });
 

@@ -33,6 +33,7 @@ export class ChatPane {
     this.messages = new MessageList({ label: `${title} messages`, me: 'You', them: 'Caller' });
     this.input = h('textarea', { rows: 2, maxlength: 4000, placeholder: 'Write a message', 'aria-label': `Message in ${title}`, disabled: true });
     this.error = h('p', { class: 'error', role: 'alert', hidden: true });
+    this.away = h('p', { class: 'caller-away', role: 'status', hidden: true }, 'The caller is away. The chat continues when they return.');
     const login = h('input', { type: 'text', placeholder: 'colleague’s login', 'aria-label': `Transfer ${title} to`, autocomplete: 'off' });
     const resource = h('select', { 'aria-label': `Resource to share in ${title}` });
     const leadLogin = h('input', { type: 'text', placeholder: 'lead’s login', 'aria-label': `Lead to invite to ${title}`, autocomplete: 'off' });
@@ -54,12 +55,13 @@ export class ChatPane {
       }
     };
 
-    this.element = h('article', { class: 'chat-pane', dataset: { session: view.sessionId, priority: view.priority }, 'aria-label': title },
+    this.element = h('article', { class: 'chat-pane', dataset: { session: view.sessionId, priority: view.priority, caller: 'present' }, 'aria-label': title },
       h('header', { class: 'pane-head' },
         h('h3', {}, title, ' ', this.badge),
         h('span', { class: `priority ${view.priority}` }, Priorities[view.priority] ?? view.priority),
         h('span', { class: 'topic' }, Topics[view.topic] ?? view.topic),
         h('span', { class: 'safety' }, 'Safety code ', this.safety)),
+      this.away,
       this.messages.element,
       this.error,
       h('form', { class: 'composer', onsubmit: (event) => { event.preventDefault(); this.#submit(actions.send); } },
@@ -131,12 +133,18 @@ export class ChatPane {
     this.safety.textContent = 'securing…';
     this.input.disabled = true;
     this.element.dataset.secure = 'false';
-    if (restarted) this.note('The caller reconnected with a new secure connection (new safety code). They no longer see earlier messages; repeat anything important.');
+    if (restarted) this.note('A new secure connection with the caller is being made, so the safety code changes. What they have not received yet is sent again.');
   }
 
-  /** @param content from app/content.js readContent */
-  received(content) {
-    this.messages.incoming(content);
+  /** Whether the caller has a connection now (data-caller="present" | "away" on the pane). */
+  presence(present) {
+    this.element.dataset.caller = present ? 'present' : 'away';
+    this.away.hidden = present;
+  }
+
+  /** @param {string} messageId hex @param content from app/content.js readContent */
+  received(messageId, content) {
+    if (this.messages.incoming(messageId, content) === null) return;
     if (!this.element.contains(document.activeElement) || document.hidden) {
       this.#unread++;
       this.badge.textContent = `${this.#unread} new`;

@@ -1,15 +1,21 @@
-// The supporter's side, end to end (docs/protocol.md §4, §7, §11.11): the staff hub, the queue, and one secure
-// channel per held session, answered with this device's static key. Mirrors src/PeerLine.Client/E2E/SupporterClient.cs.
+// The supporter's side, end to end (docs/protocol.md §4, §7, §11.11, §12): the staff hub, the queue, and one lane
+// (app/lane.js) per held session, answered with this device's static key. Each lane's state and the chat's transcript
+// are kept in IndexedDB (store `lanes` of `peerline-staff`, by LOGIN|SESSIONID, encrypted as app/vault.js describes),
+// so a reload of the console continues every chat on the same channel, and are removed once the chat is no longer held.
 // It knows nothing of the page; the console listens to its events.
 
 import { readContent, resourceContent } from '../app/content.js';
-import { toBase64 } from '../protocol/bytes.js';
+import { toBase64, toHex } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
-import { HANDSHAKE, Party, newMessageId, restartRequest, unwrap } from '../protocol/envelope.js';
+import { Party, newMessageId } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
-import { Inbox, Outbox } from '../app/relay.js';
+import { Lane } from '../app/lane.js';
+import { Transcript } from '../app/transcript.js';
+import { RecordKeeper, Vault } from '../app/vault.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
+import { STAFF_DATABASE } from './device-key.js';
 
+const vault = new Vault(STAFF_DATABASE, 'lanes');
 
 /**
  * Events (CustomEvent detail):
@@ -18,26 +24,30 @@ import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
  *  offered    SessionOffer;  offer-withdrawn {sessionId}
  *  crisis-alert CrisisAlert              to leads on shift: a crisis request arrived
  *  wellbeing  WellbeingNotice            about this supporter, or (to leads) about a colleague
- *  session    {view}                     a session this supporter now holds (claim, transfer to you, resume), or joined
- *                                        as a lead (view.role 'lead')
+ *  session    {view, entries, safetyCode}  a session this supporter now holds (claim, transfer to you, resume), or
+ *                                        joined as a lead (view.role 'lead'); entries: the transcript kept on this
+ *                                        device (app/transcript.js), safetyCode: of the channel kept, or null
+ *  presence   {sessionId, present}       whether the caller has a connection now
  *  lead       {sessionId, status}        as the supporter: lead-joined, lead-declined or lead-left
  *  ended      {sessionId, state, reason} it is no longer held here (closed, transferred away, returned to the queue)
  *  securing   {sessionId, restarted}     the caller (re)started the handshake; restarted = an earlier channel existed
  *  secure     {sessionId, safetyCode, episodeKey}  episodeKey: the caller's (base64), to recognise a returning episode
- *  message    {sessionId, seq, content}  content: see app/content.js readContent
- *  sent       {sessionId, id, seq};  delivered {sessionId, upToSeq};  failed {sessionId, id, code}
- *  refused    {sessionId, code}          an envelope could not be opened (a code, never content); after a reload of
- *                                        this page the caller is asked for a new handshake (docs/protocol.md §11.2)
+ *  message    {sessionId, messageId, content}  once per message (content: see app/content.js readContent)
+ *  status     {sessionId, messageId, status}   a message this supporter wrote: sending | sent | delivered | undelivered | failed
+ *  refused    {sessionId, code}          a handshake message could not be used (a code, never content)
  */
 export class SupporterDesk extends EventTarget {
   #hub;
   #deviceKey;
-  #sessions = new Map(); // id -> { inbox, outbox, channel, established, resolveEstablished, hadChannel }
+  #login;
+  #sessions = new Map(); // id -> { known, role, ready, lane, transcript, keeper, onSent }
+  #resumedOnce = false;
 
-  /** @param {{privateKey: CryptoKey, publicKey: Uint8Array}} deviceKey the certified device key */
-  constructor(deviceKey) {
+  /** @param {{privateKey: CryptoKey, publicKey: Uint8Array}} deviceKey the certified device key @param {string} login */
+  constructor(deviceKey, login) {
     super();
     this.#deviceKey = deviceKey;
+    this.#login = login;
     this.#hub = new HubClient(Hubs.STAFF, {
       onConnected: () => this.#resume(),
       onStatus: (status) => this.#emit('connection', { status }),
@@ -48,8 +58,17 @@ export class SupporterDesk extends EventTarget {
     this.#hub.on(Events.CRISIS_ALERT, (alert) => this.#emit('crisis-alert', alert));
     this.#hub.on(Events.WELLBEING_NOTICE, (notice) => this.#emit('wellbeing', notice));
     this.#hub.on(Events.SESSION_CHANGED, (change) => this.#onSessionChanged(change));
-    this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => this.#session(envelope.sessionId).inbox.accept(envelope));
-    this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => this.#sessions.get(receipt.sessionId)?.outbox.deliveredUpTo(receipt.upToSeq));
+    this.#hub.on(Events.CALLER_PRESENCE, ({ sessionId, present }) => {
+      if (this.#sessions.get(sessionId)?.known) this.#emit('presence', { sessionId, present });
+    });
+    this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => {
+      const session = this.#session(envelope.sessionId);
+      session.ready.then(() => session.lane.accept(envelope));
+    });
+    this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => {
+      const session = this.#sessions.get(receipt.sessionId);
+      session?.ready.then(() => session.lane.delivered(receipt.upToSeq));
+    });
   }
 
   start() {
@@ -75,7 +94,7 @@ export class SupporterDesk extends EventTarget {
   async claim(sessionId) {
     this.#session(sessionId); // its backlog arrives before the view
     try {
-      return this.#hold(await this.#call('Claim', sessionId));
+      return await this.#hold(await this.#call('Claim', sessionId));
     } catch (error) {
       if (!this.#sessions.get(sessionId)?.known) this.#sessions.delete(sessionId);
       throw error;
@@ -86,21 +105,17 @@ export class SupporterDesk extends EventTarget {
     return this.#call('DeclineOffer', sessionId);
   }
 
-  /** Sends one message (bytes from app/content.js) once the caller's handshake is done; returns a local id at once. */
-  send(sessionId, content, { onSent = () => {} } = {}) {
+  /**
+   * Sends one message (bytes from app/content.js); returns its message id (hex) at once, the `status` events follow
+   * it. `onSent` runs once the server has stored it.
+   */
+  send(sessionId, content, { onSent = null } = {}) {
     const session = this.#sessions.get(sessionId);
-    const id = crypto.randomUUID();
-    const messageId = newMessageId();
-    session.established.then(async (channel) => {
-      try {
-        const seq = await session.outbox.send((s) => channel.seal(messageId, content, s));
-        this.#emit('sent', { sessionId, id, seq });
-        onSent();
-      } catch (error) {
-        this.#emit('failed', { sessionId, id, code: error.code ?? 'internal' });
-      }
-    });
-    return id;
+    const messageId = toHex(newMessageId());
+    if (onSent) session.onSent.set(messageId, onSent);
+    session.transcript.outgoing(messageId, content);
+    session.lane.write(messageId, content);
+    return messageId;
   }
 
   /** Sends a directory entry as a card, end to end; once it is stored, the server records its kind only. */
@@ -112,7 +127,7 @@ export class SupporterDesk extends EventTarget {
 
   async close(sessionId, disposition) {
     await this.#call('CloseSession', sessionId, disposition);
-    this.#drop(sessionId, States.CLOSED, Reasons.CLOSED_BY_SUPPORTER);
+    await this.#drop(sessionId, States.CLOSED, Reasons.CLOSED_BY_SUPPORTER);
   }
 
   /** As the session's supporter: asks the caller whether this lead (on shift) may join. */
@@ -123,13 +138,13 @@ export class SupporterDesk extends EventTarget {
   /** As a lead in the session: leaves it. */
   async leave(sessionId) {
     await this.#call('LeaveSession', sessionId);
-    this.#drop(sessionId, States.ACTIVE, Reasons.LEAD_LEFT);
+    await this.#drop(sessionId, States.ACTIVE, Reasons.LEAD_LEFT);
   }
 
   /** To a named supporter on shift, or back to the head of the queue (login null). */
   async transfer(sessionId, login) {
     await this.#call('Transfer', sessionId, login);
-    this.#drop(sessionId, login === null ? States.WAITING : States.ACTIVE, Reasons.TRANSFERRED_AWAY);
+    await this.#drop(sessionId, login === null ? States.WAITING : States.ACTIVE, Reasons.TRANSFERRED_AWAY);
   }
 
   async #call(method, ...args) {
@@ -142,31 +157,33 @@ export class SupporterDesk extends EventTarget {
     }
   }
 
-  /** After every (re)connection; `afterTransfer` when a transfer to this supporter triggered it. */
+  /** After every (re)connection; `afterTransfer` when a transfer to this supporter (or a lead joining) triggered it. */
   async #resume({ afterTransfer = false } = {}) {
+    for (const session of this.#sessions.values()) session.ready.then(() => session.lane.hold());
     const views = await this.#hub.invoke('Resume');
     const held = new Set(views.map((v) => v.sessionId));
-    for (const id of [...this.#sessions.keys()]) {
-      if (!held.has(id) && this.#sessions.get(id).known) this.#drop(id, null, null); // ended while we were away
+    for (const [id, session] of [...this.#sessions]) {
+      if (!held.has(id) && session.known) await this.#drop(id, null, null); // ended while we were away
     }
-    for (const view of views) {
-      const heldBeforeThisPage = !afterTransfer && !this.#sessions.get(view.sessionId)?.known;
-      await this.#hold(view);
-      // A reloaded console has no channel for the chats it holds: the caller must start a new handshake.
-      const session = this.#sessions.get(view.sessionId);
-      if (heldBeforeThisPage && session.channel === null) this.#requestRestart(view.sessionId, session);
-    }
+    if (!this.#resumedOnce) this.#forgetStale(held);
+    this.#resumedOnce = true;
+    for (const view of views) await this.#hold(view, { mayAskRestart: !afterTransfer });
     this.#emit('queue', await this.#hub.invoke('GetQueue'));
   }
 
-  async #hold(view) {
+  async #hold(view, { mayAskRestart = false } = {}) {
     const session = this.#session(view.sessionId);
+    await session.ready;
     const isNew = !session.known;
     session.known = true;
     session.role = view.role ?? 'supporter';
-    session.outbox.sync(view.lastSentSeq);
-    if (isNew) this.#emit('session', { view });
-    await session.inbox.sync(view.lastReceivedSeq);
+    if (isNew) this.#emit('session', { view, entries: session.transcript.entries, safetyCode: session.lane.safetyCode });
+    this.#emit('presence', { sessionId: view.sessionId, present: view.callerPresent ?? true });
+    await session.lane.sync(view);
+    // R3/R6: a chat this page held before without a kept channel (another browser, cleared storage, a reload during the
+    // handshake) asks the caller for a new handshake at once. Not after a transfer to this supporter or a claim: the
+    // caller starts one by itself.
+    if (isNew && mayAskRestart && !session.lane.isSecure) await session.lane.requestRestart();
     return view;
   }
 
@@ -185,79 +202,80 @@ export class SupporterDesk extends EventTarget {
     if (change.state !== States.ACTIVE || change.reason === Reasons.TRANSFERRED_AWAY) this.#drop(change.sessionId, change.state, change.reason);
   }
 
+  /** The session's lane, made (or restored from this device) on first sight; `ready` resolves once it is usable. */
   #session(sessionId) {
     let session = this.#sessions.get(sessionId);
     if (session) return session;
-    session = {
-      known: false,
-      channel: null,
-      hadChannel: false,
-      inbox: new Inbox((seq, bytes) => this.#onEnvelope(sessionId, seq, bytes), (upTo) => this.#hub.invoke('Acknowledge', sessionId, upTo)),
-      outbox: new Outbox(this.#hub, sessionId, { onDelivered: (upToSeq) => this.#emit('delivered', { sessionId, upToSeq }) }),
-    };
-    this.#resetEstablished(session);
+    session = { known: false, role: null, lane: null, transcript: null, keeper: null, onSent: new Map() };
+    session.ready = this.#open(sessionId, session);
     this.#sessions.set(sessionId, session);
     return session;
   }
 
-  #drop(sessionId, state, reason) {
-    if (!this.#sessions.delete(sessionId)) return;
+  async #open(sessionId, session) {
+    const key = `${this.#login}|${sessionId}`;
+    session.keeper = new RecordKeeper(vault, key, async () => ({
+      sessionId, role: session.role, lane: await session.lane.snapshot(), transcript: session.transcript.entries,
+    }));
+    const options = { hub: this.#hub, sessionId, initiator: false, hooks: this.#hooks(sessionId, session) };
+    const record = await vault.load(key).catch(() => null);
+    if (record === null) {
+      session.transcript = new Transcript();
+      session.lane = new Lane(options);
+      return;
+    }
+    session.role = record.role;
+    session.transcript = new Transcript(record.transcript);
+    session.lane = await Lane.restore(options, record.lane, (state) => SecureChannel.fromState(state));
+  }
+
+  #hooks(sessionId, session) {
+    return {
+      save: () => session.keeper.save(),
+      received: ({ messageId, content }) => {
+        const read = readContent(content);
+        // A return item is not a message on screen: the console keeps its episode key instead (§14).
+        if (read.type !== 'return' && !session.transcript.incoming(messageId, content)) return;
+        this.#emit('message', { sessionId, messageId, content: read });
+      },
+      status: (messageId, status) => {
+        session.transcript.status(messageId, status);
+        if (status === 'sent' || status === 'delivered') {
+          session.onSent.get(messageId)?.();
+          session.onSent.delete(messageId);
+        }
+        this.#emit('status', { sessionId, messageId, status });
+      },
+      secure: (channel) => this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(channel.remoteStaticKey) }),
+      securing: ({ restarted }) => this.#emit('securing', { sessionId, restarted }),
+      refused: (code) => this.#emit('refused', { sessionId, code }),
+      openChannel: () => SecureChannel.forSupporter({
+        sessionId, staticKey: this.#deviceKey, party: session.role === 'lead' ? Party.LEAD : Party.SUPPORTER,
+      }),
+    };
+  }
+
+  /** No longer held here: R7 for what was not delivered, then nothing of it stays on this device. */
+  async #drop(sessionId, state, reason) {
+    const session = this.#sessions.get(sessionId);
+    if (!session) return;
+    this.#sessions.delete(sessionId);
+    await session.ready.catch(() => {});
+    await session.lane?.end();
+    await session.keeper?.erase();
     this.#emit('ended', { sessionId, state, reason });
   }
 
-  async #freshChannel(sessionId, session) {
-    session.hadChannel ||= session.channel?.isEstablished ?? false;
-    const party = session.role === 'lead' ? Party.LEAD : Party.SUPPORTER;
-    session.channel = await SecureChannel.forSupporter({ sessionId, staticKey: this.#deviceKey, party });
-    if (session.resolveEstablished === null) this.#resetEstablished(session);
-    this.#emit('securing', { sessionId, restarted: session.hadChannel });
-    return session.channel;
-  }
-
-  async #onEnvelope(sessionId, seq, bytes) {
-    const session = this.#sessions.get(sessionId);
-    if (!session) return;
-    const isHandshake = unwrap(bytes)?.type === HANDSHAKE;
-    if (!isHandshake && !session.channel?.isEstablished) {
-      // Sealed for a channel this page does not have (it was reloaded; messages arrive in order, so a transport
-      // message before an established channel is never ours). Ask the caller once for a new handshake.
-      this.#emit('refused', { sessionId, code: 'rejected-message' });
-      this.#requestRestart(sessionId, session);
-      return;
-    }
-    if (isHandshake) session.restartRequested = false;
-    let channel = session.channel;
-    // The caller started over (a reload, a transfer back to us): answer on a fresh channel.
-    if (channel === null || (isHandshake && channel.isEstablished)) channel = await this.#freshChannel(sessionId, session);
-
-    let result = await channel.receive(bytes, seq);
-    if (result.outcome === 'rejected' && isHandshake && !channel.isEstablished) {
-      // A stale handshake message of an earlier channel must not spoil the caller's fresh one.
-      channel = await this.#freshChannel(sessionId, session);
-      result = await channel.receive(bytes, seq);
-    }
-    if (result.outcome === 'handshake') {
-      if (result.reply) session.outbox.send(async () => result.reply).catch((error) => this.#emit('refused', { sessionId, code: error.code }));
-      if (channel.isEstablished) {
-        session.resolveEstablished(channel);
-        session.resolveEstablished = null;
-        this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(channel.remoteStaticKey) });
+  /** Records of chats this login no longer holds (closed while this console was not open) are removed. */
+  async #forgetStale(held) {
+    try {
+      const prefix = `${this.#login}|`;
+      for (const key of await vault.keys()) {
+        if (typeof key === 'string' && key.startsWith(prefix) && !held.has(key.slice(prefix.length))) await vault.remove(key);
       }
-    } else if (result.outcome === 'message') {
-      this.#emit('message', { sessionId, seq, content: readContent(result.content) });
-    } else {
-      this.#emit('refused', { sessionId, code: 'rejected-message' });
+    } catch {
+      // nothing to clean, or no IndexedDB
     }
-  }
-
-  #requestRestart(sessionId, session) {
-    if (session.restartRequested) return;
-    session.restartRequested = true;
-    session.outbox.send(async () => restartRequest()).catch((error) => this.#emit('refused', { sessionId, code: error.code }));
-  }
-
-  #resetEstablished(session) {
-    session.established = new Promise((resolve) => { session.resolveEstablished = resolve; });
   }
 
   #emit(type, detail) {

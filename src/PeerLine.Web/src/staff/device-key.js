@@ -3,37 +3,17 @@
 
 import { toBase64 } from '../protocol/bytes.js';
 import { generateKeyPair } from '../protocol/noise.js';
+import { inStore } from '../app/vault.js';
 
-const DATABASE = 'peerline-staff';
+/**
+ * The console's database: the device keys (by login), the episodes met (§14) and, per held session, the chat's lane
+ * state and transcript (by LOGIN|SESSIONID, encrypted as app/vault.js describes).
+ */
+export const STAFF_DATABASE = Object.freeze({ name: 'peerline-staff', version: 3, stores: ['device-keys', 'episodes', 'lanes'] });
 const STORE = 'device-keys';
 const EPISODES = 'episodes';
 
-function open() {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 2);
-    request.onupgradeneeded = () => {
-      const db = request.result;
-      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE);
-      if (!db.objectStoreNames.contains(EPISODES)) db.createObjectStore(EPISODES);
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-  });
-}
-
-async function run(mode, action, store = STORE) {
-  const db = await open();
-  try {
-    return await new Promise((resolve, reject) => {
-      const transaction = db.transaction(store, mode);
-      const request = action(transaction.objectStore(store));
-      transaction.oncomplete = () => resolve(request.result);
-      transaction.onerror = () => reject(transaction.error);
-    });
-  } finally {
-    db.close();
-  }
-}
+const run = (mode, action, store = STORE) => inStore(STAFF_DATABASE, store, mode, action);
 
 /** The device key of this login on this browser, created on first use. */
 export async function deviceKeyFor(login) {

@@ -99,20 +99,21 @@ async function openDesk(deviceKey) {
   $('#desk').dataset.keyId = toHex(deviceKey.publicKey).slice(0, 8);
   $('#shift').hidden = false;
   $('#resources-button').hidden = false;
-  desk = new SupporterDesk(deviceKey);
+  desk = new SupporterDesk(deviceKey, me.login);
   const on = (type, handler) => desk.addEventListener(type, (e) => handler(e.detail));
   on('connection', ({ status }) => showConnection(status));
   on('queue', showQueue);
-  on('session', ({ view }) => addPane(view));
+  on('session', addPane);
+  on('presence', ({ sessionId, present }) => panes.get(sessionId)?.presence(present));
   on('ended', ({ sessionId, reason }) => removePane(sessionId, reason));
   on('securing', ({ sessionId, restarted }) => panes.get(sessionId)?.securing(restarted));
   on('secure', ({ sessionId, safetyCode, episodeKey }) => {
     panes.get(sessionId)?.secure(safetyCode);
     recognise(sessionId, episodeKey);
   });
-  on('message', ({ sessionId, content }) => {
+  on('message', ({ sessionId, messageId, content }) => {
     if (content.type === 'return') rememberReturn(sessionId, content.episodeKey);
-    else panes.get(sessionId)?.received(content);
+    else panes.get(sessionId)?.received(messageId, content);
   });
   on('crisis-alert', showCrisisAlert);
   on('lead', ({ sessionId, status }) => panes.get(sessionId)?.note({
@@ -121,9 +122,7 @@ async function openDesk(deviceKey) {
     'lead-left': 'The lead left the chat.',
   }[status] ?? ''));
   on('wellbeing', showWellbeingNotice);
-  on('sent', ({ sessionId, id, seq }) => panes.get(sessionId)?.messages.sent(id, seq));
-  on('delivered', ({ sessionId, upToSeq }) => panes.get(sessionId)?.messages.delivered(upToSeq));
-  on('failed', ({ sessionId, id }) => panes.get(sessionId)?.messages.failed(id));
+  on('status', ({ sessionId, messageId, status }) => panes.get(sessionId)?.messages.status(messageId, status));
   on('refused', ({ sessionId, code }) => panes.get(sessionId)?.note(`A message could not be opened (${code}). It may have been written for an earlier secure connection.`));
   on('offered', showOffer);
   on('offer-withdrawn', ({ sessionId }) => hideOffer(sessionId));
@@ -262,7 +261,7 @@ function deskMessage(text) {
   box.hidden = !text;
 }
 
-function addPane(view) {
+function addPane({ view, entries = [], safetyCode = null }) {
   if (panes.has(view.sessionId)) return;
   const pane = new ChatPane(view, ++chatNumber, {
     send: (text) => desk.send(view.sessionId, textContent(text)),
@@ -276,6 +275,8 @@ function addPane(view) {
     },
   });
   panes.set(view.sessionId, pane);
+  pane.messages.restore(entries); // kept on this device: a reload shows the chat again
+  if (safetyCode !== null) pane.secure(safetyCode);
   $('#chats').append(pane.element);
   $('#no-chats').hidden = true;
   pane.focus();
