@@ -6,11 +6,14 @@ namespace PeerLine.Cli.Probe;
 /// <summary>
 /// What the probe keeps between runs in its state directory (owner-only): the device's X25519 private key, which
 /// never leaves it, and the roster public key pinned at first contact (trust on first use; compare it with the
-/// operator's published value once).
+/// operator's published value once), and the conversation store of its clients.
 /// </summary>
 public sealed class ProbeState(string directory)
 {
     private const string DeviceKeyFile = "device.key";
+
+    /// <summary>The FileConversationStore of the probe's two clients (channel state and messages until delivered).</summary>
+    public const string ConversationsDirectory = "conversations";
     private const string RosterKeyFile = "roster.pub";
 
     public bool IsNew => !File.Exists(Path.Combine(directory, DeviceKeyFile));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
+using PeerLine.Client.State;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
 
@@ -29,8 +30,10 @@ public static class SyntheticProbe
             using var deviceKey = state.LoadOrCreateDeviceKey();
             var trust = RosterTrust.Pin(await state.PinnedRosterKeyAsync(settings.Server, ct));
             var options = new RelayClientOptions { Server = settings.Server };
+            // Both sides keep their conversation state owner-only in the state directory, as a real client would.
+            var store = new FileConversationStore(Path.Combine(settings.StateDirectory, ProbeState.ConversationsDirectory));
 
-            await using var supporter = new SupporterClient(options, settings.Login, password, deviceKey);
+            await using var supporter = new SupporterClient(options, settings.Login, password, deviceKey, store);
             var (status, certificate) = await supporter.EnrollAsync(ct);
             var verdict = certificate is null ? (CertificateVerdict?)null : trust.Check(certificate, out _);
             if (status != "certified" || verdict != CertificateVerdict.Trusted)
@@ -49,7 +52,7 @@ public static class SyntheticProbe
             await supporter.StartShiftAsync(1, ct);
             cleanup = () => CleanUpAsync(null, supporter);
 
-            await using var caller = new CallerClient(options, trust);
+            await using var caller = new CallerClient(options, trust, store);
             caller.MessageReceived = m => { atCaller.TrySetResult(m.Text); return Task.CompletedTask; };
             var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             caller.ChannelRefused += r => refused.TrySetResult(r);

@@ -1,5 +1,6 @@
 using NSec.Cryptography;
 using PeerLine.Client.Relay;
+using PeerLine.Client.State;
 using PeerLine.Protocol.E2E;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
@@ -8,62 +9,139 @@ namespace PeerLine.Client.E2E;
 
 /// <summary>
 /// The anonymous caller, end to end: asks for support, and once a supporter holds the session, verifies that
-/// supporter's roster certificate against the pinned roster key and runs the Noise XK handshake with a fresh
-/// episode key. Plaintext exists only in this object and the application.
+/// supporter's roster certificate against the pinned roster key and runs the Noise XK handshake with the episode
+/// key. Plaintext exists only in this object, its store and the application.
+/// Nothing is lost (docs/protocol.md, continuity rules R1–R7): every message is kept in the store until the other
+/// side has kept it, sealed again under a new channel after a transfer or a restart request, and reported as
+/// <see cref="NotDelivered"/> when the chat ends first. A restarted application picks the session up with
+/// <see cref="ResumeStoredAsync"/>: same channel, same safety code, nothing unread lost.
 /// </summary>
-public sealed class CallerClient : IAsyncDisposable
+public sealed partial class CallerClient : IAsyncDisposable
 {
     private readonly CallerRelayClient _relay;
     private readonly RosterTrust _trust;
-    private readonly Key _episodeKey = Key.Create(KeyAgreementAlgorithm.X25519);
-    private readonly SemaphoreSlim _channelLock = new(1, 1);
-    private const int MaxRestarts = 3;
-    private SecureChannel? _channel;
-    private int _restarts;
+    private readonly IConversationStore _store;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly TaskCompletionSource _hasSession = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Key _episodeKey;
+    private CallerRecord? _record;
+    private ConversationLane? _supporter;
+    private ConversationLane? _lead;
+    private SessionView? _view;
     private TaskCompletionSource<string> _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private SecureChannel? _leadChannel;
-    private volatile bool _leadConsent;
     private TaskCompletionSource<string> _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _ended;
 
-    public CallerClient(RelayClientOptions options, RosterTrust trust)
+    /// <param name="store">Where the conversation is kept (default: memory only, so a restart cannot pick it up).</param>
+    public CallerClient(RelayClientOptions options, RosterTrust trust, IConversationStore? store = null)
+        : this(options, trust, store ?? new MemoryConversationStore(), record: null)
+    {
+    }
+
+    private CallerClient(RelayClientOptions options, RosterTrust trust, IConversationStore store, CallerRecord? record)
     {
         _relay = new CallerRelayClient(options);
         _trust = trust;
+        _store = store;
         _relay.MessageReceived = OnEnvelopeAsync;
-        _relay.SessionChanged += change =>
-        {
-            // Only a lead this caller agreed to: a "lead joined" without the caller's yes opens nothing.
-            if (change.Reason == ChangeReasons.LeadJoined) { if (_leadConsent) _ = Task.Run(() => BeginLeadHandshakeAsync()); }
-            else if (change.Reason == ChangeReasons.LeadLeft) DropLeadChannel();
-            else if (change.State == SessionStates.Active) _ = Task.Run(() => BeginHandshakeAsync());
-        };
+        _relay.SignalReceived = OnSignalAsync;
+        _episodeKey = record is null ? Handshakes.NewExportableKey() : Handshakes.ImportKey(record.EpisodeKey);
+        if (record is not null) Adopt(record);
+    }
+
+    /// <summary>
+    /// The session kept in <paramref name="store"/> (after the application restarted), not yet connected: set
+    /// <see cref="MessageReceived"/> and the events, then call <see cref="ResumeAsync"/>. Null when nothing is kept.
+    /// </summary>
+    public static async Task<CallerClient?> LoadStoredAsync(RelayClientOptions options, RosterTrust trust, IConversationStore store, CancellationToken ct = default)
+    {
+        var record = StateJson.Read<CallerRecord>(await store.LoadAsync(CallerRecord.Key, ct));
+        return record is null ? null : new CallerClient(options, trust, store, record);
+    }
+
+    /// <summary>Loads the kept session and resumes it at once; null when nothing is kept.</summary>
+    public static async Task<CallerClient?> ResumeStoredAsync(RelayClientOptions options, RosterTrust trust, IConversationStore store, CancellationToken ct = default)
+    {
+        var caller = await LoadStoredAsync(options, trust, store, ct);
+        if (caller is not null) await caller.ResumeAsync(ct);
+        return caller;
     }
 
     public CallerRelayClient Relay => _relay;
 
-    public string? SessionId => _relay.SessionId;
+    public string? SessionId => _record?.SessionId ?? _relay.SessionId;
 
-    /// <summary>Called with each decrypted message, in order, once.</summary>
+    /// <summary>Called with each decrypted message once (also across restarts), in order per lane. It is acknowledged when this returns.</summary>
     public Func<PlaintextMessage, Task>? MessageReceived { get; set; }
 
-    /// <summary>Raised when a supporter's certificate is refused or the handshake fails (the reason is a code, never content).</summary>
+    /// <summary>The other side kept this message (its id as <see cref="SendAsync(byte[], CancellationToken)"/> returned it).</summary>
+    public event Action<Guid>? Delivered;
+
+    /// <summary>The chat (or the lane with the lead) ended before the other side kept this message: "Not delivered — please write it again".</summary>
+    public event Action<Guid>? NotDelivered;
+
+    /// <summary>Raised when a staff member's certificate is refused, a handshake fails or a message cannot be read (a code, never content).</summary>
     public event Action<string>? ChannelRefused;
 
-    /// <summary>Completes with the safety code once the handshake with the current supporter is done.</summary>
+    /// <summary>Completes with the safety code once the channel with the current supporter is established (or restored).</summary>
     public Task<string> Established => _established.Task;
 
-    public Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default) =>
-        _relay.RequestSupportAsync(topic, priority, ct);
+    /// <summary>Completes with the safety code of the channel with the lead, once its handshake is done.</summary>
+    public Task<string> LeadEstablished => _leadEstablished.Task;
 
-    public async Task<long> SendAsync(byte[] content, CancellationToken ct = default)
+    /// <summary>How many messages are kept and not yet known delivered (both lanes).</summary>
+    public int Undelivered => (_supporter?.Record.Outbox.Count ?? 0) + (_lead?.Record.Outbox.Count ?? 0);
+
+    public async Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default)
     {
-        await Established.WaitAsync(ct);
-        var channel = _channel!;
-        var messageId = Guid.NewGuid();
-        return await _relay.SendAsync(seq => channel.Seal(messageId, content, seq), ct);
+        var ticket = await _relay.RequestSupportAsync(topic, priority, ct);
+        var record = new CallerRecord
+        {
+            SessionId = ticket.SessionId, CallerSecret = ticket.CallerSecret, EpisodeKey = _episodeKey.Export(KeyBlobFormat.RawPrivateKey),
+        };
+        await _gate.WaitAsync(ct);
+        try
+        {
+            Adopt(record);
+            await SaveAsync();
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return ticket;
     }
 
-    public Task<long> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+    /// <summary>
+    /// Connects a client loaded with <see cref="LoadStoredAsync"/>: first hands over what was kept and not yet shown,
+    /// then resumes the session; the rules of R6 then resend, restore or start a handshake as the view requires.
+    /// </summary>
+    public async Task<SessionView> ResumeAsync(CancellationToken ct = default)
+    {
+        var record = _record ?? throw new InvalidOperationException("Nothing to resume.");
+        foreach (var lane in new[] { _supporter!, _lead! }) await HandOverUnshownAsync(lane, lane == _lead);
+        try
+        {
+            return await _relay.ResumeAsync(record.SessionId, record.CallerSecret, ct);
+        }
+        catch (RelayException e) when (e.Code == ErrorCodes.NotFound)
+        {
+            await EndConversationAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// R1: keeps the message, seals and sends it when a channel is established (then returns once the server holds
+    /// it), else it waits in the outbox for the next channel. Returns the end-to-end message id.
+    /// </summary>
+    public Task<Guid> SendAsync(byte[] content, CancellationToken ct = default) => WriteAsync(lead: false, content, ct);
+
+    public Task<Guid> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+
+    /// <summary>Sends to the lead on their own channel (the supporter does not receive it).</summary>
+    public Task<Guid> SendToLeadAsync(string text, CancellationToken ct = default) =>
+        WriteAsync(lead: true, System.Text.Encoding.UTF8.GetBytes(text), ct);
 
     /// <summary>The supporter asks whether a lead may join (answer with <see cref="AnswerLeadInvitationAsync"/>; refusing costs nothing).</summary>
     public event Action<LeadInvitation>? LeadInvited
@@ -75,172 +153,145 @@ public sealed class CallerClient : IAsyncDisposable
     public async Task AnswerLeadInvitationAsync(bool accept, CancellationToken ct = default)
     {
         // Recorded before asking: the server announces the lead before it answers this call.
-        var before = _leadConsent;
-        _leadConsent = accept || before;
+        var before = await SetLeadConsentAsync(accept, null);
         try
         {
             await _relay.AnswerLeadInvitationAsync(accept, ct);
         }
         catch
         {
-            _leadConsent = before;
+            await SetLeadConsentAsync(before, before);
             throw;
         }
     }
 
-    /// <summary>Completes with the safety code of the channel with the lead, once its handshake is done.</summary>
-    public Task<string> LeadEstablished => _leadEstablished.Task;
-
-    /// <summary>Sends to the lead on their own channel (the supporter does not receive it).</summary>
-    public async Task<long> SendToLeadAsync(string text, CancellationToken ct = default)
+    /// <summary>Leaves: withdraws a waiting request or closes the session. What was not delivered is reported, and the kept state erased.</summary>
+    public async Task EndAsync(CancellationToken ct = default)
     {
-        await LeadEstablished.WaitAsync(ct);
-        var channel = _leadChannel!;
-        var content = System.Text.Encoding.UTF8.GetBytes(text);
-        var messageId = Guid.NewGuid();
-        return await _relay.SendToLeadAsync(seq => channel.Seal(messageId, content, seq), ct);
+        await _relay.EndAsync(ct);
+        await EndConversationAsync();
     }
 
-    /// <summary>The caller let a lead in: check the lead's certificate and run a handshake with it, as with the supporter.</summary>
-    public Task BeginLeadHandshakeAsync(CancellationToken ct = default) => WithCheckedStaffKeyAsync(async ct =>
+    private async Task<Guid> WriteAsync(bool lead, byte[] content, CancellationToken ct)
     {
-        await _relay.RefreshAsync();
-        return await _relay.LeadCertificateAsync(ct);
-    }, async staticKey =>
-    {
-        _leadChannel?.Dispose();
-        if (_leadEstablished.Task.IsCompleted) _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        _leadChannel = SecureChannel.ForCaller(_relay.SessionId!, Party.Lead, staticKey, _episodeKey);
-        await _relay.SendToLeadAsync(_leadChannel.Start(), ct);
-    }, ct);
-
-    private void DropLeadChannel()
-    {
-        _leadChannel?.Dispose();
-        _leadChannel = null;
-        if (_leadEstablished.Task.IsCompleted) _leadEstablished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
-
-    private async Task OnLeadEnvelopeAsync(ReceivedMessage message)
-    {
-        if (_leadChannel is not { } channel) return; // nothing to read it with: dropped, and acknowledged
-        var result = channel.Receive(message.Ciphertext, message.Seq);
-        switch (result.Outcome)
-        {
-            case ChannelOutcome.Handshake:
-                try
-                {
-                    if (result.Reply is { } reply) await _relay.SendToLeadAsync(reply);
-                }
-                catch (RelayException e)
-                {
-                    ChannelRefused?.Invoke(e.Code); // the lead left, or the chat closed, meanwhile
-                    break;
-                }
-                if (channel.IsEstablished) _leadEstablished.TrySetResult(channel.SafetyCode!);
-                break;
-            case ChannelOutcome.Message when MessageReceived is { } handler:
-                await handler(new PlaintextMessage(message.SessionId, message.Seq, result.Content!, FromLead: true));
-                break;
-            case ChannelOutcome.Rejected:
-                ChannelRefused?.Invoke("rejected-message");
-                break;
-        }
-    }
-
-    public Task EndAsync(CancellationToken ct = default) => _relay.EndAsync(ct);
-
-    /// <summary>Starts a fresh handshake with whoever holds the session now (after a claim or a transfer).</summary>
-    public Task BeginHandshakeAsync(CancellationToken ct = default) => WithCheckedStaffKeyAsync(_relay.SupporterCertificateAsync, async staticKey =>
-    {
-        _channel?.Dispose();
-        if (_established.Task.IsCompleted) _established = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        _channel = SecureChannel.ForCaller(_relay.SessionId!, staticKey, _episodeKey);
-        await _relay.SendAsync(_channel.Start(), ct);
-    }, ct);
-
-    /// <summary>
-    /// One handshake at a time: fetches a staff member's certificate, applies the served revocations, checks it
-    /// against the pinned roster key, and only for <c>Trusted</c> runs <paramref name="start"/> with the key inside.
-    /// Any refusal is raised as <see cref="ChannelRefused"/> with its verdict or code.
-    /// </summary>
-    private async Task WithCheckedStaffKeyAsync(Func<CancellationToken, Task<byte[]>> certificateOf, Func<byte[], Task> start, CancellationToken ct)
-    {
-        await _channelLock.WaitAsync(ct);
+        if (_record is null) throw new InvalidOperationException("No session yet.");
+        var id = Guid.NewGuid();
+        Task<bool>? sent = null;
+        await _gate.WaitAsync(ct);
         try
         {
-            var certificate = await certificateOf(ct);
-            _trust.Revoke(await _relay.RevokedKeyIdsAsync(ct));
-            var verdict = _trust.Check(certificate, out var parsed);
-            if (verdict != CertificateVerdict.Trusted)
+            if (_ended) throw new RelayException(ErrorCodes.WrongState);
+            var lane = lead ? _lead! : _supporter!;
+            var entry = lane.Write(id, content);
+            await SaveAsync();
+            if (entry.Seq is { } seq)
             {
-                ChannelRefused?.Invoke(verdict.ToString());
-                return;
+                lane.Kick();
+                sent = lane.WhenSent(seq);
             }
-            await start(parsed!.StaticKey);
-        }
-        catch (RelayException e)
-        {
-            ChannelRefused?.Invoke(e.Code);
-        }
-        catch (HttpRequestException)
-        {
-            ChannelRefused?.Invoke(ErrorCodes.Unavailable);
         }
         finally
         {
-            _channelLock.Release();
+            _gate.Release();
+        }
+        if (sent is not null) await sent.WaitAsync(ct);
+        return id;
+    }
+
+    private async Task<bool> SetLeadConsentAsync(bool consent, bool? exactly)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            var record = _record ?? throw new InvalidOperationException("No session yet.");
+            var before = record.LeadConsent;
+            record.LeadConsent = exactly ?? (consent || before);
+            await SaveAsync();
+            return before;
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 
-    private async Task OnEnvelopeAsync(ReceivedMessage message)
+    /// <summary>Takes a record (new or loaded) as this client's session and builds its lanes. Under the gate, or before any use.</summary>
+    private void Adopt(CallerRecord record)
     {
-        if (message.FromLead)
+        _record = record;
+        _supporter = NewLane(record.Supporter, lead: false);
+        _lead = NewLane(record.Lead, lead: true);
+        if (_supporter.Channel?.SafetyCode is { } code) _established.TrySetResult(code);
+        if (_lead.Channel?.SafetyCode is { } leadCode) _leadEstablished.TrySetResult(leadCode);
+        _hasSession.TrySetResult();
+    }
+
+    private ConversationLane NewLane(LaneRecord record, bool lead) => new(record, _gate,
+        (seq, relayId, envelope, ct) => _relay.SendSealedAsync(relayId, seq, envelope, lead, ct),
+        code =>
         {
-            await OnLeadEnvelopeAsync(message);
-            return;
-        }
-        var channel = _channel;
-        if (Envelope.IsRestartRequest(message.Ciphertext))
+            ChannelRefused?.Invoke(code);
+            _ = Task.Run(RefreshAfterRefusalAsync);
+        });
+
+    /// <summary>A send was refused: a fresh view says why (back in the queue, closed, numbering out of step) and R6 follows.</summary>
+    private async Task RefreshAfterRefusalAsync()
+    {
+        try
         {
-            // The supporter's side lost its channel (a restarted device or page). A handshake already under way answers it.
-            if (channel is not null && (channel.IsEstablished || channel.HasFailed)) _ = Task.Run(() => BeginHandshakeAsync());
-            return;
+            await _relay.RefreshViewAsync();
         }
-        if (channel is null) return; // nothing can be read before a handshake: dropped, and acknowledged
-        var result = channel.Receive(message.Ciphertext, message.Seq);
-        switch (result.Outcome)
+        catch (RelayException e) when (e.Code == ErrorCodes.NotFound)
         {
-            case ChannelOutcome.Handshake:
-                try
-                {
-                    if (result.Reply is { } reply) await _relay.SendAsync(reply);
-                }
-                catch (RelayException e)
-                {
-                    ChannelRefused?.Invoke(e.Code); // the chat closed or moved meanwhile
-                    break;
-                }
-                if (channel.IsEstablished) _established.TrySetResult(channel.SafetyCode!);
-                break;
-            case ChannelOutcome.Message when MessageReceived is { } handler:
-                await handler(new PlaintextMessage(message.SessionId, message.Seq, result.Content!));
-                break;
-            case ChannelOutcome.Rejected when !channel.IsEstablished && _restarts++ < MaxRestarts:
-                // A stale reply of a previous supporter spoiled this handshake: open a fresh one.
-                _ = Task.Run(() => BeginHandshakeAsync());
-                break;
-            case ChannelOutcome.Rejected:
-                ChannelRefused?.Invoke("rejected-message");
-                break;
+            await EndConversationAsync();
         }
+        catch (Exception)
+        {
+            // Disposed meanwhile, or the connection is down: the next rejoin brings the view.
+        }
+    }
+
+    /// <summary>Under the gate: writes the record (with the live channels' state) to the store.</summary>
+    private Task SaveAsync()
+    {
+        if (_record is null || _ended) return Task.CompletedTask;
+        _supporter!.Snapshot();
+        _lead!.Snapshot();
+        return _store.SaveAsync(CallerRecord.Key, StateJson.Write(_record));
+    }
+
+    /// <summary>R7: the session is over; whatever was not delivered is reported, and the kept state erased.</summary>
+    private async Task EndConversationAsync()
+    {
+        List<Guid> undelivered;
+        await _gate.WaitAsync();
+        try
+        {
+            if (_ended || _record is null) return;
+            _ended = true;
+            undelivered = [.. _supporter!.End(), .. _lead!.End()];
+            await _store.DeleteAsync(CallerRecord.Key);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        foreach (var id in undelivered) NotDelivered?.Invoke(id);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _relay.DisposeAsync();
-        _channel?.Dispose();
-        _leadChannel?.Dispose();
-        _episodeKey.Dispose();
+        await _gate.WaitAsync();
+        try
+        {
+            _supporter?.Dispose();
+            _lead?.Dispose();
+            _episodeKey.Dispose();
+        }
+        finally
+        {
+            _gate.Release();
+        }
     }
 }

@@ -1,7 +1,8 @@
 namespace PeerLine.Client.E2E;
 
 /// <summary>A decrypted message as the application sees it.</summary>
-public sealed record PlaintextMessage(string SessionId, long Seq, byte[] Content, bool FromLead = false)
+/// <param name="MessageId">The end-to-end message id the sender chose (the same if it had to be sealed again).</param>
+public sealed record PlaintextMessage(string SessionId, long Seq, Guid MessageId, byte[] Content, bool FromLead = false)
 {
     public string Text => System.Text.Encoding.UTF8.GetString(Content);
 }

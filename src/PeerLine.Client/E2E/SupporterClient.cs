@@ -1,139 +1,189 @@
 using System.Collections.Concurrent;
 using NSec.Cryptography;
 using PeerLine.Client.Relay;
+using PeerLine.Client.State;
 using PeerLine.Protocol.E2E;
 using PeerLine.Protocol.Wire;
 
 namespace PeerLine.Client.E2E;
 
 /// <summary>
-/// A supporter, end to end: the device's static X25519 key (certified in the roster) answers each caller's
-/// handshake; one secure channel per session, several at once. A new channel replaces the old one whenever the
-/// caller starts a fresh handshake (after a claim or transfer).
+/// A supporter (or a lead let in), end to end: the device's static X25519 key (certified in the roster) answers each
+/// caller's handshake; one channel per session, several at once. Each session's lane is kept in the store
+/// (docs/protocol.md, continuity rules R1–R7), so a restarted client continues the same channels, and a client that
+/// lost them asks the caller for a new handshake before it acknowledges what it cannot read.
 /// </summary>
-public sealed class SupporterClient : IAsyncDisposable
+public sealed partial class SupporterClient : IAsyncDisposable
 {
     private readonly SupporterRelayClient _relay;
     private readonly Key _deviceKey;
-    private readonly ConcurrentDictionary<string, SecureChannel> _channels = new(StringComparer.Ordinal);
+    private readonly IConversationStore _store;
+    private readonly string _keyPrefix;
+    private readonly ConcurrentDictionary<string, StaffConversation> _conversations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _known = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _established = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _restartRequested = new(StringComparer.Ordinal);
 
-    public SupporterClient(RelayClientOptions options, string login, string password, Key deviceKey)
+    /// <param name="store">Where each session's lane is kept (default: memory only, so a restart asks for a new handshake).</param>
+    public SupporterClient(RelayClientOptions options, string login, string password, Key deviceKey, IConversationStore? store = null)
     {
         _relay = new SupporterRelayClient(options, login, password);
         _deviceKey = deviceKey;
+        _store = store ?? new MemoryConversationStore();
+        // Per login: a store may serve several accounts on one device.
+        _keyPrefix = "staff-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(login)).AsSpan(0, 4)) + "-";
         _relay.MessageReceived = OnEnvelopeAsync;
+        _relay.SignalReceived = OnSignalAsync;
     }
 
     public SupporterRelayClient Relay => _relay;
 
+    /// <summary>Called with each decrypted message once, in order per session. It is acknowledged when this returns.</summary>
     public Func<PlaintextMessage, Task>? MessageReceived { get; set; }
 
+    /// <summary>(session id, reason code) when a handshake or a message cannot be read, or a send is refused.</summary>
     public event Action<string, string>? ChannelRefused;
+
+    /// <summary>(session id, message id): the caller kept this message.</summary>
+    public event Action<string, Guid>? Delivered;
+
+    /// <summary>(session id, message id): the session ended, or moved on, before the caller kept this message.</summary>
+    public event Action<string, Guid>? NotDelivered;
+
+    /// <summary>The caller of a session this staff member is in went away or came back.</summary>
+    public event Action<CallerPresence>? CallerPresence;
 
     public byte[] DevicePublicKey => _deviceKey.PublicKey.Export(KeyBlobFormat.RawPublicKey);
 
     public Task<(string Status, byte[]? Certificate)> EnrollAsync(CancellationToken ct = default) => _relay.EnrollDeviceKeyAsync(DevicePublicKey, ct);
 
+    /// <summary>Signs in and connects; the sessions this staff member holds continue from their kept lanes.</summary>
     public Task<IReadOnlyList<SessionView>> ConnectAsync(CancellationToken ct = default) => _relay.ConnectAsync(ct);
 
     public Task<ShiftStatus> StartShiftAsync(int? capacity = null, CancellationToken ct = default) => _relay.StartShiftAsync(capacity, ct);
 
     public Task<SessionView> ClaimNextAsync(CancellationToken ct = default) => _relay.ClaimNextAsync(ct);
 
-    /// <summary>Completes with the safety code when the caller's handshake in this session is done.</summary>
+    /// <summary>Completes with the safety code when the channel in this session is established (or restored); a new handshake starts a new task.</summary>
     public Task<string> EstablishedAsync(string sessionId) => Pending(sessionId).Task;
 
-    public async Task<long> SendAsync(string sessionId, byte[] content, CancellationToken ct = default)
+    /// <summary>How many messages of this session are kept and not yet known delivered.</summary>
+    public int Undelivered(string sessionId) => _conversations.TryGetValue(sessionId, out var c) ? c.Lane.Record.Outbox.Count : 0;
+
+    /// <summary>
+    /// R1: keeps the message, seals and sends it when the channel is established (then returns once the server holds
+    /// it), else it waits for the channel. Returns the end-to-end message id.
+    /// </summary>
+    public async Task<Guid> SendAsync(string sessionId, byte[] content, CancellationToken ct = default)
     {
-        await EstablishedAsync(sessionId).WaitAsync(ct);
-        var channel = _channels[sessionId];
-        var messageId = Guid.NewGuid();
-        return await _relay.SendAsync(sessionId, seq => channel.Seal(messageId, content, seq), ct);
+        var conversation = await ConversationAsync(sessionId, ct);
+        var id = Guid.NewGuid();
+        Task<bool>? sent = null;
+        await conversation.Gate.WaitAsync(ct);
+        try
+        {
+            if (conversation.Ended) throw new RelayException(ErrorCodes.WrongState);
+            var entry = conversation.Lane.Write(id, content);
+            await SaveAsync(conversation);
+            if (entry.Seq is { } seq)
+            {
+                conversation.Lane.Kick();
+                sent = conversation.Lane.WhenSent(seq);
+            }
+        }
+        finally
+        {
+            conversation.Gate.Release();
+        }
+        if (sent is not null) await sent.WaitAsync(ct);
+        return id;
     }
 
-    public Task<long> SendAsync(string sessionId, string text, CancellationToken ct = default) =>
+    public Task<Guid> SendAsync(string sessionId, string text, CancellationToken ct = default) =>
         SendAsync(sessionId, System.Text.Encoding.UTF8.GetBytes(text), ct);
 
     public async Task CloseAsync(string sessionId, string disposition, CancellationToken ct = default)
     {
         await _relay.CloseAsync(sessionId, disposition, ct);
-        if (_channels.TryRemove(sessionId, out var channel)) channel.Dispose();
-        _established.TryRemove(sessionId, out _);
+        if (_conversations.TryGetValue(sessionId, out var conversation)) await EndAsync(conversation);
     }
 
-    private async Task OnEnvelopeAsync(ReceivedMessage message)
+    private async Task<StaffConversation> ConversationAsync(string sessionId, CancellationToken ct)
     {
-        var isHandshake = Envelope.TryUnwrap(message.Ciphertext, out var type, out _) && type == EnvelopeType.Handshake;
-        if (!isHandshake && !(_channels.TryGetValue(message.SessionId, out var current) && current.IsEstablished))
+        while (true)
         {
-            // Sealed for a channel this client does not have (it restarted mid-session; messages arrive in order, so a
-            // transport message before an established channel is never ours): unreadable. Ask the caller once for a new
-            // handshake; until it arrives, further messages of the old channel are dropped the same way.
-            ChannelRefused?.Invoke(message.SessionId, "rejected-message");
-            if (_restartRequested.TryAdd(message.SessionId, true)) await SendOrReportAsync(message.SessionId, Envelope.RestartRequest());
-            return;
-        }
-        if (isHandshake) _restartRequested.TryRemove(message.SessionId, out _);
-        var channel = _channels.GetOrAdd(message.SessionId, NewChannel);
-        if (isHandshake && channel.IsEstablished)
-        {
-            // The caller started over (a transfer, or a new connection of the caller): a fresh channel.
-            channel.Dispose();
-            channel = _channels[message.SessionId] = NewChannel(message.SessionId);
-            _established.TryRemove(message.SessionId, out _);
-        }
-
-        var result = channel.Receive(message.Ciphertext, message.Seq);
-        if (result.Outcome == ChannelOutcome.Rejected && isHandshake && !channel.IsEstablished)
-        {
-            // A stale handshake message (written for whoever held the session before, delivered because it was never
-            // acknowledged) must not spoil the caller's fresh one: start over and let the envelope try a clean channel.
-            channel.Dispose();
-            channel = _channels[message.SessionId] = NewChannel(message.SessionId);
-            result = channel.Receive(message.Ciphertext, message.Seq);
-        }
-        switch (result.Outcome)
-        {
-            case ChannelOutcome.Handshake:
-                if (result.Reply is { } reply && !await SendOrReportAsync(message.SessionId, reply)) break;
-                if (channel.IsEstablished) Pending(message.SessionId).TrySetResult(channel.SafetyCode!);
-                break;
-            case ChannelOutcome.Message when MessageReceived is { } handler:
-                await handler(new PlaintextMessage(message.SessionId, message.Seq, result.Content!));
-                break;
-            case ChannelOutcome.Rejected:
-                ChannelRefused?.Invoke(message.SessionId, "rejected-message");
-                break;
+            if (_conversations.TryGetValue(sessionId, out var conversation)) return conversation;
+            await _known.GetOrAdd(sessionId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task.WaitAsync(ct);
         }
     }
 
-    /// <summary>Sends from the receive path; a refusal (the chat closed or moved meanwhile) is reported, not thrown.</summary>
-    private async Task<bool> SendOrReportAsync(string sessionId, byte[] envelope)
+    private string StoreKey(string sessionId) =>
+        _keyPrefix + (sessionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? sessionId : Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(sessionId)));
+
+    /// <summary>Under the conversation's gate: writes its lane (with the live channel's state) to the store.</summary>
+    private Task SaveAsync(StaffConversation conversation)
     {
+        if (conversation.Ended) return Task.CompletedTask;
+        conversation.Lane.Snapshot();
+        return _store.SaveAsync(conversation.Key, StateJson.Write(conversation.Record));
+    }
+
+    /// <summary>R7: the session ended or moved on; what the caller did not keep is reported, and the kept lane erased.</summary>
+    private async Task EndAsync(StaffConversation conversation)
+    {
+        List<Guid> undelivered;
+        await conversation.Gate.WaitAsync();
         try
         {
-            await _relay.SendAsync(sessionId, envelope);
-            return true;
+            if (conversation.Ended) return;
+            conversation.Ended = true;
+            undelivered = conversation.Lane.End();
+            await _store.DeleteAsync(conversation.Key);
         }
-        catch (RelayException e)
+        finally
         {
-            ChannelRefused?.Invoke(sessionId, e.Code);
-            return false;
+            conversation.Gate.Release();
         }
+        if (_established.TryGetValue(conversation.SessionId, out var pending) && pending.Task.IsCompleted)
+            _established.TryRemove(new(conversation.SessionId, pending));
+        foreach (var id in undelivered) NotDelivered?.Invoke(conversation.SessionId, id);
     }
-
-    /// <summary>A channel as this session's supporter, or as the lead the caller let in (its own prologue and directions).</summary>
-    private SecureChannel NewChannel(string sessionId) =>
-        SecureChannel.ForStaff(sessionId, _relay.IsLead(sessionId) ? Party.Lead : Party.Supporter, _deviceKey);
 
     private TaskCompletionSource<string> Pending(string sessionId) =>
         _established.GetOrAdd(sessionId, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously));
 
+    /// <summary>A new handshake began: the next safety code is a new task.</summary>
+    private void ResetEstablished(string sessionId)
+    {
+        if (_established.TryGetValue(sessionId, out var pending) && pending.Task.IsCompleted)
+            _established.TryUpdate(sessionId, new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously), pending);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _relay.DisposeAsync();
-        foreach (var channel in _channels.Values) channel.Dispose();
+        foreach (var conversation in _conversations.Values)
+        {
+            await conversation.Gate.WaitAsync();
+            try
+            {
+                conversation.Lane.Dispose();
+            }
+            finally
+            {
+                conversation.Gate.Release();
+            }
+        }
+    }
+
+    /// <summary>One session this staff member is in: its kept record, its lane, and the gate its changes go through.</summary>
+    private sealed class StaffConversation(string sessionId, string key, StaffRecord record, Party party)
+    {
+        public string SessionId { get; } = sessionId;
+        public string Key { get; } = key;
+        public StaffRecord Record { get; } = record;
+        public Party Party { get; } = party;
+        public SemaphoreSlim Gate { get; } = new(1, 1);
+        public ConversationLane Lane { get; set; } = null!;
+        public bool Ended { get; set; }
     }
 }

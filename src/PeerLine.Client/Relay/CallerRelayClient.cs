@@ -71,6 +71,10 @@ public sealed class CallerRelayClient : RelayConnection
     public Task<long> SendAsync(Func<long, byte[]> seal, CancellationToken ct = default) =>
         SendAsync(RequireSession(), CallerMethods.SendCiphertext, seal, ct);
 
+    /// <summary>Sends an envelope sealed and kept for <paramref name="seq"/> (on the lane with the lead when <paramref name="toLead"/>).</summary>
+    public Task SendSealedAsync(Guid relayId, long seq, byte[] envelope, bool toLead, CancellationToken ct = default) =>
+        SendSealedAsync(RequireSession(), toLead ? CallerMethods.SendToLead : CallerMethods.SendCiphertext, relayId, seq, envelope, ct, toLead);
+
     /// <summary>The device key ids the server lists as revoked (GET /api/roster).</summary>
     public async Task<IReadOnlyList<byte[]>> RevokedKeyIdsAsync(CancellationToken ct = default)
     {
@@ -135,12 +139,20 @@ public sealed class CallerRelayClient : RelayConnection
     {
         try
         {
-            foreach (var view in await WithRetryAsync(() => RejoinAsync(CancellationToken.None), CancellationToken.None)) Track(view);
+            await RefreshViewAsync();
         }
         catch (RelayException)
         {
             // The session is gone; nothing to refresh.
         }
+    }
+
+    /// <summary>Resumes the session again and returns its view (also handed to <see cref="RelayConnection.SignalReceived"/>).</summary>
+    public async Task<SessionView> RefreshViewAsync(CancellationToken ct = default)
+    {
+        var view = (await WithRetryAsync(() => RejoinAsync(ct), ct))[0];
+        Track(view);
+        return view;
     }
 
     protected override async Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct)

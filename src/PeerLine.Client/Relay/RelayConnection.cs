@@ -15,7 +15,7 @@ public abstract class RelayConnection : IAsyncDisposable
 {
     private readonly RelayClientOptions _options;
     private readonly ConcurrentDictionary<string, SessionPipe> _pipes = new(StringComparer.Ordinal);
-    private readonly Channel<(RelayEnvelope Envelope, bool FromLead)> _inbound = Channel.CreateUnbounded<(RelayEnvelope, bool)>(new() { SingleReader = true });
+    private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new() { SingleReader = true });
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _disposed = new();
     private readonly Task _deliveryLoop;
@@ -34,11 +34,23 @@ public abstract class RelayConnection : IAsyncDisposable
                 options.ConfigureConnection?.Invoke(o);
             })
             .Build();
-        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite((envelope, false)));
-        Connection.On<RelayEnvelope>(ClientEvents.LeadMessageReceived, envelope => _inbound.Writer.TryWrite((envelope, true)));
-        Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r => Delivered?.Invoke(r));
-        Connection.On<DeliveryReceipt>(ClientEvents.LeadMessagesDelivered, r => LeadDelivered?.Invoke(r));
-        Connection.On<SessionChange>(ClientEvents.SessionChanged, c => SessionChanged?.Invoke(c));
+        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite(new(envelope, false)));
+        Connection.On<RelayEnvelope>(ClientEvents.LeadMessageReceived, envelope => _inbound.Writer.TryWrite(new(envelope, true)));
+        Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r =>
+        {
+            Signal(new ReceiptSignal(r, FromLead: false));
+            Delivered?.Invoke(r);
+        });
+        Connection.On<DeliveryReceipt>(ClientEvents.LeadMessagesDelivered, r =>
+        {
+            Signal(new ReceiptSignal(r, FromLead: true));
+            LeadDelivered?.Invoke(r);
+        });
+        Connection.On<SessionChange>(ClientEvents.SessionChanged, c =>
+        {
+            Signal(new ChangeSignal(c));
+            SessionChanged?.Invoke(c);
+        });
         Connection.Closed += OnClosedAsync;
         _deliveryLoop = Task.Run(DeliverAsync);
     }
@@ -53,6 +65,16 @@ public abstract class RelayConnection : IAsyncDisposable
     /// <summary>For a caller: the lead acknowledged everything up to a sequence number of the lead lane.</summary>
     public event Action<DeliveryReceipt>? LeadDelivered;
     public event Action<SessionChange>? SessionChanged;
+
+    /// <summary>
+    /// Everything else the server tells about sessions (receipts, changes, the views after each rejoin), handed over
+    /// on the same ordered path as the messages: a signal is handled after every message that arrived before it.
+    /// The end-to-end layer relies on that order (a restart request is read before the receipt that follows it).
+    /// </summary>
+    public Func<RelaySignal, Task>? SignalReceived { get; set; }
+
+    /// <summary>Puts a signal on the ordered receive path.</summary>
+    protected void Signal(RelaySignal signal) => _inbound.Writer.TryWrite(new(null, false, signal));
 
     /// <summary>Times the connection was re-established after a drop.</summary>
     public int Reconnects { get; private set; }
@@ -73,12 +95,17 @@ public abstract class RelayConnection : IAsyncDisposable
 
     protected void Track(SessionView view)
     {
-        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) _inbound.Writer.TryWrite((held, false));
+        // The view goes first: the end-to-end layer learns of a session before the first message held for it.
+        Signal(new ViewSignal(view));
+        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) _inbound.Writer.TryWrite(new(held, false));
         if (view.Lead is not { } lead) return;
         var laneView = view with { LastSentSeq = lead.LastSentSeq, LastReceivedSeq = lead.LastReceivedSeq };
         foreach (var held in _pipes.GetOrAdd(Lane(view.SessionId, true), _ => new SessionPipe(view.SessionId)).Sync(laneView))
-            _inbound.Writer.TryWrite((held, true));
+            _inbound.Writer.TryWrite(new(held, true));
     }
+
+    /// <summary>After a rejoin that listed every session of this party (staff: the sessions they are in now).</summary>
+    protected virtual void Rejoined(IReadOnlyList<SessionView> views) { }
 
     protected void Forget(string sessionId)
     {
@@ -123,6 +150,26 @@ public abstract class RelayConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Sends one envelope already sealed (and kept) for its sequence number, under the relay message id it was kept
+    /// with: a retry, also after a restart, repeats exactly these bytes, id and number. One send in flight at a time.
+    /// </summary>
+    protected async Task SendSealedAsync(string sessionId, string method, Guid relayId, long seq, byte[] envelope, CancellationToken ct, bool toLead = false)
+    {
+        var pipe = _pipes.GetOrAdd(Lane(sessionId, toLead), _ => new SessionPipe(sessionId));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
+        await _sendLock.WaitAsync(linked.Token);
+        try
+        {
+            await WithRetryAsync(() => Connection.InvokeAsync(method, sessionId, relayId, seq, envelope, linked.Token), linked.Token);
+            pipe.Sent(seq);
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
     /// <summary>Runs a hub call, waiting out dropped connections and server restarts; refusals are thrown as <see cref="RelayException"/>.</summary>
     protected async Task<T> WithRetryAsync<T>(Func<Task<T>> call, CancellationToken ct)
     {
@@ -160,17 +207,50 @@ public abstract class RelayConnection : IAsyncDisposable
     private async Task DeliverAsync()
     {
         var acks = new AckPump(Connection, this);
-        await foreach (var (envelope, fromLead) in _inbound.Reader.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
+        await foreach (var (envelope, fromLead, signal) in _inbound.Reader.ReadAllAsync(_disposed.Token).ConfigureAwait(false))
         {
-            var pipe = _pipes.GetOrAdd(Lane(envelope.SessionId, fromLead), _ => new SessionPipe(envelope.SessionId));
+            if (signal is not null)
+            {
+                if (SignalReceived is { } onSignal) await UntilHandledAsync(() => onSignal(signal));
+                continue;
+            }
+            var pipe = _pipes.GetOrAdd(Lane(envelope!.SessionId, fromLead), _ => new SessionPipe(envelope.SessionId));
             foreach (var ready in pipe.Arrive(envelope))
             {
                 if (MessageReceived is { } handler)
-                    await handler(new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead));
+                    await UntilHandledAsync(() => handler(new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead)));
                 acks.Acknowledge(ready.SessionId, ready.Seq, fromLead);
             }
         }
     }
+
+    /// <summary>
+    /// A handler that fails (its store could not write, say) has not kept the message: it is not acknowledged, and the
+    /// same message is handed over again after a pause, until the handler succeeds or the connection is disposed.
+    /// </summary>
+    private async Task UntilHandledAsync(Func<Task> handle)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        while (true)
+        {
+            try
+            {
+                await handle();
+                return;
+            }
+            catch (Exception) when (!_disposed.IsCancellationRequested)
+            {
+                HandlerFailures++;
+                await Task.Delay(delay, _disposed.Token);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
+    }
+
+    /// <summary>Times a message or signal handler failed and was run again.</summary>
+    public int HandlerFailures { get; private set; }
+
+    private readonly record struct Inbound(RelayEnvelope? Envelope, bool FromLead, RelaySignal? Signal = null);
 
     private Task OnClosedAsync(Exception? error)
     {
@@ -190,7 +270,9 @@ public abstract class RelayConnection : IAsyncDisposable
             {
                 await Task.Delay(delay, _disposed.Token);
                 await Connection.StartAsync(_disposed.Token);
-                foreach (var view in await RejoinAsync(_disposed.Token)) Track(view);
+                var views = await RejoinAsync(_disposed.Token);
+                foreach (var view in views) Track(view);
+                Rejoined(views);
                 Reconnects++;
                 Interlocked.Exchange(ref _reconnecting, 0);
                 _ready.TrySetResult();

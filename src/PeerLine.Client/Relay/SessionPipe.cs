@@ -18,6 +18,9 @@ internal sealed class SessionPipe(string sessionId)
 
     public long NextSendSeq() { lock (_gate) return ++_lastSent; }
 
+    /// <summary>The server holds <paramref name="seq"/> (sent by the end-to-end layer with its own numbering).</summary>
+    public void Sent(long seq) { lock (_gate) _lastSent = Math.Max(_lastSent, seq); }
+
     /// <summary>The server refused the send outright: its number was not used and goes to the next message.</summary>
     public void Unsend(long seq) { lock (_gate) if (_lastSent == seq) _lastSent--; }
 

@@ -25,6 +25,11 @@ public sealed class SupporterRelayClient : RelayConnection
         Connection.On<QueueSnapshot>(ClientEvents.QueueChanged, s => QueueChanged?.Invoke(s));
         Connection.On<SessionOffer>(ClientEvents.SessionOffered, o => SessionOffered?.Invoke(o));
         Connection.On<string>(ClientEvents.OfferWithdrawn, id => OfferWithdrawn?.Invoke(id));
+        Connection.On<CallerPresence>(ClientEvents.CallerPresence, p =>
+        {
+            Signal(new PresenceSignal(p));
+            CallerPresenceChanged?.Invoke(p);
+        });
         SessionChanged += OnSessionChanged;
     }
 
@@ -32,12 +37,16 @@ public sealed class SupporterRelayClient : RelayConnection
     public event Action<SessionOffer>? SessionOffered;
     public event Action<string>? OfferWithdrawn;
 
+    /// <summary>The caller of an active session this staff member is in went away or came back.</summary>
+    public event Action<CallerPresence>? CallerPresenceChanged;
+
     /// <summary>Signs in and connects; the sessions this supporter already holds are picked up.</summary>
     public async Task<IReadOnlyList<SessionView>> ConnectAsync(CancellationToken ct = default)
     {
         await OpenAsync(ct);
         var held = await RejoinAsync(ct);
         foreach (var view in held) Remember(view);
+        Rejoined(held);
         return held;
     }
 
@@ -62,6 +71,10 @@ public sealed class SupporterRelayClient : RelayConnection
     /// <summary>Records that a resource card of this kind (a ResourceKinds code) was sent in the session, end to end.</summary>
     public Task ShareResourceAsync(string sessionId, string kind, CancellationToken ct = default) =>
         WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.ShareResource, sessionId, kind, ct), ct);
+
+    /// <summary>Sends an envelope sealed and kept for <paramref name="seq"/> under relay message id <paramref name="relayId"/>.</summary>
+    public Task SendSealedAsync(string sessionId, Guid relayId, long seq, byte[] envelope, CancellationToken ct = default) =>
+        SendSealedAsync(sessionId, StaffMethods.SendCiphertext, relayId, seq, envelope, ct);
 
     public Task<long> SendAsync(string sessionId, byte[] ciphertext, CancellationToken ct = default) =>
         SendAsync(sessionId, StaffMethods.SendCiphertext, ciphertext, ct);
@@ -117,6 +130,7 @@ public sealed class SupporterRelayClient : RelayConnection
     {
         var held = await WithRetryAsync(() => RejoinAsync(ct), ct);
         foreach (var view in held) Remember(view);
+        Rejoined(held);
         return held;
     }
 
@@ -138,6 +152,12 @@ public sealed class SupporterRelayClient : RelayConnection
     {
         _roles[view.SessionId] = view.Role;
         Track(view);
+    }
+
+    protected override void Rejoined(IReadOnlyList<SessionView> views)
+    {
+        foreach (var view in views) _roles[view.SessionId] = view.Role;
+        Signal(new HeldSessionsSignal(views.Select(v => v.SessionId).ToList()));
     }
 
     private void OnSessionChanged(SessionChange change)

@@ -107,30 +107,35 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
     }
 
     [Fact]
-    public async Task SupporterClientRestartsMidSession_RequestsANewHandshake_ConversationContinues()
+    public async Task SupporterClientRestartsWithNothingKept_NewHandshake_MessageSealedForTheLostChannelArrivesOnce()
     {
         var supporter = await CertifiedSupporterAsync("pia");
         await using var caller = new CallerClient(App.RelayOptions(), await PinnedTrustAsync());
+        var delivered = new ConcurrentQueue<Guid>();
+        caller.Delivered += delivered.Enqueue;
         await caller.RequestSupportAsync(Topics.AdverseEvent, Priorities.Soon).Within();
         var session = (await supporter.ClaimNextAsync().Within()).SessionId;
         var before = await caller.Established.Within();
-        await supporter.DisposeAsync(); // the device restarts: its channel keys are gone, its device key is not
+        await supporter.DisposeAsync(); // the device restarts with an empty store: its channel keys are gone, its device key is not
 
+        var lost = await caller.SendAsync("sealed-for-the-lost-channel 41c2").Within();
         await using var restarted = new SupporterClient(App.RelayOptions(), "pia", PeerLineApp.Password, _device);
-        var received = new ConcurrentQueue<string>();
+        var received = new ConcurrentQueue<PlaintextMessage>();
         var refused = new ConcurrentQueue<string>();
-        restarted.MessageReceived = m => { received.Enqueue(m.Text); return Task.CompletedTask; };
+        restarted.MessageReceived = m => { received.Enqueue(m); return Task.CompletedTask; };
         restarted.ChannelRefused += (_, code) => refused.Enqueue(code);
         await restarted.ConnectAsync().Within();
-        await caller.SendAsync("sealed for the lost channel").Within();
 
         var after = await restarted.EstablishedAsync(session).Within();
         await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == after, because: "the caller answered the restart request");
         Assert.NotEqual(before, after);
-        await caller.SendAsync("after the restart").Within();
-        await Waits.UntilAsync(() => received.Contains("after the restart"));
-        Assert.Equal(["after the restart"], received.ToArray());
-        Assert.Contains("rejected-message", refused); // the message sealed for the lost channel (and the unread end of its handshake)
+        var next = await caller.SendAsync("after-the-restart 41c2").Within();
+        await Waits.UntilAsync(() => received.Any(m => m.Text == "after-the-restart 41c2"));
+        // Sealed again under the new channel (same end-to-end id), shown once, in order.
+        Assert.Equal(["sealed-for-the-lost-channel 41c2", "after-the-restart 41c2"], received.Select(m => m.Text));
+        Assert.Equal([lost, next], received.Select(m => m.MessageId));
+        await Waits.UntilAsync(() => delivered.Count == 2, because: "both are delivered under the new channel");
+        Assert.Equal([lost, next], delivered.ToArray());
         Assert.All(refused, code => Assert.Equal("rejected-message", code));
     }
 

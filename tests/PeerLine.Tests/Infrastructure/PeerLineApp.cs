@@ -183,10 +183,11 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         Assert.True(await Services.GetRequiredService<StaffAccounts>().CertifyAsync(login) > 0, "a key was certified");
 
     /// <summary>A supporter whose device key is enrolled and certified, connected and on shift.</summary>
-    public async Task<SupporterClient> CertifiedSupporterAsync(string login, Key device, string role = StaffRoles.Supporter)
+    public async Task<SupporterClient> CertifiedSupporterAsync(string login, Key device, string role = StaffRoles.Supporter,
+        PeerLine.Client.State.IConversationStore? store = null)
     {
         await CreateStaffAsync(login, role);
-        var supporter = new SupporterClient(RelayOptions(), login, Password, device);
+        var supporter = new SupporterClient(RelayOptions(), login, Password, device, store);
         Assert.Equal("awaiting-certification", (await supporter.EnrollAsync().Within()).Status);
         await CertifyAsync(login);
         await supporter.ConnectAsync().Within();

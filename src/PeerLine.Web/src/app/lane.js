@@ -109,11 +109,6 @@ export class Lane {
     return this.#channel?.remoteStaticKey ?? null;
   }
 
-  /** Messages written and not yet delivered, oldest first: [{messageId (hex), content}]. */
-  get undelivered() {
-    return this.#outbox.map(({ messageId, content }) => ({ messageId, content }));
-  }
-
   // ---- Writing (R1)
 
   /** Queues a message the person wrote; `messageId` is its hex e2e id. The status hook follows it. */
@@ -174,11 +169,6 @@ export class Lane {
       this.#knownHolder = null;
       if (restart) await this.#startIfIdle();
     });
-  }
-
-  /** Caller: start a handshake now if the lane has no channel and none is under way. */
-  start() {
-    return this.#run(() => this.#startIfIdle());
   }
 
   /** Staff: ask the caller for a new handshake (once until a handshake arrives). */
