@@ -124,6 +124,25 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
     }
 
     [Fact]
+    public async Task CallerEndsTheChat_WhileTheConsoleIsClosed_TheCallerIsToldPlainlyWhatWasNotDelivered()
+    {
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "jan");
+        var caller = await NothingLost.CallerAskingAsync(chromium, App.BaseAddress);
+        var pane = await console.TakeNextAsync();
+        await caller.SafetyCodeAsync();
+        await NothingLost.GreetAsync(_texts, caller, console, pane);
+
+        await console.LeaveAsync(App.BaseAddress);
+        var unread = _texts.Many("caller, never read", 3);
+        await caller.SendQuicklyAsync(unread);
+        await ShownMessage.UntilStatusAsync(caller.WrittenAsync, unread, "sent", caller.StateAsync); // on the server, read by nobody
+        await caller.EndAsync();
+
+        await Expect(caller.Page.Locator("#ended-reason")).ToContainTextAsync(new Regex(@"\b3 messages were not delivered\b"));
+        chromium.AssertNoProblems(caller.Page);
+    }
+
+    [Fact]
     public async Task TransferToASecondSupporter_WhileFiveCallerMessagesAreInFlight_TheNewSupporterShowsEachOnceInOrder()
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
