@@ -186,6 +186,7 @@ export class Side {
   }
 
   async resume() {
+    this.lane.hold();
     await this.lane.sync(await this.relay.resume(this.name));
   }
 

@@ -168,3 +168,23 @@ test('lane R5: the caller keeps the previous channel to open what the old suppor
   await until(() => caller.shown.length === 1, 'opened with the previous channel');
   assert.deepEqual(caller.shown, ['sent before the transfer']);
 });
+
+test('lane R6: a view naming another holder makes the caller start a new channel and re-seal what was not delivered', async () => {
+  const { relay, caller, staff } = await chat();
+  await caller.lane.sync({ ...await relay.resume('caller'), holder: 1 }); // the channel learns its holder
+  const before = caller.lane.safetyCode;
+  staff.hub.connected = false; // the first supporter reads nothing more
+  const ids = ['for whoever holds it 1', 'for whoever holds it 2'].map((t) => caller.write(t));
+  await until(() => ids.every((id) => caller.statuses.get(id) === 'sent'), 'stored');
+  caller.hub.connected = false; // the caller is away while the chat is handed over
+  const colleague = new Side(relay, 'staff').fresh(); // the new holder: nothing kept, asks for a restart (R3)
+  await colleague.resume();
+  caller.hub.connected = true;
+  caller.lane.hold(); // the reconnection: the restart request is read after the view that names the new holder
+  await caller.lane.sync({ ...await relay.resume('caller'), holder: 2 });
+  await until(delivered(caller, ids), 'delivered to the new holder');
+  assert.deepEqual(colleague.shown, ['for whoever holds it 1', 'for whoever holds it 2']);
+  assert.notEqual(caller.lane.safetyCode, before);
+  assert.equal(caller.lane.safetyCode, colleague.lane.safetyCode);
+  assert.deepEqual(staff.shown, []);
+});

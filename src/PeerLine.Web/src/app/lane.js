@@ -159,6 +159,14 @@ export class Lane {
   }
 
   /**
+   * A (re)connection is about to resume: what arrives from now on waits for the view (§7.4), so that a restart
+   * request from a new holder is read after the view that names that holder. Call before invoking Resume.
+   */
+  hold() {
+    this.#known = false;
+  }
+
+  /**
    * The channel is gone for a reason the owner knows (caller: the session was claimed again, transferred or returned
    * to the queue). R5: what was not delivered waits for the next channel. `restart`: start a handshake at once.
    */

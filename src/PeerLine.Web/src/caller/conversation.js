@@ -218,6 +218,8 @@ export class CallerConversation extends EventTarget {
   async #onConnected() {
     if (this.#ticket === null) return this.#requestSupport();
     let view;
+    this.#supporter.hold();
+    this.#lead.hold();
     try {
       view = await this.#hub.invoke('Resume', this.#ticket.sessionId, this.#ticket.callerSecret);
     } catch (error) {

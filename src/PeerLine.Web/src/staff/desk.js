@@ -159,6 +159,7 @@ export class SupporterDesk extends EventTarget {
 
   /** After every (re)connection; `afterTransfer` when a transfer to this supporter (or a lead joining) triggered it. */
   async #resume({ afterTransfer = false } = {}) {
+    for (const session of this.#sessions.values()) session.ready.then(() => session.lane.hold());
     const views = await this.#hub.invoke('Resume');
     const held = new Set(views.map((v) => v.sessionId));
     for (const [id, session] of [...this.#sessions]) {
