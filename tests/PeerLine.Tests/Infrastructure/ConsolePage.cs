@@ -118,6 +118,34 @@ public sealed class ConsolePage(IPage page)
         await Expect(page.Locator("body[data-shift=on]")).ToHaveCountAsync(1);
     }
 
+    /// <summary>Leaves the console for a plain page of the same site: its connection closes, the browser keeps its storage.</summary>
+    public async Task LeaveAsync(Uri server) => await page.GotoAsync(new Uri(server, "/api/version").ToString());
+
+    /// <summary>
+    /// While away (<see cref="LeaveAsync"/>): the browser loses what the console kept of its chats (the per-session
+    /// store of the console's database; the device key stays). Returns how many chats were kept.
+    /// </summary>
+    public Task<int> ForgetKeptChatsAsync() => page.EvaluateAsync<int>(@"() => new Promise((resolve, reject) => {
+        const open = indexedDB.open('peerline-staff');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('lanes')) { db.close(); resolve(0); return; }
+          const transaction = db.transaction('lanes', 'readwrite');
+          const count = transaction.objectStore('lanes').count();
+          count.onsuccess = () => transaction.objectStore('lanes').clear();
+          transaction.oncomplete = () => { db.close(); resolve(count.result); };
+          transaction.onerror = () => reject(transaction.error);
+        };
+      })");
+
+    /// <summary>Opens the console again after <see cref="LeaveAsync"/>: still signed in and on shift.</summary>
+    public async Task ComeBackAsync(Uri server)
+    {
+        await page.GotoAsync(new Uri(server, "/staff").ToString());
+        await Expect(page.Locator("body[data-shift=on]")).ToHaveCountAsync(1);
+    }
+
     /// <summary>Hands the chat to a colleague on shift by login; the pane leaves this console.</summary>
     public static async Task TransferAsync(ILocator pane, string login)
     {

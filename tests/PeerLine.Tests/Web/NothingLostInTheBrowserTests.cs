@@ -89,6 +89,60 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
     }
 
     [Fact]
+    public async Task ConsoleLosesWhatItKept_WhileFiveCallerMessagesWait_NewHandshake_EachShownOnce_NeverFalselyDelivered()
+    {
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "ida");
+        var caller = await NothingLost.CallerAskingAsync(chromium, App.BaseAddress);
+        var pane = await console.TakeNextAsync();
+        var before = await caller.SafetyCodeAsync();
+        var (_, hi) = await NothingLost.GreetAsync(_texts, caller, console, pane);
+
+        // Stored on the server while the console is closed, then the console's browser loses what it kept (its channel).
+        await console.LeaveAsync(App.BaseAddress);
+        var inFlight = _texts.Many("caller, while the console is away", 5);
+        await caller.SendQuicklyAsync(inFlight);
+        await ShownMessage.UntilStatusAsync(caller.WrittenAsync, inFlight, "sent", caller.StateAsync);
+        Assert.True(await console.ForgetKeptChatsAsync() > 0, "the console had kept the chat on the device");
+        await console.ComeBackAsync(App.BaseAddress);
+
+        // The console cannot open them: it asks for a new handshake, and the caller seals them again for the new channel.
+        var code = await ConsolePage.SafetyCodeAsync(pane);
+        Assert.NotEqual(before, code);
+        await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(code);
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), inFlight,
+            async () => await caller.StateAsync() + "\n" + await console.StateAsync(), "the console shows what it could not open before the new handshake");
+        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(pane), inFlight, console.StateAsync, "each message once, in order");
+
+        var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
+        var atConsole = await ConsolePage.FromCallerAsync(pane);
+        Assert.Equal([.. inFlight, callerLast], atConsole.Select(m => m.Text)); // the greeting was kept, delivered, then lost with the device's state
+        Assert.Equal([hi, supporterLast], (await caller.FromSupporterAsync()).Select(m => m.Text));
+        NothingLost.AssertSameMessageIds(await caller.WrittenAsync(), atConsole);
+        Assert.Equal(code, await caller.SafetyCodeAsync());
+        chromium.AssertNoProblems(console.Page, "401 (Unauthorized)", "/favicon.ico"); // asked for by the plain page it left to
+        chromium.AssertNoProblems(caller.Page);
+    }
+
+    [Fact]
+    public async Task CallerEndsTheChat_WhileTheConsoleIsClosed_TheCallerIsToldPlainlyWhatWasNotDelivered()
+    {
+        var console = await ConsolePage.OnShiftAsync(chromium, App, "jan");
+        var caller = await NothingLost.CallerAskingAsync(chromium, App.BaseAddress);
+        var pane = await console.TakeNextAsync();
+        await caller.SafetyCodeAsync();
+        await NothingLost.GreetAsync(_texts, caller, console, pane);
+
+        await console.LeaveAsync(App.BaseAddress);
+        var unread = _texts.Many("caller, never read", 3);
+        await caller.SendQuicklyAsync(unread);
+        await ShownMessage.UntilStatusAsync(caller.WrittenAsync, unread, "sent", caller.StateAsync); // on the server, read by nobody
+        await caller.EndAsync();
+
+        await Expect(caller.Page.Locator("#ended-reason")).ToContainTextAsync(new Regex(@"\b3 messages were not delivered\b"));
+        chromium.AssertNoProblems(caller.Page);
+    }
+
+    [Fact]
     public async Task TransferToASecondSupporter_WhileFiveCallerMessagesAreInFlight_TheNewSupporterShowsEachOnceInOrder()
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
