@@ -146,51 +146,46 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
     public async Task TransferToASecondSupporter_WhileFiveCallerMessagesAreInFlight_TheNewSupporterShowsEachOnceInOrder()
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
-        var first = await ConsolePage.OnShiftAsync(chromium, App, "cal");
-        var second = await ConsolePage.OnShiftAsync(chromium, App, "dee");
-        var caller = await NothingLost.CallerAskingAsync(chromium, network.BaseAddress);
-        var pane = await first.TakeNextAsync();
-        var before = await caller.SafetyCodeAsync();
-        var (hello, hi) = await NothingLost.GreetAsync(_texts, caller, first, pane);
-
-        // Written while the caller's connection is down: sealed for the first supporter, not yet sent.
-        network.Cut();
-        await caller.WaitReconnectingAsync();
-        var inFlight = _texts.Many("caller, in flight", 5);
-        await caller.SendQuicklyAsync(inFlight);
-        var atFirst = await ConsolePage.FromCallerAsync(pane);
-        await ConsolePage.TransferAsync(pane, "dee");
-        var taken = await second.WaitForChatAsync();
+        var chat = await WriteWhileCutOffAsync(network, "cal", "dee");
+        await ConsolePage.TransferAsync(chat.Pane, "dee");
+        var taken = await chat.Second.WaitForChatAsync();
         await ConsolePage.WaitForCallerAsync(taken, present: false);
-        Assert.All((await caller.WrittenAsync()).Where(m => inFlight.Contains(m.Text)), m => Assert.Equal("sending", m.Status));
+        Assert.All((await chat.Caller.WrittenAsync()).Where(m => chat.InFlight.Contains(m.Text)), m => Assert.Equal("sending", m.Status));
 
         network.Restore();
-        var code = await ConsolePage.SafetyCodeAsync(taken); // the chat goes on by itself, with the new supporter
-        Assert.NotEqual(before, code);
-        await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(code);
         await ConsolePage.WaitForCallerAsync(taken, present: true);
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(taken), inFlight,
-            async () => await caller.StateAsync() + "\n" + await second.StateAsync(), "the new supporter shows what was written for the first");
-        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(taken), inFlight, second.StateAsync, "each message once, in order");
-
-        var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, second, taken);
-        var atSecond = await ConsolePage.FromCallerAsync(taken);
-        Assert.Equal([hello], atFirst.Select(m => m.Text));
-        Assert.Equal([.. inFlight, callerLast], atSecond.Select(m => m.Text));
-        Assert.Equal([hi, supporterLast], (await caller.FromSupporterAsync()).Select(m => m.Text));
-        NothingLost.AssertSameMessageIds(await caller.WrittenAsync(), atSecond);
-        NothingLost.AssertDeliveredOnlyWhatWasShown(await caller.WrittenAsync(), atFirst, atSecond);
-        Assert.Equal(code, await caller.SafetyCodeAsync());
-        chromium.AssertNoProblems(caller.Page, NothingLost.NetworkDown);
-        chromium.AssertNoProblems(second.Page, "401 (Unauthorized)");
+        await TheNextSupporterShowsEachOnceAsync(chat, taken, "the new supporter shows what was written for the first");
     }
 
     [Fact]
     public async Task ReturnToTheQueue_ThenAnotherSupporterClaims_MessagesInFlightAreShownOnceToThem()
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
-        var first = await ConsolePage.OnShiftAsync(chromium, App, "eva");
-        var second = await ConsolePage.OnShiftAsync(chromium, App, "fin");
+        var chat = await WriteWhileCutOffAsync(network, "eva", "fin");
+        await ConsolePage.ReturnToQueueAsync(chat.Pane);
+        await chat.Second.WaitForWaitingAsync(1);
+
+        // Back online while waiting again: the messages wait for the next supporter, none is "Delivered".
+        network.Restore();
+        var caller = chat.Caller;
+        await Expect(caller.Page.Locator("body[data-state=waiting]")).ToHaveCountAsync(1);
+        await Expect(caller.Page.Locator("#position")).ToHaveTextAsync("You are next in line.");
+        await caller.WaitConnectedAsync();
+        Assert.All((await caller.WrittenAsync()).Where(m => chat.InFlight.Contains(m.Text)),
+            m => Assert.True(m.Status is "sending" or "sent", $"{m.Text} is {m.Status} while nobody holds the chat"));
+
+        var taken = await chat.Second.TakeNextAsync();
+        await TheNextSupporterShowsEachOnceAsync(chat, taken, "the supporter who claimed shows what was written before");
+    }
+
+    /// <summary>
+    /// Two supporters on shift, the first in a chat; then the caller's connection is cut and five messages are written:
+    /// sealed for the first supporter, not yet sent, when the chat changes hands.
+    /// </summary>
+    private async Task<Handover> WriteWhileCutOffAsync(FlakyNetwork network, string firstLogin, string secondLogin)
+    {
+        var first = await ConsolePage.OnShiftAsync(chromium, App, firstLogin);
+        var second = await ConsolePage.OnShiftAsync(chromium, App, secondLogin);
         var caller = await NothingLost.CallerAskingAsync(chromium, network.BaseAddress);
         var pane = await first.TakeNextAsync();
         var before = await caller.SafetyCodeAsync();
@@ -200,36 +195,34 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
         await caller.WaitReconnectingAsync();
         var inFlight = _texts.Many("caller, in flight", 5);
         await caller.SendQuicklyAsync(inFlight);
-        var atFirst = await ConsolePage.FromCallerAsync(pane);
-        await ConsolePage.ReturnToQueueAsync(pane);
-        await second.WaitForWaitingAsync(1);
+        return new Handover(caller, second, pane, before, hello, hi, inFlight, await ConsolePage.FromCallerAsync(pane));
+    }
 
-        // Back online while waiting again: the messages wait for the next supporter, none is "Delivered".
-        network.Restore();
-        await Expect(caller.Page.Locator("body[data-state=waiting]")).ToHaveCountAsync(1);
-        await Expect(caller.Page.Locator("#position")).ToHaveTextAsync("You are next in line.");
-        await caller.WaitConnectedAsync();
-        Assert.All((await caller.WrittenAsync()).Where(m => inFlight.Contains(m.Text)),
-            m => Assert.True(m.Status is "sending" or "sent", $"{m.Text} is {m.Status} while nobody holds the chat"));
-
-        var taken = await second.TakeNextAsync();
+    /// <summary>The second supporter's chat: a new safety code on both sides, the five shown once, in order, and nothing else lost.</summary>
+    private async Task TheNextSupporterShowsEachOnceAsync(Handover chat, ILocator taken, string because)
+    {
+        var (caller, second) = (chat.Caller, chat.Second);
         var code = await ConsolePage.SafetyCodeAsync(taken);
-        Assert.NotEqual(before, code);
+        Assert.NotEqual(chat.SafetyCodeBefore, code);
         await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(code);
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(taken), inFlight,
-            async () => await caller.StateAsync() + "\n" + await second.StateAsync(), "the supporter who claimed shows what was written before");
-        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(taken), inFlight, second.StateAsync, "each message once, in order");
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(taken), chat.InFlight,
+            async () => await caller.StateAsync() + "\n" + await second.StateAsync(), because);
+        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(taken), chat.InFlight, second.StateAsync, "each message once, in order");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, second, taken);
         var atSecond = await ConsolePage.FromCallerAsync(taken);
-        Assert.Equal([hello], atFirst.Select(m => m.Text));
-        Assert.Equal([.. inFlight, callerLast], atSecond.Select(m => m.Text));
-        Assert.Equal([hi, supporterLast], (await caller.FromSupporterAsync()).Select(m => m.Text));
+        Assert.Equal([chat.Hello], chat.AtFirst.Select(m => m.Text));
+        Assert.Equal([.. chat.InFlight, callerLast], atSecond.Select(m => m.Text));
+        Assert.Equal([chat.Hi, supporterLast], (await caller.FromSupporterAsync()).Select(m => m.Text));
         NothingLost.AssertSameMessageIds(await caller.WrittenAsync(), atSecond);
-        NothingLost.AssertDeliveredOnlyWhatWasShown(await caller.WrittenAsync(), atFirst, atSecond);
+        NothingLost.AssertDeliveredOnlyWhatWasShown(await caller.WrittenAsync(), chat.AtFirst, atSecond);
+        Assert.Equal(code, await caller.SafetyCodeAsync());
         chromium.AssertNoProblems(caller.Page, NothingLost.NetworkDown);
         chromium.AssertNoProblems(second.Page, "401 (Unauthorized)");
     }
+
+    private sealed record Handover(CallerPage Caller, ConsolePage Second, ILocator Pane, string SafetyCodeBefore, string Hello, string Hi,
+        string[] InFlight, IReadOnlyList<ShownMessage> AtFirst);
 
     [Fact]
     public async Task LeadJoins_WhileMessagesAreInFlightBothWays_EachShownOnce_SupporterSafetyCodeUnchanged()
