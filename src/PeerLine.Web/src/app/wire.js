@@ -64,13 +64,15 @@ export const Reasons = Object.freeze({
 const RETRYABLE = new Set(['unavailable', 'rate-limited']);
 
 /**
- * The PeerLine code of a failed hub call: the last token of the error text (§1). A call lost with its
- * connection (closed, not yet connected) is 'disconnected', which is retryable; anything else is 'internal'.
+ * The PeerLine code of a failed hub call: the last token of the error text (§1). An error the server sent without a
+ * PeerLine code (SignalR's own, for a call it could not bind) is 'internal'. Any other error (the connection closed,
+ * a WebSocket error, a timeout, not connected yet) says nothing about whether the server applied the call: it is
+ * 'disconnected', "outcome unknown", retried identically after the next Resume.
  */
 export function errorCode(error) {
   const message = String(error?.message ?? '');
   if (message.includes('HubException')) return message.slice(message.lastIndexOf(':') + 1).trim();
-  return /connection|Connected|canceled|timeout/i.test(message) ? 'disconnected' : 'internal';
+  return /on the server/i.test(message) ? 'internal' : 'disconnected';
 }
 
 export const isRetryable = (code) => code === 'disconnected' || RETRYABLE.has(code);
