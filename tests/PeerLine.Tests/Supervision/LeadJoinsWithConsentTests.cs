@@ -6,7 +6,6 @@ using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
 using PeerLine.Client.State;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Supervision;
