@@ -3,8 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fromHex, toHex } from '../src/protocol/bytes.js';
-import { HandshakeState, keyPairFromPrivate } from '../src/protocol/noise.js';
+import { HandshakeState } from '../src/protocol/noise.js';
 import { checkCacophonyVector, options } from './vector-checks.js';
 
 const file = new URL('../../../tests/vectors/noise-25519-aesgcm-sha256.json', import.meta.url);

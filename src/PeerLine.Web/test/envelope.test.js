@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { concat, fromHex, toHex, utf8 } from '../src/protocol/bytes.js';
-import { HandshakeState, generateKeyPair, keyPairFromPrivate } from '../src/protocol/noise.js';
+import { HandshakeState, generateKeyPair } from '../src/protocol/noise.js';
 import { SecureChannel } from '../src/protocol/channel.js';
 import {
   checkEnvelopeAcceptance, checkEnvelopeTranscript, checkOldFormatRejected, vectorChannel, vectorChannels as channelsOf, vectorKeys as keysOf,
@@ -16,7 +16,7 @@ const vectorKeys = () => keysOf(vector);
 const vectorChannels = () => channelsOf(vector);
 import { safetyCode } from '../src/protocol/safety-code.js';
 import {
-  Direction, MAX_CONTENT, OVERHEAD, PROTOCOL_NAME, associatedData, isRestartRequest, messageIdHex, newMessageId, pad, prologue, restartRequest,
+  Direction, MAX_CONTENT, OVERHEAD, PROTOCOL_NAME, associatedData, isRestartRequest, newMessageId, pad, prologue, restartRequest,
   unpad, unwrap,
 } from '../src/protocol/envelope.js';
 

@@ -252,12 +252,16 @@ $('#message').addEventListener('keydown', (event) => {
 // ---- Ending
 
 async function end() {
+  const showEnding = () => showEnded(conversation?.state === States.WAITING ? ENDINGS[Reasons.WITHDRAWN] : ENDINGS[Reasons.CLOSED_BY_CALLER]);
   try {
     await conversation?.end();
-  } finally {
+  } catch (error) {
+    // Once the ending is on screen a failed EndSession has nothing left to tell.
     if (!$('#ended').hidden) return;
-    showEnded(conversation?.state === States.WAITING ? ENDINGS[Reasons.WITHDRAWN] : ENDINGS[Reasons.CLOSED_BY_CALLER]);
+    showEnding();
+    throw error;
   }
+  if ($('#ended').hidden) showEnding();
 }
 
 $('#end-chat').addEventListener('click', () => setEndConfirm(true));
