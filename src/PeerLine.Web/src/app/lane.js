@@ -11,6 +11,36 @@ import { fromBase64, fromHex, toBase64, toHex } from '../protocol/bytes.js';
 import { HANDSHAKE, isRestartRequest, restartRequest, unwrap } from '../protocol/envelope.js';
 import { errorCode, isRetryable } from './wire.js';
 
+/** @import { Bytes } from '../protocol/bytes.js' */
+/** @import { ChannelState, SecureChannel } from '../protocol/channel.js' */
+/** @import { RelayEnvelope } from './types.js' */
+/**
+ * A message this side wrote, until it is delivered.
+ * @typedef {{ messageId: string, content: Uint8Array, channelHash: string | null, seq: number | null, state: string }} OutboxEntry
+ */
+/**
+ * An envelope to send under its seq (messageId null: a handshake message or restart request).
+ * @typedef {{ seq: number, relayMessageId: string, envelope: Bytes, messageId: string | null }} WireItem
+ */
+/**
+ * The lane state to keep (Lane.snapshot): structured-cloneable.
+ * @typedef {object} LaneState
+ * @property {ChannelState | null} channel
+ * @property {number | null} holder
+ * @property {ChannelState | null} previous
+ * @property {OutboxEntry[]} outbox
+ * @property {WireItem[]} wire
+ * @property {string[]} seen
+ * @property {number} lastOpenedSeq
+ * @property {number} lastSentSeq
+ * @property {boolean} restartRequested
+ */
+/**
+ * What a lane needs of its hub connection (a HubClient).
+ * @typedef {{ invoke: (method: string, ...args: any[]) => Promise<unknown>, whenConnected: () => Promise<void> }} LaneHub
+ */
+/** @typedef {(state: ChannelState) => Promise<SecureChannel>} ChannelFromState */
+
 /** What the sender is shown of a message it wrote (data-status on the page). */
 export const Status = Object.freeze({
   SENDING: 'sending', SENT: 'sent', DELIVERED: 'delivered', UNDELIVERED: 'undelivered', FAILED: 'failed',
@@ -24,17 +54,18 @@ const RETRY_PAUSE_MS = 500;
 const MAX_HANDSHAKE_RESTARTS = 3;
 const RESOLVED = Promise.resolve();
 
-const channelId = (channel) => (channel ? toHex(channel.handshakeHash) : null);
+/** @param {SecureChannel | null} channel an established channel, or none */
+const channelId = (channel) => (channel ? toHex(/** @type {Bytes} */ (channel.handshakeHash)) : null);
 
 /**
  * @typedef {object} LaneHooks
  * @property {() => Promise<void>} save keeps the whole record (the owner calls snapshot() of its lanes)
  * @property {(message: {messageId: string, content: Uint8Array, seq: number}) => void} received a new message (hex id), once
  * @property {(messageId: string, status: string) => void} status the state of a message this side wrote
- * @property {(channel: object, info: {restored: boolean}) => void} secure a channel is established (or restored)
+ * @property {(channel: SecureChannel, info: {restored: boolean}) => void} secure a channel is established (or restored)
  * @property {(info: {restarted: boolean}) => void} securing a new handshake begins
  * @property {(code: string) => void} refused an envelope could not be opened (a code, never content)
- * @property {() => Promise<object|null>} openChannel a fresh channel: the caller's after the certificate check (null:
+ * @property {() => Promise<SecureChannel | null>} openChannel a fresh channel: the caller's after the certificate check (null:
  *   refused, the owner said why), a staff member's with the device key
  * @property {() => boolean} [canStart] caller: whether a handshake may start now (the session is active, …)
  */
@@ -47,11 +78,17 @@ export class Lane {
   #hooks;
 
   // Lane state: kept by snapshot().
+  /** @type {SecureChannel | null} */
   #channel = null;
-  #holder = null; // caller: the session holder the channel was made for (null: not known yet)
-  #previous = null; // caller: the channel before, only to open what the current one cannot
-  #outbox = []; // {messageId, content, channelHash, seq, state}
-  #wire = []; // {seq, relayMessageId, envelope, messageId (null for a handshake message or restart request)}
+  /** @type {number | null} caller: the session holder the channel was made for (null: not known yet) */
+  #holder = null;
+  /** @type {SecureChannel | null} caller: the channel before, only to open what the current one cannot */
+  #previous = null;
+  /** @type {OutboxEntry[]} */
+  #outbox = [];
+  /** @type {WireItem[]} */
+  #wire = [];
+  /** @type {Set<string>} */
   #seen = new Set();
   #lastOpenedSeq = 0;
   #lastSentSeq = 0;
@@ -59,25 +96,33 @@ export class Lane {
   #restored = false;
 
   // Memory only.
-  #pending = null; // a handshake under way
+  /** @type {SecureChannel | null} a handshake under way */
+  #pending = null;
+  /** @type {number | null} */
   #pendingHolder = null;
-  #knownHolder = null; // caller: the holder named by the latest view, null after a change heard live
+  /** @type {number | null} caller: the holder named by the latest view, null after a change heard live */
+  #knownHolder = null;
   #hadChannel = false;
   #restarts = 0;
   #known = false; // until a view arrives, incoming envelopes are held
+  /** @type {Map<number, Bytes>} */
   #held = new Map();
   #acknowledged = 0;
   #savedOpenedSeq = 0;
   #persistedThrough = 0;
+  /** @type {Promise<void>} */
   #ackGate = RESOLVED;
+  /** @type {Promise<void>} */
   #handshakeStored = RESOLVED;
-  #controls = new Map(); // seq -> resolve, for handshake messages and restart requests not yet stored by the server
+  /** @type {Map<number, () => void>} seq -> resolve, for handshake messages and restart requests not yet stored by the server */
+  #controls = new Map();
+  /** @type {Promise<void>} */
   #queue = RESOLVED;
   #pumping = false;
   #ended = false;
 
   /**
-   * @param {{hub: object, sessionId: string, send?: string, acknowledge?: string, initiator: boolean, hooks: LaneHooks}} options
+   * @param {{hub: LaneHub, sessionId: string, send?: string, acknowledge?: string, initiator: boolean, hooks: LaneHooks}} options
    *   send/acknowledge: the hub methods of this lane (SendToLead/AcknowledgeLead for the caller's lead lane)
    */
   constructor({ hub, sessionId, send = 'SendCiphertext', acknowledge = 'Acknowledge', initiator, hooks }) {
@@ -89,7 +134,12 @@ export class Lane {
     this.#hooks = { canStart: () => true, ...hooks };
   }
 
-  /** A lane continued from a snapshot; `fromState` rebuilds a channel from its exported state. */
+  /**
+   * A lane continued from a snapshot; `fromState` rebuilds a channel from its exported state.
+   * @param {ConstructorParameters<typeof Lane>[0]} options
+   * @param {LaneState} state
+   * @param {ChannelFromState} fromState
+   */
   static async restore(options, state, fromState) {
     const lane = new Lane(options);
     await lane.#load(state, fromState);
@@ -111,7 +161,11 @@ export class Lane {
 
   // ---- Writing (R1)
 
-  /** Queues a message the person wrote; `messageId` is its hex e2e id. The status hook follows it. */
+  /**
+   * Queues a message the person wrote; `messageId` is its hex e2e id. The status hook follows it.
+   * @param {string} messageId
+   * @param {Uint8Array} content
+   */
   write(messageId, content) {
     return this.#run(async () => {
       if (this.#ended) return;
@@ -123,7 +177,10 @@ export class Lane {
 
   // ---- Receiving (R2, R3)
 
-  /** A RelayEnvelope from MessageReceived (or LeadMessageReceived). */
+  /**
+   * A RelayEnvelope from MessageReceived (or LeadMessageReceived).
+   * @param {RelayEnvelope} envelope
+   */
   accept(envelope) {
     const seq = Number(envelope.seq);
     const bytes = fromBase64(envelope.ciphertext);
@@ -133,7 +190,10 @@ export class Lane {
     }).then(() => this.#acknowledge());
   }
 
-  /** A delivery receipt: the other side kept everything up to upToSeq (R4). */
+  /**
+   * A delivery receipt: the other side kept everything up to upToSeq (R4).
+   * @param {number} upToSeq
+   */
   delivered(upToSeq) {
     return this.#run(() => this.#deliveredUpTo(Number(upToSeq)));
   }
@@ -141,6 +201,7 @@ export class Lane {
   /**
    * The view of this lane after a (re)connect (R6): {lastSentSeq, lastReceivedSeq, peerReceivedSeq}; for the caller's
    * supporter lane also the session's `holder`. Starts what the view calls for: a resend, a handshake, a restart request.
+   * @param {{ lastSentSeq: number, lastReceivedSeq: number, peerReceivedSeq?: number | null, holder?: number }} view
    */
   sync({ lastSentSeq, lastReceivedSeq, peerReceivedSeq = null, holder = undefined }) {
     return this.#run(async () => {
@@ -202,7 +263,10 @@ export class Lane {
     });
   }
 
-  /** The lane state to keep (structured-cloneable; channel states hold non-extractable CryptoKeys). */
+  /**
+   * The lane state to keep (structured-cloneable; channel states hold non-extractable CryptoKeys).
+   * @returns {Promise<LaneState>}
+   */
   async snapshot() {
     return {
       channel: this.#channel ? await this.#channel.exportState() : null,
@@ -217,6 +281,7 @@ export class Lane {
     };
   }
 
+  /** @param {LaneState} state @param {ChannelFromState} fromState */
   async #load(state, fromState) {
     this.#channel = state.channel ? await fromState(state.channel) : null;
     this.#holder = state.holder ?? null;
@@ -240,7 +305,7 @@ export class Lane {
     for (const seq of [...this.#held.keys()]) if (seq <= this.#lastOpenedSeq) this.#held.delete(seq);
     while (this.#held.has(this.#lastOpenedSeq + 1) && !this.#ended) {
       const seq = this.#lastOpenedSeq + 1;
-      const bytes = this.#held.get(seq);
+      const bytes = /** @type {Bytes} */ (this.#held.get(seq));
       this.#held.delete(seq);
       try {
         await this.#handle(seq, bytes);
@@ -251,12 +316,14 @@ export class Lane {
     }
   }
 
+  /** @param {number} seq @param {Bytes} bytes @returns {Promise<void>} */
   #handle(seq, bytes) {
     if (isRestartRequest(bytes)) return this.#onRestartRequest();
     if (unwrap(bytes)?.type === HANDSHAKE) return this.#initiator ? this.#onHandshakeReply(seq, bytes) : this.#onHandshake(seq, bytes);
     return this.#onTransport(seq, bytes);
   }
 
+  /** @param {number} seq @param {Bytes} bytes */
   async #onTransport(seq, bytes) {
     const message = await this.#open(bytes, seq);
     if (message !== null) {
@@ -275,6 +342,11 @@ export class Lane {
     else if (this.#channel !== null) this.#hooks.refused('rejected-message');
   }
 
+  /**
+   * @param {Bytes} bytes
+   * @param {number} seq
+   * @returns {Promise<{ messageId: Bytes, content: Bytes } | null>}
+   */
   async #open(bytes, seq) {
     for (const channel of [this.#channel, this.#previous]) {
       if (channel === null) continue;
@@ -294,7 +366,11 @@ export class Lane {
     if (this.#hooks.canStart()) await this.#startHandshake();
   }
 
-  /** Caller: a reply of the handshake under way (message 2). */
+  /**
+   * Caller: a reply of the handshake under way (message 2).
+   * @param {number} seq
+   * @param {Bytes} bytes
+   */
   async #onHandshakeReply(seq, bytes) {
     const channel = this.#pending;
     if (channel === null) return; // for a handshake this side no longer runs
@@ -309,7 +385,11 @@ export class Lane {
     if (channel.isEstablished) await this.#establish(channel, this.#pendingHolder);
   }
 
-  /** Staff: a handshake message from the caller (message 1 starts over, message 3 completes). */
+  /**
+   * Staff: a handshake message from the caller (message 1 starts over, message 3 completes).
+   * @param {number} seq
+   * @param {Bytes} bytes
+   */
   async #onHandshake(seq, bytes) {
     this.#restartRequested = false;
     if (this.#channel !== null) this.#abandon(); // the caller started over (R5)
@@ -328,10 +408,12 @@ export class Lane {
     if (channel.isEstablished) await this.#establish(channel, null);
   }
 
+  /** Staff: the device key always gives a channel. */
   async #fresh() {
     this.#hooks.securing({ restarted: this.#hadChannel });
-    this.#pending = await this.#hooks.openChannel();
-    return this.#pending;
+    const channel = /** @type {SecureChannel} */ (await this.#hooks.openChannel());
+    this.#pending = channel;
+    return channel;
   }
 
   /** Caller: a new channel and its handshake message 1 (#handshakeStored resolves once the server has it). */
@@ -348,6 +430,7 @@ export class Lane {
     this.#handshakeStored = this.#queueControl(await channel.start());
   }
 
+  /** @param {number} holder */
   #checkHolder(holder) {
     this.#knownHolder = holder;
     if (this.#pending !== null && this.#pendingHolder !== null && this.#pendingHolder !== holder) this.#pending = null;
@@ -380,6 +463,7 @@ export class Lane {
     }
   }
 
+  /** @param {SecureChannel} channel @param {number | null} holder */
   async #establish(channel, holder) {
     this.#channel = channel;
     this.#holder = holder;
@@ -422,13 +506,17 @@ export class Lane {
     }
   }
 
-  /** A handshake message or restart request under the next seq; the promise resolves once the server stored it. */
+  /**
+   * A handshake message or restart request under the next seq; the promise resolves once the server stored it.
+   * @param {Bytes} envelope
+   */
   #queueControl(envelope) {
     const seq = ++this.#lastSentSeq;
     this.#wire.push({ seq, relayMessageId: crypto.randomUUID(), envelope, messageId: null });
     return this.#control(seq);
   }
 
+  /** @param {number} seq @returns {Promise<void>} */
   #control(seq) {
     return new Promise((resolve) => this.#controls.set(seq, resolve));
   }
@@ -439,7 +527,10 @@ export class Lane {
     this.#ackGate = RESOLVED;
   }
 
-  /** R6, outgoing: true when the server has more from this side than the stored state knows of. */
+  /**
+   * R6, outgoing: true when the server has more from this side than the stored state knows of.
+   * @param {number} serverSent
+   */
   #syncSent(serverSent) {
     if (serverSent > this.#lastSentSeq) {
       this.#lastSentSeq = serverSent;
@@ -453,16 +544,20 @@ export class Lane {
     return false;
   }
 
-  /** R4: only what was sealed under the current channel. */
+  /**
+   * R4: only what was sealed under the current channel.
+   * @param {number} upTo
+   */
   #deliveredUpTo(upTo) {
     const current = channelId(this.#channel);
     if (current === null) return;
-    const delivered = this.#outbox.filter((e) => e.state !== AWAITING && e.channelHash === current && e.seq <= upTo);
+    const delivered = this.#outbox.filter((e) => e.state !== AWAITING && e.channelHash === current && /** @type {number} sealed */ (e.seq) <= upTo);
     if (delivered.length === 0) return;
     this.#outbox = this.#outbox.filter((e) => !delivered.includes(e));
     for (const entry of delivered) this.#hooks.status(entry.messageId, Status.DELIVERED);
   }
 
+  /** @param {WireItem} item */
   #stored(item) {
     if (this.#wire[0] === item) this.#wire.shift();
     this.#controls.get(item.seq)?.();
@@ -474,6 +569,7 @@ export class Lane {
   }
 
   /** The server refused an envelope for good: it and everything after it is unsent, and the channel has a nonce hole. */
+  /** @param {WireItem} item @param {string} code */
   async #refusedForGood(item, code) {
     const at = this.#wire.indexOf(item);
     if (at < 0) return;
@@ -497,6 +593,7 @@ export class Lane {
   // ---- Around the steps
 
   /** One step at a time; a step that fails (a hub call lost, a channel refusing) leaves the lane as it stood. */
+  /** @param {() => unknown} step */
   #run(step) {
     this.#queue = this.#queue.then(async () => {
       try {

@@ -14,7 +14,9 @@ export async function fetchRoster() {
 /**
  * The verdict for a certificate, against the roster key pinned when the session began. A roster key that
  * changed during a session is refused outright: the server would have to be lying or replaced.
- * @returns {Promise<{verdict: string, staticKey?: Uint8Array, handle?: string}>}
+ * @param {import('../protocol/bytes.js').Bytes} certificate
+ * @param {import('../protocol/bytes.js').Bytes} pinnedRosterKey
+ * @returns {Promise<{verdict: string, staticKey?: import('../protocol/bytes.js').Bytes, handle?: string}>}
  */
 export async function checkSupporter(certificate, pinnedRosterKey) {
   const roster = await fetchRoster();
@@ -23,5 +25,6 @@ export async function checkSupporter(certificate, pinnedRosterKey) {
     rosterPublicKey: pinnedRosterKey,
     revokedKeyIds: roster.revokedKeyIds,
   });
-  return verdict === Verdict.TRUSTED ? { verdict, staticKey: parsed.staticKey, handle: parsed.handle } : { verdict };
+  if (verdict !== Verdict.TRUSTED || !parsed) return { verdict };
+  return { verdict, staticKey: parsed.staticKey, handle: parsed.handle };
 }

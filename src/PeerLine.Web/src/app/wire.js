@@ -32,6 +32,7 @@ export const States = Object.freeze({
   WAITING: 'waiting', ACTIVE: 'active', CLOSED: 'closed', WITHDRAWN: 'withdrawn', ABANDONED: 'abandoned',
 });
 
+/** @param {string} state */
 export const isFinal = (state) => state === States.CLOSED || state === States.WITHDRAWN || state === States.ABANDONED;
 
 export const Dispositions = Object.freeze({
@@ -68,13 +69,15 @@ const RETRYABLE = new Set(['unavailable', 'rate-limited']);
  * PeerLine code (SignalR's own, for a call it could not bind) is 'internal'. Any other error (the connection closed,
  * a WebSocket error, a timeout, not connected yet) says nothing about whether the server applied the call: it is
  * 'disconnected', "outcome unknown", retried identically after the next Resume.
+ * @param {unknown} error
  */
 export function errorCode(error) {
-  const message = String(error?.message ?? '');
+  const message = String(/** @type {{ message?: unknown } | null | undefined} */ (error)?.message ?? '');
   if (message.includes('HubException')) return message.slice(message.lastIndexOf(':') + 1).trim();
   return /on the server/i.test(message) ? 'internal' : 'disconnected';
 }
 
+/** @param {string} code */
 export const isRetryable = (code) => code === 'disconnected' || RETRYABLE.has(code);
 
 /** What kind of help a shared resource is (ResourceKinds): the only thing the server records of a shared card. */
