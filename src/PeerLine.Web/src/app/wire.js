@@ -18,6 +18,7 @@ export const Events = Object.freeze({
   CALLER_PRESENCE: 'CallerPresence',
 });
 
+/** @type {Readonly<Record<string, string>>} code -> label */
 export const Topics = Object.freeze({
   'adverse-event': 'An adverse event or error',
   'patient-death': 'A patient death',
@@ -26,6 +27,7 @@ export const Topics = Object.freeze({
   other: 'Something else',
 });
 
+/** @type {Readonly<Record<string, string>>} code -> label */
 export const Priorities = Object.freeze({ crisis: 'Crisis', soon: 'Soon', routine: 'Routine' });
 
 export const States = Object.freeze({
@@ -35,6 +37,7 @@ export const States = Object.freeze({
 /** @param {string} state */
 export const isFinal = (state) => state === States.CLOSED || state === States.WITHDRAWN || state === States.ABANDONED;
 
+/** @type {Readonly<Record<string, string>>} code -> label */
 export const Dispositions = Object.freeze({
   supported: 'Supported',
   'resources-shared': 'Resources shared',
@@ -81,6 +84,7 @@ export function errorCode(error) {
 export const isRetryable = (code) => code === 'disconnected' || RETRYABLE.has(code);
 
 /** What kind of help a shared resource is (ResourceKinds): the only thing the server records of a shared card. */
+/** @type {Readonly<Record<string, string>>} code -> label */
 export const ResourceKinds = Object.freeze({
   'crisis-line': 'Crisis line',
   emergency: 'Emergency',
@@ -98,6 +102,7 @@ export const ResourceKinds = Object.freeze({
 });
 
 /** The anonymous questions after an answered chat (FeedbackQuestions): question code -> its text and coded answers. */
+/** @type {Readonly<Record<string, { text: string, answers: Record<string, string> }>>} */
 export const FeedbackQuestions = Object.freeze({
   helped: { text: 'Did talking here help?', answers: { yes: 'Yes', somewhat: 'Somewhat', no: 'No' } },
   'would-return': { text: 'Would you reach out to PeerLine again?', answers: { yes: 'Yes', maybe: 'Maybe', no: 'No' } },

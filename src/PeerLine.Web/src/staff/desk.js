@@ -15,6 +15,23 @@ import { RecordKeeper, Vault } from '../app/vault.js';
 import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
 import { STAFF_DATABASE } from './device-key.js';
 
+/** @import { KeyPair } from '../protocol/noise.js' */
+/** @import { LaneHooks, LaneState } from '../app/lane.js' */
+/** @import { TranscriptEntry } from '../app/transcript.js' */
+/** @import { DirectoryEntry, SessionChange, SessionView } from '../app/types.js' */
+/**
+ * A session this desk holds (or is about to: its backlog may arrive before the view).
+ * @typedef {object} HeldSession
+ * @property {boolean} known a view of it arrived
+ * @property {string | null} role a SessionRoles code
+ * @property {Promise<void>} ready resolves once lane, transcript and keeper are there
+ * @property {Lane} lane
+ * @property {Transcript} transcript
+ * @property {RecordKeeper} keeper
+ * @property {Map<string, () => void>} onSent message id (hex) -> what runs once the server stored it
+ */
+/** @typedef {{ sessionId: string, role: string | null, lane: LaneState, transcript: TranscriptEntry[] }} KeptSession */
+
 const vault = new Vault(STAFF_DATABASE, 'lanes');
 
 /**
@@ -40,10 +57,11 @@ export class SupporterDesk extends EventTarget {
   #hub;
   #deviceKey;
   #login;
-  #sessions = new Map(); // id -> { known, role, ready, lane, transcript, keeper, onSent }
+  /** @type {Map<string, HeldSession>} */
+  #sessions = new Map();
   #resumedOnce = false;
 
-  /** @param {{privateKey: CryptoKey, publicKey: Uint8Array}} deviceKey the certified device key @param {string} login */
+  /** @param {KeyPair} deviceKey the certified device key @param {string} login */
   constructor(deviceKey, login) {
     super();
     this.#deviceKey = deviceKey;
@@ -91,6 +109,7 @@ export class SupporterDesk extends EventTarget {
     return this.#hold(await this.#call('ClaimNext'));
   }
 
+  /** @param {string} sessionId */
   async claim(sessionId) {
     this.#session(sessionId); // its backlog arrives before the view
     try {
@@ -101,6 +120,7 @@ export class SupporterDesk extends EventTarget {
     }
   }
 
+  /** @param {string} sessionId */
   declineOffer(sessionId) {
     return this.#call('DeclineOffer', sessionId);
   }
@@ -108,9 +128,12 @@ export class SupporterDesk extends EventTarget {
   /**
    * Sends one message (bytes from app/content.js); returns its message id (hex) at once, the `status` events follow
    * it. `onSent` runs once the server has stored it.
+   * @param {string} sessionId
+   * @param {Uint8Array} content
+   * @param {{ onSent?: (() => void) | null }} options
    */
   send(sessionId, content, { onSent = null } = {}) {
-    const session = this.#sessions.get(sessionId);
+    const session = /** @type {HeldSession} a pane's session is held */ (this.#sessions.get(sessionId));
     const messageId = toHex(newMessageId());
     if (onSent) session.onSent.set(messageId, onSent);
     session.transcript.outgoing(messageId, content);
@@ -118,35 +141,57 @@ export class SupporterDesk extends EventTarget {
     return messageId;
   }
 
-  /** Sends a directory entry as a card, end to end; once it is stored, the server records its kind only. */
+  /**
+   * Sends a directory entry as a card, end to end; once it is stored, the server records its kind only.
+   * @param {string} sessionId
+   * @param {DirectoryEntry} entry
+   */
   shareResource(sessionId, entry) {
     return this.send(sessionId, resourceContent(entry), {
       onSent: () => this.#call('ShareResource', sessionId, entry.kind).catch(() => {}), // a lost count is not worth a retry loop
     });
   }
 
+  /** @param {string} sessionId @param {string} disposition a Dispositions code */
   async close(sessionId, disposition) {
     await this.#call('CloseSession', sessionId, disposition);
     await this.#drop(sessionId, States.CLOSED, Reasons.CLOSED_BY_SUPPORTER);
   }
 
-  /** As the session's supporter: asks the caller whether this lead (on shift) may join. */
+  /**
+   * As the session's supporter: asks the caller whether this lead (on shift) may join.
+   * @param {string} sessionId
+   * @param {string} login
+   */
   inviteLead(sessionId, login) {
     return this.#call('InviteLead', sessionId, login);
   }
 
-  /** As a lead in the session: leaves it. */
+  /**
+   * As a lead in the session: leaves it.
+   * @param {string} sessionId
+   */
   async leave(sessionId) {
     await this.#call('LeaveSession', sessionId);
     await this.#drop(sessionId, States.ACTIVE, Reasons.LEAD_LEFT);
   }
 
-  /** To a named supporter on shift, or back to the head of the queue (login null). */
+  /**
+   * To a named supporter on shift, or back to the head of the queue (login null).
+   * @param {string} sessionId
+   * @param {string | null} login
+   */
   async transfer(sessionId, login) {
     await this.#call('Transfer', sessionId, login);
     await this.#drop(sessionId, login === null ? States.WAITING : States.ACTIVE, Reasons.TRANSFERRED_AWAY);
   }
 
+  /**
+   * A hub call; a refusal rejects with an Error whose `code` is the PeerLine code.
+   * @param {string} method
+   * @param {...unknown} args
+   * @returns {Promise<any>} the method's result record
+   */
   async #call(method, ...args) {
     await this.#hub.whenConnected();
     try {
@@ -160,6 +205,7 @@ export class SupporterDesk extends EventTarget {
   /** After every (re)connection; `afterTransfer` when a transfer to this supporter (or a lead joining) triggered it. */
   async #resume({ afterTransfer = false } = {}) {
     for (const session of this.#sessions.values()) session.ready.then(() => session.lane.hold());
+    /** @type {SessionView[]} */
     const views = await this.#hub.invoke('Resume');
     const held = new Set(views.map((v) => v.sessionId));
     for (const [id, session] of [...this.#sessions]) {
@@ -171,6 +217,7 @@ export class SupporterDesk extends EventTarget {
     this.#emit('queue', await this.#hub.invoke('GetQueue'));
   }
 
+  /** @param {SessionView} view */
   async #hold(view, { mayAskRestart = false } = {}) {
     const session = this.#session(view.sessionId);
     await session.ready;
@@ -187,6 +234,7 @@ export class SupporterDesk extends EventTarget {
     return view;
   }
 
+  /** @param {SessionChange} change */
   #onSessionChanged(change) {
     if (change.reason === Reasons.TRANSFERRED_TO_YOU) {
       this.#resume({ afterTransfer: true }).catch(() => {}); // a transfer brings neither the view nor the backlog (§4)
@@ -202,22 +250,31 @@ export class SupporterDesk extends EventTarget {
     if (change.state !== States.ACTIVE || change.reason === Reasons.TRANSFERRED_AWAY) this.#drop(change.sessionId, change.state, change.reason);
   }
 
-  /** The session's lane, made (or restored from this device) on first sight; `ready` resolves once it is usable. */
+  /**
+   * The session's lane, made (or restored from this device) on first sight; `ready` resolves once it is usable.
+   * @param {string} sessionId
+   * @returns {HeldSession}
+   */
   #session(sessionId) {
-    let session = this.#sessions.get(sessionId);
-    if (session) return session;
-    session = { known: false, role: null, lane: null, transcript: null, keeper: null, onSent: new Map() };
+    const held = this.#sessions.get(sessionId);
+    if (held) return held;
+    // lane, transcript and keeper are set by #open before `ready` resolves, and used only after it.
+    const session = /** @type {HeldSession} */ (/** @type {unknown} */ ({
+      known: false, role: null, lane: null, transcript: null, keeper: null, onSent: new Map(),
+    }));
     session.ready = this.#open(sessionId, session);
     this.#sessions.set(sessionId, session);
     return session;
   }
 
+  /** @param {string} sessionId @param {HeldSession} session */
   async #open(sessionId, session) {
     const key = `${this.#login}|${sessionId}`;
     session.keeper = new RecordKeeper(vault, key, async () => ({
       sessionId, role: session.role, lane: await session.lane.snapshot(), transcript: session.transcript.entries,
     }));
     const options = { hub: this.#hub, sessionId, initiator: false, hooks: this.#hooks(sessionId, session) };
+    /** @type {KeptSession | null} */
     const record = await vault.load(key).catch(() => null);
     if (record === null) {
       session.transcript = new Transcript();
@@ -229,6 +286,11 @@ export class SupporterDesk extends EventTarget {
     session.lane = await Lane.restore(options, record.lane, (state) => SecureChannel.fromState(state));
   }
 
+  /**
+   * @param {string} sessionId
+   * @param {HeldSession} session
+   * @returns {LaneHooks}
+   */
   #hooks(sessionId, session) {
     return {
       save: () => session.keeper.save(),
@@ -246,7 +308,7 @@ export class SupporterDesk extends EventTarget {
         }
         this.#emit('status', { sessionId, messageId, status });
       },
-      secure: (channel) => this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(channel.remoteStaticKey) }),
+      secure: (channel) => this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(/** @type {Uint8Array} established */ (channel.remoteStaticKey)) }),
       securing: ({ restarted }) => this.#emit('securing', { sessionId, restarted }),
       refused: (code) => this.#emit('refused', { sessionId, code }),
       openChannel: () => SecureChannel.forSupporter({
@@ -255,7 +317,12 @@ export class SupporterDesk extends EventTarget {
     };
   }
 
-  /** No longer held here: R7 for what was not delivered, then nothing of it stays on this device. */
+  /**
+   * No longer held here: R7 for what was not delivered, then nothing of it stays on this device.
+   * @param {string} sessionId
+   * @param {string | null} state
+   * @param {string | null} reason null: it ended while this desk was not connected
+   */
   async #drop(sessionId, state, reason) {
     const session = this.#sessions.get(sessionId);
     if (!session) return;
@@ -266,7 +333,10 @@ export class SupporterDesk extends EventTarget {
     this.#emit('ended', { sessionId, state, reason });
   }
 
-  /** Records of chats this login no longer holds (closed while this console was not open) are removed. */
+  /**
+   * Records of chats this login no longer holds (closed while this console was not open) are removed.
+   * @param {Set<string>} held
+   */
   async #forgetStale(held) {
     try {
       const prefix = `${this.#login}|`;
@@ -278,6 +348,7 @@ export class SupporterDesk extends EventTarget {
     }
   }
 
+  /** @param {string} type @param {unknown} detail */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
