@@ -34,19 +34,19 @@ public abstract class RelayConnection : IAsyncDisposable
                 options.ConfigureConnection?.Invoke(o);
             })
             .Build();
-        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite(new(envelope, false)));
-        Connection.On<RelayEnvelope>(ClientEvents.LeadMessageReceived, envelope => _inbound.Writer.TryWrite(new(envelope, true)));
-        Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r =>
+        Connection.On<RelayEnvelope>(nameof(ICallerClient.MessageReceived), envelope => _inbound.Writer.TryWrite(new(envelope, false)));
+        Connection.On<RelayEnvelope>(nameof(ICallerClient.LeadMessageReceived), envelope => _inbound.Writer.TryWrite(new(envelope, true)));
+        Connection.On<DeliveryReceipt>(nameof(ICallerClient.MessagesDelivered), r =>
         {
             Signal(new ReceiptSignal(r, FromLead: false));
             Delivered?.Invoke(r);
         });
-        Connection.On<DeliveryReceipt>(ClientEvents.LeadMessagesDelivered, r =>
+        Connection.On<DeliveryReceipt>(nameof(ICallerClient.LeadMessagesDelivered), r =>
         {
             Signal(new ReceiptSignal(r, FromLead: true));
             LeadDelivered?.Invoke(r);
         });
-        Connection.On<SessionChange>(ClientEvents.SessionChanged, c =>
+        Connection.On<SessionChange>(nameof(ICallerClient.SessionChanged), c =>
         {
             Signal(new ChangeSignal(c));
             SessionChanged?.Invoke(c);
@@ -326,7 +326,7 @@ public abstract class RelayConnection : IAsyncDisposable
                     try
                     {
                         await owner._ready.Task.WaitAsync(owner._disposed.Token);
-                        var method = lane.Lead ? CallerMethods.AcknowledgeLead : owner.AcknowledgeMethod;
+                        var method = lane.Lead ? nameof(ICallerHub.AcknowledgeLead) : owner.AcknowledgeMethod;
                         await connection.InvokeAsync(method, lane.SessionId, seq, owner._disposed.Token);
                         _wanted.TryRemove(new KeyValuePair<(string, bool), long>(lane, seq));
                     }

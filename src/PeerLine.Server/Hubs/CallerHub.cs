@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Queue;
@@ -16,7 +17,8 @@ public sealed class CallerHub(
     Continuity.ContinuityService continuity,
     Supervision.SupervisionService supervision,
     Metrics.FeedbackService feedback,
-    Microsoft.Extensions.Options.IOptionsMonitor<Continuity.ContinuityOptions> continuityOptions) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
+    Microsoft.Extensions.Options.IOptionsMonitor<Continuity.ContinuityOptions> continuityOptions)
+    : Hub<ICallerClient>, ICallerHub
 {
     private const string BoundSession = "session";
     private const string ConnectionMarker = "marker";

@@ -19,7 +19,7 @@ public sealed class StaffHub(
     HandoverService handover,
     QueueReader reader,
     RelayService relay,
-    UserManager<StaffUser> users) : Hub<IStaffClient>
+    UserManager<StaffUser> users) : Hub<IStaffClient>, IStaffHub
 {
     public override async Task OnConnectedAsync()
     {

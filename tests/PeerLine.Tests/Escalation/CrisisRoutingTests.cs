@@ -28,7 +28,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
     {
         await App.CreateStaffAsync("lena", StaffRoles.Lead);
         await using var lead = await App.StaffConnectionAsync("lena");
-        await lead.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await lead.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), (int?)null).Within();
         await App.CreateStaffAsync("offduty", StaffRoles.Lead);
         await using var offShiftLead = await App.StaffConnectionAsync("offduty");
         await using var supporter = await App.SupporterOnShiftAsync("sam");
@@ -121,7 +121,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
     private static ConcurrentQueue<CrisisAlert> Alerts(HubConnection connection)
     {
         var alerts = new ConcurrentQueue<CrisisAlert>();
-        connection.On<CrisisAlert>(ClientEvents.CrisisAlert, alerts.Enqueue);
+        connection.On<CrisisAlert>(nameof(IStaffClient.CrisisAlert), alerts.Enqueue);
         return alerts;
     }
 }

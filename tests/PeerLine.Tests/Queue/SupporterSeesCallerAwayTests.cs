@@ -80,7 +80,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
     {
         var connection = await App.StaffConnectionAsync(login);
         var watch = new PresenceWatch(connection);
-        connection.On<CallerPresence>(ClientEvents.CallerPresence, watch.Events.Enqueue);
+        connection.On<CallerPresence>(nameof(IStaffClient.CallerPresence), watch.Events.Enqueue);
         return watch;
     }
 

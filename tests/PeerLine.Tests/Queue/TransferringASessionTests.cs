@@ -35,7 +35,7 @@ public sealed class TransferringASessionTests() : AppScenario
         await Waits.UntilAsync(() => atCaller.Count == 1);
         await using var stillAda = await App.StaffConnectionAsync("ada");
         var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() =>
-            stillAda.InvokeAsync(StaffMethods.SendCiphertext, session, Guid.NewGuid(), 1L, Bytes("still here?")).Within());
+            stillAda.InvokeAsync(nameof(IStaffHub.SendCiphertext), session, Guid.NewGuid(), 1L, Bytes("still here?")).Within());
         Assert.EndsWith(ErrorCodes.NotAllowed, refused.Message);
         var shifts = await App.DbAsync(db => db.Shifts.ToDictionaryAsync(s => s.SupporterId, s => s.ActiveSessions));
         Assert.Equal([0, 1], shifts.Values.Order());
