@@ -1,6 +1,8 @@
 // The escalation directory (GET /api/directory), kept in memory only: the last copy stays on screen when the
 // server cannot be reached, and a built-in minimum (988 and 911) covers a page that never got one.
 
+import { ResourceKinds, ResourceReasons } from './wire-contract.js';
+
 /** @import { Directory, DirectoryEntry } from './types.js' */
 
 const REFRESH_MS = 5 * 60_000;
@@ -10,12 +12,12 @@ const FALLBACK = Object.freeze({
   at: null,
   entries: [
     {
-      id: '988', name: '988 Suicide & Crisis Lifeline', kind: 'crisis-line', tier: 3, crisis: true, openNow: true,
+      id: '988', name: '988 Suicide & Crisis Lifeline', kind: ResourceKinds.CrisisLine, tier: 3, crisis: true, openNow: true,
       contact: { phone: '988', text: '988' }, hours: { kind: 'always', text: '24 hours, 7 days' },
       cost: 'Free', confidentiality: 'Confidential.', summary: 'Call or text 988 to talk with a trained crisis counsellor now.',
     },
     {
-      id: '911', name: 'Emergency: 911', kind: 'emergency', tier: 3, crisis: true, openNow: true,
+      id: '911', name: 'Emergency: 911', kind: ResourceKinds.Emergency, tier: 3, crisis: true, openNow: true,
       contact: { phone: '911' }, hours: { kind: 'always', text: 'Always' },
       cost: 'Free', confidentiality: 'An emergency service: it is not anonymous.', summary: 'If you or someone else is in immediate danger.',
     },
@@ -66,7 +68,7 @@ export function keepDirectoryFresh() {
  * @param {string | null | undefined} reason
  */
 export function entriesFor(directory, reason) {
-  return reason === 'crisis' ? directory.entries.filter((e) => e.crisis) : directory.entries.filter((e) => e.openNow === true);
+  return reason === ResourceReasons.Crisis ? directory.entries.filter((e) => e.crisis) : directory.entries.filter((e) => e.openNow === true);
 }
 
 /**

@@ -9,7 +9,7 @@
 
 import { fromBase64, fromHex, toBase64, toHex } from '../protocol/bytes.js';
 import { HANDSHAKE, isRestartRequest, restartRequest, unwrap } from '../protocol/envelope.js';
-import { errorCode, isRetryable } from './wire.js';
+import { CallerHub, ErrorCodes, errorCode, isRetryable } from './wire.js';
 
 /** @import { Bytes } from '../protocol/bytes.js' */
 /** @import { ChannelState, SecureChannel } from '../protocol/channel.js' */
@@ -125,7 +125,7 @@ export class Lane {
    * @param {{hub: LaneHub, sessionId: string, send?: string, acknowledge?: string, initiator: boolean, hooks: LaneHooks}} options
    *   send/acknowledge: the hub methods of this lane (SendToLead/AcknowledgeLead for the caller's lead lane)
    */
-  constructor({ hub, sessionId, send = 'SendCiphertext', acknowledge = 'Acknowledge', initiator, hooks }) {
+  constructor({ hub, sessionId, send = CallerHub.SendCiphertext, acknowledge = CallerHub.Acknowledge, initiator, hooks }) {
     this.#hub = hub;
     this.#sessionId = sessionId;
     this.#sendMethod = send;
@@ -577,7 +577,7 @@ export class Lane {
     this.#lastSentSeq = Math.min(this.#lastSentSeq, item.seq - 1);
     this.#persistedThrough = Math.min(this.#persistedThrough, this.#lastSentSeq);
     for (const [seq, resolve] of this.#controls) if (seq >= item.seq) resolve();
-    if (code !== 'wrong-state') {
+    if (code !== ErrorCodes.WrongState) {
       const refused = this.#outbox.find((e) => e.seq === item.seq && e.state === SEALED);
       if (refused) {
         this.#outbox = this.#outbox.filter((e) => e !== refused);
@@ -587,7 +587,7 @@ export class Lane {
     this.#abandon();
     this.#pending = null;
     // Not active (wrong-state): the owner hears of the session's new state and acts on it. Otherwise start over.
-    if (code !== 'wrong-state') await this.#startOver();
+    if (code !== ErrorCodes.WrongState) await this.#startOver();
   }
 
   // ---- Around the steps

@@ -2,11 +2,12 @@
 
 import { equal, fromBase64 } from '../protocol/bytes.js';
 import { Verdict, checkCertificate } from '../protocol/roster.js';
+import { ErrorCodes, refusal } from './wire.js';
 
 /** GET /api/roster: { publicKey: Uint8Array, revokedKeyIds: string[] }. */
 export async function fetchRoster() {
   const response = await fetch('/api/roster', { credentials: 'omit', cache: 'no-store' });
-  if (!response.ok) throw Object.assign(new Error('unavailable'), { code: 'unavailable' });
+  if (!response.ok) throw refusal(ErrorCodes.Unavailable);
   const body = await response.json();
   return { publicKey: fromBase64(body.publicKey), revokedKeyIds: body.revokedKeyIds ?? [] };
 }

@@ -1,7 +1,7 @@
 // The program metrics section (auditors and leads): weekly tables as the server publishes them, small counts withheld.
 
 import { $, h } from '../app/dom.js';
-import { Dispositions, FeedbackQuestions, ResourceKinds } from '../app/wire.js';
+import { DispositionLabels, FeedbackQuestionTexts, FeedbackQuestions, ResourceKindLabels } from '../app/wire.js';
 import { failure, getJson } from './api.js';
 import { minutesSeconds, percent, readable, weekLabel } from './format.js';
 
@@ -11,11 +11,11 @@ const TABLES = {
     title: 'Requests by outcome (week of the request)',
     columns: { answered: 'Answered', abandoned: 'Left before an answer', open: 'Still open at the week’s end' },
   },
-  dispositions: { title: 'Closed chats by outcome (week closed)', columns: { ...Dispositions, none: 'No outcome recorded' } },
-  resources: { title: 'Resources shared in chats, by kind', columns: ResourceKinds },
-  'feedback-helped': { title: `After the chat: “${FeedbackQuestions.helped.text}”`, columns: FeedbackQuestions.helped.answers },
+  dispositions: { title: 'Closed chats by outcome (week closed)', columns: { ...DispositionLabels, none: 'No outcome recorded' } },
+  resources: { title: 'Resources shared in chats, by kind', columns: ResourceKindLabels },
+  'feedback-helped': { title: `After the chat: “${FeedbackQuestionTexts[FeedbackQuestions.Helped].text}”`, columns: FeedbackQuestionTexts[FeedbackQuestions.Helped].answers },
   'feedback-would-return': {
-    title: `After the chat: “${FeedbackQuestions['would-return'].text}”`, columns: FeedbackQuestions['would-return'].answers,
+    title: `After the chat: “${FeedbackQuestionTexts[FeedbackQuestions.WouldReturn].text}”`, columns: FeedbackQuestionTexts[FeedbackQuestions.WouldReturn].answers,
   },
 };
 

@@ -1,5 +1,7 @@
 // Staff sign-in by the same-origin cookie (docs/protocol.md §2). No token is ever put in a URL or in storage.
 
+import { ErrorCodes } from '../app/wire.js';
+
 const json = { 'Content-Type': 'application/json' };
 
 /** @import { StaffIdentity } from '../app/types.js' */
@@ -25,9 +27,9 @@ export async function signIn(login, password) {
       method: 'POST', credentials: 'same-origin', headers: json, body: JSON.stringify({ login, password }),
     });
     if (response.ok) return null;
-    return (await response.json().catch(() => null))?.code ?? 'unavailable';
+    return (await response.json().catch(() => null))?.code ?? ErrorCodes.Unavailable;
   } catch {
-    return 'unavailable';
+    return ErrorCodes.Unavailable;
   }
 }
 
@@ -60,8 +62,8 @@ export function handleSignInForm(onSignedIn) {
     const code = await signIn(String(form.get('login')), String(form.get('password')));
     const error = /** @type {HTMLElement} */ (document.querySelector('#sign-in-error'));
     if (code !== null) {
-      error.textContent = code === 'rate-limited' ? 'Too many sign-ins just now. Please wait a minute.'
-        : code === 'invalid-credentials' ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
+      error.textContent = code === ErrorCodes.RateLimited ? 'Too many sign-ins just now. Please wait a minute.'
+        : code === ErrorCodes.InvalidCredentials ? 'That login and password did not match.' : 'PeerLine cannot be reached right now.';
       error.hidden = false;
       return;
     }

@@ -4,18 +4,18 @@
 import { h } from '../app/dom.js';
 import { MessageList } from '../app/message-list.js';
 import { onDirectory } from '../app/directory.js';
-import { Dispositions, Priorities, Topics } from '../app/wire.js';
+import { DispositionLabels, ErrorCodes, PriorityLabels, SessionRoles, TopicLabels } from '../app/wire.js';
 
 /** @import { Content } from '../app/content.js' */
 /** @import { DirectoryEntry, SessionView } from '../app/types.js' */
 
 /** @type {Readonly<Record<string, string>>} */
 const REFUSALS = {
-  'not-found': 'No colleague with that login can take it (unknown or disabled), or this chat is no longer yours.',
-  'not-on-shift': 'That colleague is not on shift.',
-  'no-capacity': 'That colleague has no free place for another chat.',
-  'invalid-argument': 'You cannot transfer a chat to yourself.',
-  'wrong-state': 'This chat has already ended or moved, or a lead is already in it or being asked.',
+  [ErrorCodes.NotFound]: 'No colleague with that login can take it (unknown or disabled), or this chat is no longer yours.',
+  [ErrorCodes.NotOnShift]: 'That colleague is not on shift.',
+  [ErrorCodes.NoCapacity]: 'That colleague has no free place for another chat.',
+  [ErrorCodes.InvalidArgument]: 'You cannot transfer a chat to yourself.',
+  [ErrorCodes.WrongState]: 'This chat has already ended or moved, or a lead is already in it or being asked.',
 };
 
 export class ChatPane {
@@ -30,7 +30,7 @@ export class ChatPane {
   constructor(view, number, actions) {
     this.sessionId = view.sessionId;
     this.topic = view.topic;
-    const asLead = view.role === 'lead';
+    const asLead = view.role === SessionRoles.Lead;
     this.asLead = asLead;
     const title = asLead ? `Chat ${number} (as lead)` : `Chat ${number}`;
     this.badge = h('span', { class: 'unread', hidden: true });
@@ -50,7 +50,7 @@ export class ChatPane {
     });
     const disposition = h('select', { 'aria-label': `Outcome of ${title}` },
       h('option', { value: '' }, 'Outcome…'),
-      Object.entries(Dispositions).map(([code, label]) => h('option', { value: code }, label)));
+      Object.entries(DispositionLabels).map(([code, label]) => h('option', { value: code }, label)));
 
     /** @param {() => Promise<unknown>} action */
     const guarded = (action) => async () => {
@@ -66,8 +66,8 @@ export class ChatPane {
     this.element = h('article', { class: 'chat-pane', dataset: { session: view.sessionId, priority: view.priority, caller: 'present' }, 'aria-label': title },
       h('header', { class: 'pane-head' },
         h('h3', {}, title, ' ', this.badge),
-        h('span', { class: `priority ${view.priority}` }, Priorities[view.priority] ?? view.priority),
-        h('span', { class: 'topic' }, Topics[view.topic] ?? view.topic),
+        h('span', { class: `priority ${view.priority}` }, PriorityLabels[view.priority] ?? view.priority),
+        h('span', { class: 'topic' }, TopicLabels[view.topic] ?? view.topic),
         h('span', { class: 'safety' }, 'Safety code ', this.safety)),
       this.away,
       this.messages.element,
@@ -107,7 +107,7 @@ export class ChatPane {
               if (!login.value.trim()) throw Object.assign(new Error(), { hint: 'Enter the login of the colleague who takes over.' });
               await actions.transfer(login.value.trim());
             }),
-          }, 'Transfer'),
+          }, 'Transfer'), // a label, not the wire
           h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(null)) }, 'Return to queue')),
         h('div', { class: 'row' }, disposition,
           h('button', {

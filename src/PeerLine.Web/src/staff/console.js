@@ -3,12 +3,14 @@
 
 import { $, clock, duration, h, showConnection, showOnly } from '../app/dom.js';
 import { textContent } from '../app/content.js';
-import { Priorities, Reasons, Topics } from '../app/wire.js';
+import {
+  ChangeReasons, ErrorCodes, PriorityLabels, SessionRoles, StaffRoles, TopicLabels, Topics, WellbeingNotices,
+} from '../app/wire.js';
 import { toHex } from '../protocol/bytes.js';
 import { myWellbeing, signOut, whoAmI } from './account.js';
 import { ChatPane } from './chat-pane.js';
 import { SupporterDesk } from './desk.js';
-import { deviceKeyFor, enroll, recallEpisode, rememberEpisode, replaceDeviceKey } from './device-key.js';
+import { SIGNED_OUT, deviceKeyFor, enroll, recallEpisode, rememberEpisode, replaceDeviceKey } from './device-key.js';
 import { CLAIM_REFUSALS, LEAD_NOTES, hours, label, noticeText, offerText } from './texts.js';
 
 /** @import { KeyPair } from '../protocol/noise.js' */
@@ -61,7 +63,7 @@ export class StaffConsole {
     }
     $('#who').textContent = this.#me.login;
     $('#sign-out').hidden = false;
-    if (!this.#me.roles.some((r) => r === 'supporter' || r === 'lead')) {
+    if (!this.#me.roles.some((r) => r === StaffRoles.Supporter || r === StaffRoles.Lead)) {
       showOnly(views, $('#not-staff'));
       return;
     }
@@ -86,8 +88,8 @@ export class StaffConsole {
     try {
       answer = await enroll(deviceKey.publicKey);
     } catch (error) {
-      if (codeOf(error) === 'signed-out') return this.enter();
-      this.#showEnrolment({ status: 'unavailable', keyId: null }, deviceKey);
+      if (codeOf(error) === SIGNED_OUT) return this.enter();
+      this.#showEnrolment({ status: ErrorCodes.Unavailable, keyId: null }, deviceKey);
       return;
     }
     if (answer.status === 'certified') return this.#openDesk(deviceKey);
@@ -104,7 +106,7 @@ export class StaffConsole {
     $('#enrol-revoked').hidden = !revoked;
     $('#new-key').hidden = !revoked;
     $('#enrol-status').textContent = revoked ? 'Revoked.'
-      : answer.status === 'unavailable' ? 'PeerLine cannot be reached right now; trying again.'
+      : answer.status === ErrorCodes.Unavailable ? 'PeerLine cannot be reached right now; trying again.'
         : 'Your device key awaits certification.';
     document.body.dataset.enrolment = answer.status;
     $('#check-again').onclick = () => this.#checkDevice(deviceKey);
@@ -167,8 +169,8 @@ export class StaffConsole {
     document.body.dataset.waiting = String(snapshot.waiting);
     $('#queue-counts').textContent = `${snapshot.waiting} waiting (crisis ${snapshot.crisis}, soon ${snapshot.soon}, routine ${snapshot.routine}) · ${snapshot.onShift} on shift`;
     $('#queue').replaceChildren(...snapshot.head.map((entry) => h('li', { class: `queue-entry ${entry.priority}`, dataset: { session: entry.sessionId } },
-      h('span', { class: `priority ${entry.priority}` }, label(Priorities, entry.priority)),
-      h('span', { class: 'topic' }, label(Topics, entry.topic)),
+      h('span', { class: `priority ${entry.priority}` }, label(PriorityLabels, entry.priority)),
+      h('span', { class: 'topic' }, label(TopicLabels, entry.topic)),
       h('span', { class: 'wait' }, `waiting ${duration(entry.waitingSeconds)}`),
       entry.offered ? h('span', { class: 'offered' }, 'offered') : null,
       h('button', { type: 'button', class: 'secondary', disabled: !this.#onShift, onclick: () => this.#take(entry.sessionId) }, 'Take'))));
@@ -251,7 +253,7 @@ export class StaffConsole {
     const mine = notice.login === this.#login;
     const text = noticeText(notice, mine);
     if (text === null) return;
-    if (mine && (notice.kind === 'shift-ended' || notice.kind === 'weekly-cap')) this.#setShift(false);
+    if (mine && (notice.kind === WellbeingNotices.ShiftEnded || notice.kind === WellbeingNotices.WeeklyCap)) this.#setShift(false);
     const box = h('div', { class: 'wellbeing-notice', role: 'status', dataset: { kind: notice.kind } },
       h('p', {}, text),
       h('button', { type: 'button', class: 'secondary', onclick: () => box.remove() }, 'Dismiss'));
@@ -264,7 +266,7 @@ export class StaffConsole {
   /** @param {string} sessionId @param {string} episodeKey */
   async #rememberReturn(sessionId, episodeKey) {
     const pane = this.#panes.get(sessionId);
-    await rememberEpisode(this.#login, episodeKey, pane?.topic ?? 'other').catch(() => {});
+    await rememberEpisode(this.#login, episodeKey, pane?.topic ?? Topics.Other).catch(() => {});
     pane?.note('The caller took a return code. If they come back while you are on shift, you are asked first, and this console will recognise them.');
   }
 
@@ -273,7 +275,7 @@ export class StaffConsole {
     const earlier = await recallEpisode(this.#login, episodeKey).catch(() => undefined);
     const pane = this.#panes.get(sessionId);
     if (!earlier || !pane) return;
-    pane.note(`Returning caller: you first talked on ${earlier.firstMet} (${label(Topics, earlier.topic)}).`);
+    pane.note(`Returning caller: you first talked on ${earlier.firstMet} (${label(TopicLabels, earlier.topic)}).`);
     pane.element.dataset.returning = 'true';
   }
 
@@ -282,7 +284,7 @@ export class StaffConsole {
   /** @param {CrisisAlert} alert */
   #showCrisisAlert({ sessionId, topic }) {
     const alert = h('div', { class: 'crisis-alert', role: 'alert', dataset: { session: sessionId } },
-      h('p', {}, h('strong', {}, 'Crisis request waiting'), ` · ${label(Topics, topic)}. The caller has been shown the crisis lines.`),
+      h('p', {}, h('strong', {}, 'Crisis request waiting'), ` · ${label(TopicLabels, topic)}. The caller has been shown the crisis lines.`),
       h('button', { type: 'button', class: 'danger', onclick: () => { alert.remove(); this.#take(sessionId); } }, 'Take it'),
       h('button', { type: 'button', class: 'secondary', onclick: () => alert.remove() }, 'Dismiss'));
     $('#crisis-alerts').append(alert);
@@ -301,7 +303,7 @@ export class StaffConsole {
       transfer: (login) => this.#openedDesk.transfer(view.sessionId, login),
       close: async (disposition) => {
         await this.#openedDesk.close(view.sessionId, disposition);
-        this.#removePane(view.sessionId, Reasons.CLOSED_BY_SUPPORTER);
+        this.#removePane(view.sessionId, ChangeReasons.ClosedBySupporter);
       },
     });
     this.#panes.set(view.sessionId, pane);
@@ -316,7 +318,7 @@ export class StaffConsole {
   #removePane(sessionId, reason) {
     const pane = this.#panes.get(sessionId);
     if (!pane) return;
-    if (!pane.asLead && (reason === Reasons.CLOSED_BY_CALLER || reason === null)) {
+    if (!pane.asLead && (reason === ChangeReasons.ClosedByCaller || reason === null)) {
       // Ended from the other side: the pane stays until the supporter records an outcome.
       pane.ended(reason === null ? 'This chat ended while you were disconnected.' : 'The caller ended the chat.');
       return;
@@ -340,7 +342,7 @@ export class StaffConsole {
       this.#refreshWellbeing();
     } catch (error) {
       const code = codeOf(error);
-      this.#deskMessage(code === 'weekly-cap-reached'
+      this.#deskMessage(code === ErrorCodes.WeeklyCapReached
         ? 'You have reached this week’s hours cap. Rest: you can start again once older shifts fall out of the last seven days.'
         : `The shift could not be changed (${code}).`);
     }

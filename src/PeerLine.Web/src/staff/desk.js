@@ -9,10 +9,10 @@ import { toBase64, toHex } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
 import { Party, newMessageId } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
-import { Lane } from '../app/lane.js';
+import { Lane, Status } from '../app/lane.js';
 import { Transcript } from '../app/transcript.js';
 import { RecordKeeper, Vault } from '../app/vault.js';
-import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
+import { ChangeReasons, HubRoutes, SessionRoles, SessionStates, StaffEvents, StaffHub, errorCode, refusal } from '../app/wire.js';
 import { STAFF_DATABASE } from './device-key.js';
 
 /** @import { KeyPair } from '../protocol/noise.js' */
@@ -66,24 +66,24 @@ export class SupporterDesk extends EventTarget {
     super();
     this.#deviceKey = deviceKey;
     this.#login = login;
-    this.#hub = new HubClient(Hubs.STAFF, {
+    this.#hub = new HubClient(HubRoutes.Staff, {
       onConnected: () => this.#resume(),
       onStatus: (status) => this.#emit('connection', { status }),
     });
-    this.#hub.on(Events.QUEUE_CHANGED, (snapshot) => this.#emit('queue', snapshot));
-    this.#hub.on(Events.SESSION_OFFERED, (offer) => this.#emit('offered', offer));
-    this.#hub.on(Events.OFFER_WITHDRAWN, (sessionId) => this.#emit('offer-withdrawn', { sessionId }));
-    this.#hub.on(Events.CRISIS_ALERT, (alert) => this.#emit('crisis-alert', alert));
-    this.#hub.on(Events.WELLBEING_NOTICE, (notice) => this.#emit('wellbeing', notice));
-    this.#hub.on(Events.SESSION_CHANGED, (change) => this.#onSessionChanged(change));
-    this.#hub.on(Events.CALLER_PRESENCE, ({ sessionId, present }) => {
+    this.#hub.on(StaffEvents.QueueChanged, (snapshot) => this.#emit('queue', snapshot));
+    this.#hub.on(StaffEvents.SessionOffered, (offer) => this.#emit('offered', offer));
+    this.#hub.on(StaffEvents.OfferWithdrawn, (sessionId) => this.#emit('offer-withdrawn', { sessionId }));
+    this.#hub.on(StaffEvents.CrisisAlert, (alert) => this.#emit('crisis-alert', alert));
+    this.#hub.on(StaffEvents.WellbeingNotice, (notice) => this.#emit('wellbeing', notice));
+    this.#hub.on(StaffEvents.SessionChanged, (change) => this.#onSessionChanged(change));
+    this.#hub.on(StaffEvents.CallerPresence, ({ sessionId, present }) => {
       if (this.#sessions.get(sessionId)?.known) this.#emit('presence', { sessionId, present });
     });
-    this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => {
+    this.#hub.on(StaffEvents.MessageReceived, (envelope) => {
       const session = this.#session(envelope.sessionId);
       session.ready.then(() => session.lane.accept(envelope));
     });
-    this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => {
+    this.#hub.on(StaffEvents.MessagesDelivered, (receipt) => {
       const session = this.#sessions.get(receipt.sessionId);
       session?.ready.then(() => session.lane.delivered(receipt.upToSeq));
     });
@@ -98,22 +98,22 @@ export class SupporterDesk extends EventTarget {
   }
 
   startShift(capacity = null) {
-    return this.#call('StartShift', capacity);
+    return this.#call(StaffHub.StartShift, capacity);
   }
 
   endShift() {
-    return this.#call('EndShift');
+    return this.#call(StaffHub.EndShift);
   }
 
   async claimNext() {
-    return this.#hold(await this.#call('ClaimNext'));
+    return this.#hold(await this.#call(StaffHub.ClaimNext));
   }
 
   /** @param {string} sessionId */
   async claim(sessionId) {
     this.#session(sessionId); // its backlog arrives before the view
     try {
-      return await this.#hold(await this.#call('Claim', sessionId));
+      return await this.#hold(await this.#call(StaffHub.Claim, sessionId));
     } catch (error) {
       if (!this.#sessions.get(sessionId)?.known) this.#sessions.delete(sessionId);
       throw error;
@@ -122,7 +122,7 @@ export class SupporterDesk extends EventTarget {
 
   /** @param {string} sessionId */
   declineOffer(sessionId) {
-    return this.#call('DeclineOffer', sessionId);
+    return this.#call(StaffHub.DeclineOffer, sessionId);
   }
 
   /**
@@ -148,14 +148,14 @@ export class SupporterDesk extends EventTarget {
    */
   shareResource(sessionId, entry) {
     return this.send(sessionId, resourceContent(entry), {
-      onSent: () => this.#call('ShareResource', sessionId, entry.kind).catch(() => {}), // a lost count is not worth a retry loop
+      onSent: () => this.#call(StaffHub.ShareResource, sessionId, entry.kind).catch(() => {}), // a lost count is not worth a retry loop
     });
   }
 
   /** @param {string} sessionId @param {string} disposition a Dispositions code */
   async close(sessionId, disposition) {
-    await this.#call('CloseSession', sessionId, disposition);
-    await this.#drop(sessionId, States.CLOSED, Reasons.CLOSED_BY_SUPPORTER);
+    await this.#call(StaffHub.CloseSession, sessionId, disposition);
+    await this.#drop(sessionId, SessionStates.Closed, ChangeReasons.ClosedBySupporter);
   }
 
   /**
@@ -164,7 +164,7 @@ export class SupporterDesk extends EventTarget {
    * @param {string} login
    */
   inviteLead(sessionId, login) {
-    return this.#call('InviteLead', sessionId, login);
+    return this.#call(StaffHub.InviteLead, sessionId, login);
   }
 
   /**
@@ -172,8 +172,8 @@ export class SupporterDesk extends EventTarget {
    * @param {string} sessionId
    */
   async leave(sessionId) {
-    await this.#call('LeaveSession', sessionId);
-    await this.#drop(sessionId, States.ACTIVE, Reasons.LEAD_LEFT);
+    await this.#call(StaffHub.LeaveSession, sessionId);
+    await this.#drop(sessionId, SessionStates.Active, ChangeReasons.LeadLeft);
   }
 
   /**
@@ -182,8 +182,8 @@ export class SupporterDesk extends EventTarget {
    * @param {string | null} login
    */
   async transfer(sessionId, login) {
-    await this.#call('Transfer', sessionId, login);
-    await this.#drop(sessionId, login === null ? States.WAITING : States.ACTIVE, Reasons.TRANSFERRED_AWAY);
+    await this.#call(StaffHub.Transfer, sessionId, login);
+    await this.#drop(sessionId, login === null ? SessionStates.Waiting : SessionStates.Active, ChangeReasons.TransferredAway);
   }
 
   /**
@@ -197,8 +197,7 @@ export class SupporterDesk extends EventTarget {
     try {
       return await this.#hub.invoke(method, ...args);
     } catch (error) {
-      const code = errorCode(error);
-      throw Object.assign(new Error(code), { code });
+      throw refusal(errorCode(error));
     }
   }
 
@@ -206,7 +205,7 @@ export class SupporterDesk extends EventTarget {
   async #resume({ afterTransfer = false } = {}) {
     for (const session of this.#sessions.values()) session.ready.then(() => session.lane.hold());
     /** @type {SessionView[]} */
-    const views = await this.#hub.invoke('Resume');
+    const views = await this.#hub.invoke(StaffHub.Resume);
     const held = new Set(views.map((v) => v.sessionId));
     for (const [id, session] of [...this.#sessions]) {
       if (!held.has(id) && session.known) await this.#drop(id, null, null); // ended while we were away
@@ -214,7 +213,7 @@ export class SupporterDesk extends EventTarget {
     if (!this.#resumedOnce) this.#forgetStale(held);
     this.#resumedOnce = true;
     for (const view of views) await this.#hold(view, { mayAskRestart: !afterTransfer });
-    this.#emit('queue', await this.#hub.invoke('GetQueue'));
+    this.#emit('queue', await this.#hub.invoke(StaffHub.GetQueue));
   }
 
   /** @param {SessionView} view */
@@ -223,7 +222,7 @@ export class SupporterDesk extends EventTarget {
     await session.ready;
     const isNew = !session.known;
     session.known = true;
-    session.role = view.role ?? 'supporter';
+    session.role = view.role ?? SessionRoles.Supporter;
     if (isNew) this.#emit('session', { view, entries: session.transcript.entries, safetyCode: session.lane.safetyCode });
     this.#emit('presence', { sessionId: view.sessionId, present: view.callerPresent ?? true });
     await session.lane.sync(view);
@@ -236,18 +235,18 @@ export class SupporterDesk extends EventTarget {
 
   /** @param {SessionChange} change */
   #onSessionChanged(change) {
-    if (change.reason === Reasons.TRANSFERRED_TO_YOU) {
+    if (change.reason === ChangeReasons.TransferredToYou) {
       this.#resume({ afterTransfer: true }).catch(() => {}); // a transfer brings neither the view nor the backlog (§4)
       return;
     }
     const mine = this.#sessions.get(change.sessionId);
-    if (change.reason === Reasons.LEAD_JOINED || change.reason === Reasons.LEAD_DECLINED || change.reason === Reasons.LEAD_LEFT) {
-      if (mine?.role === 'lead' && change.reason === Reasons.LEAD_LEFT) this.#drop(change.sessionId, change.state, change.reason);
-      else if (mine === undefined && change.reason === Reasons.LEAD_JOINED) this.#resume({ afterTransfer: true }).catch(() => {}); // let in as the lead
+    if (change.reason === ChangeReasons.LeadJoined || change.reason === ChangeReasons.LeadDeclined || change.reason === ChangeReasons.LeadLeft) {
+      if (mine?.role === SessionRoles.Lead && change.reason === ChangeReasons.LeadLeft) this.#drop(change.sessionId, change.state, change.reason);
+      else if (mine === undefined && change.reason === ChangeReasons.LeadJoined) this.#resume({ afterTransfer: true }).catch(() => {}); // let in as the lead
       else if (mine) this.#emit('lead', { sessionId: change.sessionId, status: change.reason });
       return;
     }
-    if (change.state !== States.ACTIVE || change.reason === Reasons.TRANSFERRED_AWAY) this.#drop(change.sessionId, change.state, change.reason);
+    if (change.state !== SessionStates.Active || change.reason === ChangeReasons.TransferredAway) this.#drop(change.sessionId, change.state, change.reason);
   }
 
   /**
@@ -302,7 +301,7 @@ export class SupporterDesk extends EventTarget {
       },
       status: (messageId, status) => {
         session.transcript.status(messageId, status);
-        if (status === 'sent' || status === 'delivered') {
+        if (status === Status.SENT || status === Status.DELIVERED) {
           session.onSent.get(messageId)?.();
           session.onSent.delete(messageId);
         }
@@ -312,7 +311,7 @@ export class SupporterDesk extends EventTarget {
       securing: ({ restarted }) => this.#emit('securing', { sessionId, restarted }),
       refused: (code) => this.#emit('refused', { sessionId, code }),
       openChannel: () => SecureChannel.forSupporter({
-        sessionId, staticKey: this.#deviceKey, party: session.role === 'lead' ? Party.LEAD : Party.SUPPORTER,
+        sessionId, staticKey: this.#deviceKey, party: session.role === SessionRoles.Lead ? Party.LEAD : Party.SUPPORTER,
       }),
     };
   }

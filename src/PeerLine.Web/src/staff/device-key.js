@@ -4,6 +4,7 @@
 import { toBase64 } from '../protocol/bytes.js';
 import { generateKeyPair } from '../protocol/noise.js';
 import { inStore } from '../app/vault.js';
+import { ErrorCodes, refusal } from '../app/wire.js';
 
 /**
  * The console's database: the device keys (by login), the episodes met (§14) and, per held session, the chat's lane
@@ -11,6 +12,8 @@ import { inStore } from '../app/vault.js';
  */
 export const STAFF_DATABASE = Object.freeze({ name: 'peerline-staff', version: 3, stores: ['device-keys', 'episodes', 'lanes'] });
 const STORE = 'device-keys';
+/** The enrolment's answer when the staff member's cookie is gone (401): a client code, not a wire code. */
+export const SIGNED_OUT = 'signed-out';
 const EPISODES = 'episodes';
 
 /** @import { KeyPair } from '../protocol/noise.js' */
@@ -57,8 +60,8 @@ export async function enroll(publicKey) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ publicKey: toBase64(publicKey) }),
   });
-  if (response.status === 401) throw Object.assign(new Error('signed-out'), { code: 'signed-out' });
-  if (!response.ok) throw Object.assign(new Error('unavailable'), { code: 'unavailable' });
+  if (response.status === 401) throw refusal(SIGNED_OUT);
+  if (!response.ok) throw refusal(ErrorCodes.Unavailable);
   return response.json();
 }
 

@@ -1,7 +1,7 @@
 // What the console says: the texts of claim refusals, lead events, offers and well-being notices, by their codes.
 
 import { duration } from '../app/dom.js';
-import { Priorities, Topics } from '../app/wire.js';
+import { ChangeReasons, ErrorCodes, PriorityLabels, TopicLabels, WellbeingNotices } from '../app/wire.js';
 
 /** @import { SessionOffer, WellbeingNotice } from '../app/types.js' */
 
@@ -10,24 +10,24 @@ export const label = (/** @type {Readonly<Record<string, string>>} */ table, /**
 
 /** @type {Readonly<Record<string, string>>} */
 export const CLAIM_REFUSALS = Object.freeze({
-  'queue-empty': 'Nobody is waiting.',
-  'no-capacity': 'You are at your limit of chats. Close one first.',
-  'not-on-shift': 'Start your shift first.',
-  'already-claimed': 'A colleague took that chat.',
+  [ErrorCodes.QueueEmpty]: 'Nobody is waiting.',
+  [ErrorCodes.NoCapacity]: 'You are at your limit of chats. Close one first.',
+  [ErrorCodes.NotOnShift]: 'Start your shift first.',
+  [ErrorCodes.AlreadyClaimed]: 'A colleague took that chat.',
 });
 
 /** @type {Readonly<Record<string, string>>} what the supporter's pane notes for a lead event (SessionChange reason) */
 export const LEAD_NOTES = Object.freeze({
-  'lead-joined': 'A lead joined, with the caller’s consent. They have their own secure connection with the caller and see what the caller writes from now on.',
-  'lead-declined': 'The caller said no to a lead joining. Nothing else changes.',
-  'lead-left': 'The lead left the chat.',
+  [ChangeReasons.LeadJoined]: 'A lead joined, with the caller’s consent. They have their own secure connection with the caller and see what the caller writes from now on.',
+  [ChangeReasons.LeadDeclined]: 'The caller said no to a lead joining. Nothing else changes.',
+  [ChangeReasons.LeadLeft]: 'The lead left the chat.',
 });
 
 /** @param {SessionOffer} offer */
 export function offerText(offer) {
   return offer.returning
-    ? `A caller you talked with before is coming back (${label(Topics, offer.topic)}). You are asked first; after ${offer.expiresInSeconds} s anyone may take it.`
-    : `A ${label(Priorities, offer.priority)} chat (${label(Topics, offer.topic)}) is offered to you. `
+    ? `A caller you talked with before is coming back (${label(TopicLabels, offer.topic)}). You are asked first; after ${offer.expiresInSeconds} s anyone may take it.`
+    : `A ${label(PriorityLabels, offer.priority)} chat (${label(TopicLabels, offer.topic)}) is offered to you. `
       + `It waited ${duration(offer.waitingSeconds)}; the offer lapses after ${offer.expiresInSeconds} s.`;
 }
 
@@ -42,15 +42,15 @@ export const hours = (/** @type {number} */ minutes) => (minutes < 60 ? `${minut
 export function noticeText({ kind, login, shiftMinutes }, mine) {
   /** @type {Record<string, string>} */
   const texts = mine ? {
-    'shift-long': `You have been on shift ${hours(shiftMinutes)}. Your shift ends soon: start wrapping up. Chats you hold stay with you.`,
-    'shift-ended': 'Your shift reached its maximum length and has ended. Chats you hold stay with you until you close them.',
-    'weekly-cap': 'You reached this week’s hours cap, so your shift has ended. Chats you hold stay with you.',
-    'debrief-suggested': 'That was a crisis conversation. Take a few minutes for yourself, and consider a debrief with your lead.',
+    [WellbeingNotices.ShiftLong]: `You have been on shift ${hours(shiftMinutes)}. Your shift ends soon: start wrapping up. Chats you hold stay with you.`,
+    [WellbeingNotices.ShiftEnded]: 'Your shift reached its maximum length and has ended. Chats you hold stay with you until you close them.',
+    [WellbeingNotices.WeeklyCap]: 'You reached this week’s hours cap, so your shift has ended. Chats you hold stay with you.',
+    [WellbeingNotices.DebriefSuggested]: 'That was a crisis conversation. Take a few minutes for yourself, and consider a debrief with your lead.',
   } : {
-    'shift-long': `${login} has been on shift ${hours(shiftMinutes)}.`,
-    'shift-ended': `${login}’s shift reached its maximum length and ended.`,
-    'weekly-cap': `${login} reached the weekly hours cap.`,
-    'debrief-suggested': `${login} just finished a crisis conversation: offer a debrief.`,
+    [WellbeingNotices.ShiftLong]: `${login} has been on shift ${hours(shiftMinutes)}.`,
+    [WellbeingNotices.ShiftEnded]: `${login}’s shift reached its maximum length and ended.`,
+    [WellbeingNotices.WeeklyCap]: `${login} reached the weekly hours cap.`,
+    [WellbeingNotices.DebriefSuggested]: `${login} just finished a crisis conversation: offer a debrief.`,
   };
   return texts[kind] ?? null;
 }
