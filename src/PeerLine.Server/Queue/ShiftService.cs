@@ -46,7 +46,7 @@ public sealed class ShiftService(
         await db.SaveChangesAsync(ct);
 
         QueueLog.ShiftChanged(logger, "started", cap);
-        if (starting) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftStarted, supporterId, "capacity", cap));
+        if (starting) await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.ShiftStarted, supporterId, "capacity", cap));
         notifier.QueueChanged();
         return new ShiftStatus(true, cap, active);
     }
@@ -63,7 +63,7 @@ public sealed class ShiftService(
         await db.Sessions.Where(s => s.State == SessionState.Waiting && s.OfferedTo == supporterId)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.OfferedTo, (string?)null), ct);
         QueueLog.ShiftChanged(logger, "ended", 0);
-        if (ended > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftEnded, supporterId, "reason", reason));
+        if (ended > 0) await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.ShiftEnded, supporterId, "reason", reason));
         notifier.QueueChanged();
         return await StatusAsync(db, supporterId, ct);
     }

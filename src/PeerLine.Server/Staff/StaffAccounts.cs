@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Staff;
@@ -35,7 +36,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         if (!assigned.Succeeded) return assigned.Errors.Select(e => e.Description).ToList();
 
         StaffLog.AccountChanged(logger, "added");
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffAdded, user.Id, "role", role));
+        await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.StaffAdded, user.Id, "role", role));
         return [];
     }
 
@@ -57,7 +58,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         await users.UpdateSecurityStampAsync(user);
 
         StaffLog.AccountChanged(logger, "role-changed");
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.RoleChanged, user.Id, "role", role));
+        await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.RoleChanged, user.Id, "role", role));
         return [];
     }
 
@@ -79,9 +80,9 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         var revoked = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
 
         StaffLog.AccountChanged(logger, "disabled");
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffDisabled, user.Id));
-        if (endedShift > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftEnded, user.Id, "reason", "disabled"));
-        if (revoked > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyRevoked, user.Id, "keys", revoked));
+        await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.StaffDisabled, user.Id));
+        if (endedShift > 0) await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.ShiftEnded, user.Id, "reason", "disabled"));
+        if (revoked > 0) await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.KeyRevoked, user.Id, "keys", revoked));
         return true;
     }
 
@@ -93,7 +94,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         var handle = login.Length <= PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes ? login : login[..PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes];
         var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(id, handle, CancellationToken.None);
         StaffLog.AccountChanged(logger, "keys-certified");
-        if (certified > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyCertified, id, "keys", certified));
+        if (certified > 0) await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.KeyCertified, id, "keys", certified));
         return certified;
     }
 
@@ -111,7 +112,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         if (refusal is null)
         {
             StaffLog.AccountChanged(logger, "key-certificate-installed");
-            await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyCertified, id, "keys", 1));
+            await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.KeyCertified, id, "keys", 1));
         }
         return refusal;
     }
@@ -139,7 +140,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         if (user is null) return null;
         StaffLog.AccountChanged(logger, "keys-revoked");
         var revoked = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyRevoked, user.Id, "keys", revoked));
+        await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.KeyRevoked, user.Id, "keys", revoked));
         return revoked;
     }
 

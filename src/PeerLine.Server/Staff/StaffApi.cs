@@ -67,7 +67,7 @@ public static class StaffApi
         }
         var method = scheme == IdentityConstants.BearerScheme ? "token" : "cookie";
         StaffLog.LoggedIn(logger, method);
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffLogin, user.Id, "method", method));
+        await audit.RecordAsync(new Audit.StaffEvent(AuditKinds.StaffLogin, user.Id, "method", method));
         // The bearer handler has already written the token response; the cookie handler only set a header.
         return scheme == IdentityConstants.BearerScheme ? TypedResults.Empty : TypedResults.NoContent();
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Server.Staff;
 using PeerLine.Tests.Audit;

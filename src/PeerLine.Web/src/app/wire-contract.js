@@ -6,6 +6,31 @@ export const HubRoutes = Object.freeze({
   Staff: '/hubs/staff',
 });
 
+export const AuditKinds = Object.freeze({
+  CrisisAlert: 'crisis-alert',
+  DispositionRecorded: 'disposition-recorded',
+  ExportMade: 'export-made',
+  KeyCertified: 'key-certified',
+  KeyRevoked: 'key-revoked',
+  LeadJoined: 'lead-joined',
+  ResourceOffered: 'resource-offered',
+  RetentionRun: 'retention-run',
+  RoleChanged: 'role-changed',
+  SessionAbandoned: 'session-abandoned',
+  SessionClaimed: 'session-claimed',
+  SessionClosed: 'session-closed',
+  SessionOffered: 'session-offered',
+  SessionRequested: 'session-requested',
+  SessionTransferred: 'session-transferred',
+  ShiftEnded: 'shift-ended',
+  ShiftStarted: 'shift-started',
+  StaffAdded: 'staff-added',
+  StaffDisabled: 'staff-disabled',
+  StaffLogin: 'staff-login',
+  StaffLoginFailed: 'staff-login-failed',
+  StaffLoginThrottled: 'staff-login-throttled',
+});
+
 export const ChangeReasons = Object.freeze({
   Abandoned: 'abandoned',
   Claimed: 'claimed',
@@ -19,6 +44,12 @@ export const ChangeReasons = Object.freeze({
   TransferredAway: 'transferred-away',
   TransferredToYou: 'transferred-to-you',
   Withdrawn: 'withdrawn',
+});
+
+export const DeviceKeyStatuses = Object.freeze({
+  AwaitingCertification: 'awaiting-certification',
+  Certified: 'certified',
+  Revoked: 'revoked',
 });
 
 export const Directions = Object.freeze({
@@ -56,9 +87,43 @@ export const ErrorCodes = Object.freeze({
   WrongState: 'wrong-state',
 });
 
+export const FeedbackAnswers = Object.freeze({
+  Maybe: 'maybe',
+  No: 'no',
+  Somewhat: 'somewhat',
+  Yes: 'yes',
+});
+
 export const FeedbackQuestions = Object.freeze({
   Helped: 'helped',
   WouldReturn: 'would-return',
+});
+
+export const HealthStatuses = Object.freeze({
+  Alive: 'alive',
+  DatabaseUnreachable: 'database-unreachable',
+  Ready: 'ready',
+});
+
+export const HoursKinds = Object.freeze({
+  Always: 'always',
+  ByAppointment: 'by-appointment',
+  Weekly: 'weekly',
+});
+
+export const MetricColumns = Object.freeze({
+  Abandoned: 'abandoned',
+  Answered: 'answered',
+  NoDisposition: 'none',
+  Open: 'open',
+});
+
+export const MetricTables = Object.freeze({
+  Dispositions: 'dispositions',
+  FeedbackHelped: 'feedback-helped',
+  FeedbackWouldReturn: 'feedback-would-return',
+  Resources: 'resources',
+  Sessions: 'sessions',
 });
 
 export const Priorities = Object.freeze({
@@ -108,6 +173,13 @@ export const SessionStates = Object.freeze({
   Closed: 'closed',
   Waiting: 'waiting',
   Withdrawn: 'withdrawn',
+});
+
+export const StaffRoles = Object.freeze({
+  Admin: 'admin',
+  Auditor: 'auditor',
+  Lead: 'lead',
+  Supporter: 'supporter',
 });
 
 export const Topics = Object.freeze({
