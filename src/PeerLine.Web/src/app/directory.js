@@ -1,7 +1,7 @@
 // The escalation directory (GET /api/directory), kept in memory only: the last copy stays on screen when the
 // server cannot be reached, and a built-in minimum (988 and 911) covers a page that never got one.
 
-import { ResourceKinds, ResourceReasons } from './wire-contract.js';
+import { HoursKinds, ResourceKinds, ResourceReasons } from './wire-contract.js';
 
 /** @import { Directory, DirectoryEntry } from './types.js' */
 
@@ -13,12 +13,12 @@ const FALLBACK = Object.freeze({
   entries: [
     {
       id: '988', name: '988 Suicide & Crisis Lifeline', kind: ResourceKinds.CrisisLine, tier: 3, crisis: true, openNow: true,
-      contact: { phone: '988', text: '988' }, hours: { kind: 'always', text: '24 hours, 7 days' },
+      contact: { phone: '988', text: '988' }, hours: { kind: HoursKinds.Always, text: '24 hours, 7 days' },
       cost: 'Free', confidentiality: 'Confidential.', summary: 'Call or text 988 to talk with a trained crisis counsellor now.',
     },
     {
       id: '911', name: 'Emergency: 911', kind: ResourceKinds.Emergency, tier: 3, crisis: true, openNow: true,
-      contact: { phone: '911' }, hours: { kind: 'always', text: 'Always' },
+      contact: { phone: '911' }, hours: { kind: HoursKinds.Always, text: 'Always' },
       cost: 'Free', confidentiality: 'An emergency service: it is not anonymous.', summary: 'If you or someone else is in immediate danger.',
     },
   ],

@@ -3,18 +3,12 @@
 // codes (labels) and the client's reading of a failed hub call.
 
 import {
-  Dispositions, ErrorCodes, FeedbackQuestions, Priorities, ResourceKinds, SessionRoles, SessionStates, Topics,
+  Dispositions, ErrorCodes, FeedbackAnswers, FeedbackQuestions, Priorities, ResourceKinds, SessionStates, Topics,
 } from './wire-contract.js';
 
 export * from './wire-contract.js';
 
 /** @typedef {Readonly<Record<string, string>>} Labels code -> what a person is shown */
-
-/**
- * The staff roles the pages check (StaffIdentity.roles). The contract has no group of its own for them yet (the server
- * keeps StaffRoles); they are spelled as the session roles of the same names.
- */
-export const StaffRoles = Object.freeze({ Supporter: SessionRoles.Supporter, Lead: SessionRoles.Lead });
 
 /** @type {Labels} */
 export const TopicLabels = Object.freeze({
@@ -96,6 +90,12 @@ export const ResourceKindLabels = Object.freeze({
 /** @type {Readonly<Record<string, { text: string, answers: Record<string, string> }>>} */
 // The anonymous questions after an answered chat (FeedbackQuestions): question code -> its text and coded answers.
 export const FeedbackQuestionTexts = Object.freeze({
-  [FeedbackQuestions.Helped]: { text: 'Did talking here help?', answers: { yes: 'Yes', somewhat: 'Somewhat', no: 'No' } },
-  [FeedbackQuestions.WouldReturn]: { text: 'Would you reach out to PeerLine again?', answers: { yes: 'Yes', maybe: 'Maybe', no: 'No' } },
+  [FeedbackQuestions.Helped]: {
+    text: 'Did talking here help?',
+    answers: { [FeedbackAnswers.Yes]: 'Yes', [FeedbackAnswers.Somewhat]: 'Somewhat', [FeedbackAnswers.No]: 'No' },
+  },
+  [FeedbackQuestions.WouldReturn]: {
+    text: 'Would you reach out to PeerLine again?',
+    answers: { [FeedbackAnswers.Yes]: 'Yes', [FeedbackAnswers.Maybe]: 'Maybe', [FeedbackAnswers.No]: 'No' },
+  },
 });

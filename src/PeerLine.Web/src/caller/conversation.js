@@ -41,8 +41,9 @@ import {
 /** @typedef {Pick<SessionView, 'state' | 'lastSentSeq' | 'lastReceivedSeq' | 'holder' | 'queue'> & Partial<SessionView>} ViewLike */
 
 const STORAGE_KEY = 'peerline.caller';
-const DATABASE = Object.freeze({ name: 'peerline-caller', version: 1, stores: ['sessions'] });
-const vault = new Vault(DATABASE, 'sessions');
+const STORE = 'sessions'; // not a wire string: the IndexedDB store
+const DATABASE = Object.freeze({ name: 'peerline-caller', version: 1, stores: [STORE] });
+const vault = new Vault(DATABASE, STORE);
 
 export const storedSession = {
   /** @returns {Ticket | null} */

@@ -1,20 +1,25 @@
 // The program metrics section (auditors and leads): weekly tables as the server publishes them, small counts withheld.
 
 import { $, h } from '../app/dom.js';
-import { DispositionLabels, FeedbackQuestionTexts, FeedbackQuestions, ResourceKindLabels } from '../app/wire.js';
+import { DispositionLabels, FeedbackQuestionTexts, FeedbackQuestions, MetricColumns, MetricTables, ResourceKindLabels } from '../app/wire.js';
 import { failure, getJson } from './api.js';
 import { minutesSeconds, percent, readable, weekLabel } from './format.js';
 
 /** Per table id: its caption and the labels of its column codes. */
+/** @type {Record<string, { title: string, columns: Readonly<Record<string, string>> }>} */
 const TABLES = {
-  sessions: {
+  [MetricTables.Sessions]: {
     title: 'Requests by outcome (week of the request)',
-    columns: { answered: 'Answered', abandoned: 'Left before an answer', open: 'Still open at the week’s end' },
+    columns: {
+      [MetricColumns.Answered]: 'Answered', [MetricColumns.Abandoned]: 'Left before an answer', [MetricColumns.Open]: 'Still open at the week’s end',
+    },
   },
-  dispositions: { title: 'Closed chats by outcome (week closed)', columns: { ...DispositionLabels, none: 'No outcome recorded' } },
-  resources: { title: 'Resources shared in chats, by kind', columns: ResourceKindLabels },
-  'feedback-helped': { title: `After the chat: “${FeedbackQuestionTexts[FeedbackQuestions.Helped].text}”`, columns: FeedbackQuestionTexts[FeedbackQuestions.Helped].answers },
-  'feedback-would-return': {
+  [MetricTables.Dispositions]: {
+    title: 'Closed chats by outcome (week closed)', columns: { ...DispositionLabels, [MetricColumns.NoDisposition]: 'No outcome recorded' },
+  },
+  [MetricTables.Resources]: { title: 'Resources shared in chats, by kind', columns: ResourceKindLabels },
+  [MetricTables.FeedbackHelped]: { title: `After the chat: “${FeedbackQuestionTexts[FeedbackQuestions.Helped].text}”`, columns: FeedbackQuestionTexts[FeedbackQuestions.Helped].answers },
+  [MetricTables.FeedbackWouldReturn]: {
     title: `After the chat: “${FeedbackQuestionTexts[FeedbackQuestions.WouldReturn].text}”`, columns: FeedbackQuestionTexts[FeedbackQuestions.WouldReturn].answers,
   },
 };

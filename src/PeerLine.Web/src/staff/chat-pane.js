@@ -107,7 +107,7 @@ export class ChatPane {
               if (!login.value.trim()) throw Object.assign(new Error(), { hint: 'Enter the login of the colleague who takes over.' });
               await actions.transfer(login.value.trim());
             }),
-          }, 'Transfer'), // a label, not the wire
+          }, 'Transfer'), // not a wire string: the button's label
           h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(null)) }, 'Return to queue')),
         h('div', { class: 'row' }, disposition,
           h('button', {

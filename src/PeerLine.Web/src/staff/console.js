@@ -4,7 +4,7 @@
 import { $, clock, duration, h, showConnection, showOnly } from '../app/dom.js';
 import { textContent } from '../app/content.js';
 import {
-  ChangeReasons, ErrorCodes, PriorityLabels, SessionRoles, StaffRoles, TopicLabels, Topics, WellbeingNotices,
+  ChangeReasons, DeviceKeyStatuses, ErrorCodes, PriorityLabels, StaffRoles, TopicLabels, Topics, WellbeingNotices,
 } from '../app/wire.js';
 import { toHex } from '../protocol/bytes.js';
 import { myWellbeing, signOut, whoAmI } from './account.js';
@@ -92,7 +92,7 @@ export class StaffConsole {
       this.#showEnrolment({ status: ErrorCodes.Unavailable, keyId: null }, deviceKey);
       return;
     }
-    if (answer.status === 'certified') return this.#openDesk(deviceKey);
+    if (answer.status === DeviceKeyStatuses.Certified) return this.#openDesk(deviceKey);
     this.#showEnrolment(answer, deviceKey);
   }
 
@@ -102,7 +102,7 @@ export class StaffConsole {
     const keyId = answer.keyId ?? '';
     $('#key-id').textContent = keyId.match(/.{1,4}/g)?.join(' ') ?? '';
     $('#certify-command').textContent = `staff certify --login ${this.#login}`;
-    const revoked = answer.status === 'revoked';
+    const revoked = answer.status === DeviceKeyStatuses.Revoked;
     $('#enrol-revoked').hidden = !revoked;
     $('#new-key').hidden = !revoked;
     $('#enrol-status').textContent = revoked ? 'Revoked.'
@@ -119,7 +119,7 @@ export class StaffConsole {
   /** @param {KeyPair} deviceKey */
   async #openDesk(deviceKey) {
     showOnly(views, $('#desk'));
-    document.body.dataset.enrolment = 'certified';
+    document.body.dataset.enrolment = DeviceKeyStatuses.Certified;
     $('#desk').dataset.keyId = toHex(deviceKey.publicKey).slice(0, 8);
     $('#shift').hidden = false;
     $('#resources-button').hidden = false;
