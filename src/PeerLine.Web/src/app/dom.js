@@ -5,7 +5,7 @@
 /**
  * An attribute value: null, undefined and false leave the attribute out, true sets it empty; `on…` takes a listener,
  * `dataset` an object of data-* values.
- * @typedef {string | number | boolean | null | undefined | EventListener | Record<string, string>} AttributeValue
+ * @typedef {string | number | boolean | null | undefined | EventListener | Record<string, string | number>} AttributeValue
  */
 /** @typedef {Node | string | number | false | null | undefined} Child */
 
