@@ -64,7 +64,7 @@ export function keepDirectoryFresh() {
 
 /**
  * What a caller is shown for a reason (QueueStatus.resources): the crisis lines for a crisis, otherwise what is open now.
- * @param {Directory} directory
+ * @param {Pick<Directory, 'entries'>} directory
  * @param {string | null | undefined} reason
  */
 export function entriesFor(directory, reason) {
@@ -73,7 +73,7 @@ export function entriesFor(directory, reason) {
 
 /**
  * Crisis lines first, then what is open now, then the rest by tier.
- * @param {Directory} directory
+ * @param {Pick<Directory, 'entries'>} directory
  */
 export function ordered(directory) {
   /** @param {DirectoryEntry} e */

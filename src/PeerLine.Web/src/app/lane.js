@@ -12,7 +12,7 @@ import { HANDSHAKE, isRestartRequest, restartRequest, unwrap } from '../protocol
 import { CallerHub, ErrorCodes, errorCode, isRetryable } from './wire.js';
 
 /** @import { Bytes } from '../protocol/bytes.js' */
-/** @import { ChannelState, SecureChannel } from '../protocol/channel.js' */
+/** @import { ReceiveOutcome } from '../protocol/channel.js' */
 /** @import { RelayEnvelope } from './types.js' */
 /**
  * A message this side wrote, until it is delivered.
@@ -23,11 +23,24 @@ import { CallerHub, ErrorCodes, errorCode, isRetryable } from './wire.js';
  * @typedef {{ seq: number, relayMessageId: string, envelope: Bytes, messageId: string | null }} WireItem
  */
 /**
+ * What a lane needs of a channel: protocol/channel.js's SecureChannel (or a test double).
+ * @typedef {object} LaneChannel
+ * @property {boolean} isEstablished
+ * @property {boolean} hasFailed
+ * @property {Uint8Array | null} handshakeHash once established
+ * @property {string | null} safetyCode once established
+ * @property {Uint8Array | null} remoteStaticKey
+ * @property {() => Promise<Bytes>} start the caller's handshake message 1
+ * @property {(messageId: Uint8Array, content: Uint8Array, seq: number) => Promise<Bytes>} seal
+ * @property {(envelope: Uint8Array, seq: number) => Promise<ReceiveOutcome>} receive
+ * @property {() => Promise<object> | object} exportState the established channel as structured-cloneable data
+ */
+/**
  * The lane state to keep (Lane.snapshot): structured-cloneable.
  * @typedef {object} LaneState
- * @property {ChannelState | null} channel
+ * @property {object | null} channel what the channel's exportState gave
  * @property {number | null} holder
- * @property {ChannelState | null} previous
+ * @property {object | null} previous
  * @property {OutboxEntry[]} outbox
  * @property {WireItem[]} wire
  * @property {string[]} seen
@@ -39,7 +52,7 @@ import { CallerHub, ErrorCodes, errorCode, isRetryable } from './wire.js';
  * What a lane needs of its hub connection (a HubClient).
  * @typedef {{ invoke: (method: string, ...args: any[]) => Promise<unknown>, whenConnected: () => Promise<void> }} LaneHub
  */
-/** @typedef {(state: ChannelState) => Promise<SecureChannel>} ChannelFromState */
+/** @typedef {(state: object) => Promise<LaneChannel> | LaneChannel} ChannelFromState a channel again from its exported state */
 
 /** What the sender is shown of a message it wrote (data-status on the page). */
 export const Status = Object.freeze({
@@ -54,7 +67,7 @@ const RETRY_PAUSE_MS = 500;
 const MAX_HANDSHAKE_RESTARTS = 3;
 const RESOLVED = Promise.resolve();
 
-/** @param {SecureChannel | null} channel an established channel, or none */
+/** @param {LaneChannel | null} channel an established channel, or none */
 const channelId = (channel) => (channel ? toHex(/** @type {Bytes} */ (channel.handshakeHash)) : null);
 
 /**
@@ -62,10 +75,10 @@ const channelId = (channel) => (channel ? toHex(/** @type {Bytes} */ (channel.ha
  * @property {() => Promise<void>} save keeps the whole record (the owner calls snapshot() of its lanes)
  * @property {(message: {messageId: string, content: Uint8Array, seq: number}) => void} received a new message (hex id), once
  * @property {(messageId: string, status: string) => void} status the state of a message this side wrote
- * @property {(channel: SecureChannel, info: {restored: boolean}) => void} secure a channel is established (or restored)
+ * @property {(channel: LaneChannel, info: {restored: boolean}) => void} secure a channel is established (or restored)
  * @property {(info: {restarted: boolean}) => void} securing a new handshake begins
  * @property {(code: string) => void} refused an envelope could not be opened (a code, never content)
- * @property {() => Promise<SecureChannel | null>} openChannel a fresh channel: the caller's after the certificate check (null:
+ * @property {() => Promise<LaneChannel | null>} openChannel a fresh channel: the caller's after the certificate check (null:
  *   refused, the owner said why), a staff member's with the device key
  * @property {() => boolean} [canStart] caller: whether a handshake may start now (the session is active, …)
  */
@@ -78,11 +91,11 @@ export class Lane {
   #hooks;
 
   // Lane state: kept by snapshot().
-  /** @type {SecureChannel | null} */
+  /** @type {LaneChannel | null} */
   #channel = null;
   /** @type {number | null} caller: the session holder the channel was made for (null: not known yet) */
   #holder = null;
-  /** @type {SecureChannel | null} caller: the channel before, only to open what the current one cannot */
+  /** @type {LaneChannel | null} caller: the channel before, only to open what the current one cannot */
   #previous = null;
   /** @type {OutboxEntry[]} */
   #outbox = [];
@@ -96,7 +109,7 @@ export class Lane {
   #restored = false;
 
   // Memory only.
-  /** @type {SecureChannel | null} a handshake under way */
+  /** @type {LaneChannel | null} a handshake under way */
   #pending = null;
   /** @type {number | null} */
   #pendingHolder = null;
@@ -179,7 +192,7 @@ export class Lane {
 
   /**
    * A RelayEnvelope from MessageReceived (or LeadMessageReceived).
-   * @param {RelayEnvelope} envelope
+   * @param {Pick<RelayEnvelope, 'seq' | 'ciphertext'> & Partial<RelayEnvelope>} envelope
    */
   accept(envelope) {
     const seq = Number(envelope.seq);
@@ -411,7 +424,7 @@ export class Lane {
   /** Staff: the device key always gives a channel. */
   async #fresh() {
     this.#hooks.securing({ restarted: this.#hadChannel });
-    const channel = /** @type {SecureChannel} */ (await this.#hooks.openChannel());
+    const channel = /** @type {LaneChannel} */ (await this.#hooks.openChannel());
     this.#pending = channel;
     return channel;
   }
@@ -463,7 +476,7 @@ export class Lane {
     }
   }
 
-  /** @param {SecureChannel} channel @param {number | null} holder */
+  /** @param {LaneChannel} channel @param {number | null} holder */
   async #establish(channel, holder) {
     this.#channel = channel;
     this.#holder = holder;

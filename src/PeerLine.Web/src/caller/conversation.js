@@ -26,7 +26,6 @@ import {
 } from '../app/wire.js';
 
 /** @import { KeyPair } from '../protocol/noise.js' */
-/** @import { ChannelState } from '../protocol/channel.js' */
 /** @import { LaneHooks, LaneState } from '../app/lane.js' */
 /** @import { TranscriptEntry } from '../app/transcript.js' */
 /** @import { DeliveryReceipt, RelayEnvelope, ReturnCodeInfo, SessionChange, SessionTicket, SessionView } from '../app/types.js' */
@@ -424,7 +423,8 @@ export class CallerConversation extends EventTarget {
     this.#episodeKey = record.episodeKey;
     this.#transcript = new Transcript(record.transcript);
     this.#emit('restored', { entries: this.#transcript.entries });
-    const fromState = (/** @type {ChannelState} */ state) => SecureChannel.fromState(state);
+    /** @param {object} state what SecureChannel.exportState gave, kept */
+    const fromState = (state) => SecureChannel.fromState(state);
     this.#supporter = await Lane.restore(supporter, record.supporter, fromState);
     this.#lead = await Lane.restore(lead, record.lead, fromState);
   }

@@ -11,10 +11,10 @@ export { messageIdHex, newMessageId } from './envelope.js';
 /** @import { Bytes } from './bytes.js' */
 /** @import { CipherStateExport, KeyPair } from './noise.js' */
 /**
- * What one received envelope did.
- * @typedef {{ outcome: 'handshake', reply?: Bytes }
- *   | { outcome: 'message', messageId: Bytes, content: Bytes }
- *   | { outcome: 'rejected' }} ReceiveOutcome
+ * What one received envelope did. Each outcome names the others' fields as absent, so that any field can be read.
+ * @typedef {{ outcome: 'handshake', reply?: Bytes, messageId?: undefined, content?: undefined }
+ *   | { outcome: 'message', messageId: Bytes, content: Bytes, reply?: undefined }
+ *   | { outcome: 'rejected', reply?: undefined, messageId?: undefined, content?: undefined }} ReceiveOutcome
  */
 /**
  * An established channel as kept across a reload (SecureChannel.exportState).
@@ -94,11 +94,12 @@ export class SecureChannel {
    * An established channel that continues exactly where an exported one stood (same keys, nonces and safety code);
    * it takes no handshake message. `state` is what exportState() gave, possibly after a structured clone (IndexedDB).
    * Rejects (TypeError/RangeError) a malformed state, or one whose safety code does not follow from its handshake hash.
-   * @param {ChannelState} state
+   * @param {unknown} state what exportState gave; checked field by field, as a kept state comes back from storage
    */
   static async fromState(state) {
-    // Checked field by field: a kept state comes back from storage and may be anything.
-    const { sessionId, party, caller, send, receive, handshakeHash, remoteStaticKey } = state ?? /** @type {Partial<ChannelState>} */ ({});
+    const {
+      sessionId, party, caller, send, receive, handshakeHash, remoteStaticKey, safetyCode: keptCode,
+    } = /** @type {Partial<ChannelState>} */ (state ?? {});
     if (typeof sessionId !== 'string' || sessionId === '') throw new TypeError('A channel state names its session.');
     if (party !== Party.SUPPORTER && party !== Party.LEAD) throw new TypeError('Unknown party.');
     if (typeof caller !== 'boolean') throw new TypeError('A channel state says whether it is the caller side.');
@@ -107,7 +108,7 @@ export class SecureChannel {
     }
     const hash = /** @type {Bytes} checked above */ (handshakeHash);
     const code = await safetyCode(hash);
-    if (state.safetyCode !== code) throw new TypeError('The safety code does not match the handshake hash.');
+    if (keptCode !== code) throw new TypeError('The safety code does not match the handshake hash.');
     const channel = new SecureChannel(sessionId, caller, null, party);
     channel.#receive = CipherState.fromState(/** @type {CipherStateExport} CipherState checks it */ (receive));
     channel.#send = CipherState.fromState(/** @type {CipherStateExport} CipherState checks it */ (send));
@@ -216,7 +217,7 @@ export class SecureChannel {
   /**
    * Takes one envelope (a Uint8Array; anything else is rejected) that arrived under relay seq `seq` (number or BigInt).
    * @param {unknown} envelope
-   * @param {number | bigint} seq
+   * @param {unknown} seq a relay seq; anything else is rejected
    * @returns {Promise<ReceiveOutcome>}
    */
   receive(envelope, seq) {
@@ -239,7 +240,7 @@ export class SecureChannel {
     return reply === undefined ? { outcome: 'handshake' } : { outcome: 'handshake', reply };
   }
 
-  /** @param {Bytes} body @param {number | bigint} seq @returns {Promise<ReceiveOutcome>} */
+  /** @param {Bytes} body @param {unknown} seq @returns {Promise<ReceiveOutcome>} */
   async #receiveTransport(body, seq) {
     const receive = this.#receive;
     if (receive === null) return REJECTED;

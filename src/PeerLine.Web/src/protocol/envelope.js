@@ -23,7 +23,7 @@ const LABEL = utf8('PeerLine-E2E-v2');
 
 // ---- Envelope: version (1) | type (1) | body
 
-/** @param {number} type @param {Uint8Array} body */
+/** @param {number} type @param {ArrayLike<number>} body */
 export function wrap(type, body) {
   return concat([VERSION, type], body);
 }
@@ -68,7 +68,7 @@ export function prologue(sessionId, party = Party.SUPPORTER) {
  * "PeerLine-E2E-v2" | 00 | direction (1) | seq (int64 BE) | session id (UTF-8).
  * @param {string} sessionId
  * @param {number} direction
- * @param {number | bigint} seq
+ * @param {unknown} seq a relay seq (RangeError for anything else)
  */
 export function associatedData(sessionId, direction, seq) {
   if (!/** @type {number[]} */ (Object.values(Direction)).includes(direction)) {
@@ -103,14 +103,17 @@ export function newMessageId() {
 
 /**
  * The id as 32 lowercase hex digits (for `data-message-id`, map keys, the `seen` set).
- * @param {Uint8Array} messageId
+ * @param {unknown} messageId a message id; anything else is a TypeError
  */
 export function messageIdHex(messageId) {
   requireMessageId(messageId);
   return toHex(messageId);
 }
 
-/** @param {unknown} messageId */
+/**
+ * @param {unknown} messageId
+ * @returns {asserts messageId is Uint8Array}
+ */
 function requireMessageId(messageId) {
   if (!(messageId instanceof Uint8Array) || messageId.length !== MESSAGE_ID_SIZE) throw new TypeError('A message id is a Uint8Array of 16 bytes.');
 }

@@ -52,7 +52,7 @@ export function importRosterKey(raw) {
 
 /**
  * Checks a signed certificate, in the order of RosterTrust.Check; the first failing step gives the verdict.
- * @param {Bytes} signed
+ * @param {unknown} signed the certificate's bytes; anything else is a bad signature
  * @param {{rosterPublicKey: Bytes | CryptoKey, now?: Date, revokedKeyIds?: Iterable<string>, clockSkewSeconds?: number}} trust
  *   revokedKeyIds are hex (GET /api/roster serves lower case; case does not matter here). clockSkewSeconds: how far
  *   this device's clock may be off (CLOCK_SKEW_SECONDS unless given).
@@ -76,12 +76,13 @@ export async function checkCertificate(signed, { rosterPublicKey, now = new Date
 
 /**
  * The parsed certificate when its structure is sound and the signature verifies, else null.
- * @param {Bytes} signed
+ * @param {unknown} candidate
  * @param {CryptoKey} rosterKey
  * @returns {Promise<Certificate | null>}
  */
-async function verify(signed, rosterKey) {
-  if (!(signed instanceof Uint8Array) || signed.length < BODY_FIXED + SIGNATURE_SIZE) return null;
+async function verify(candidate, rosterKey) {
+  if (!(candidate instanceof Uint8Array) || candidate.length < BODY_FIXED + SIGNATURE_SIZE) return null;
+  const signed = /** @type {Bytes} */ (candidate);
   if (!equal(signed.subarray(0, 4), MAGIC) || signed[4] !== CERTIFICATE_VERSION) return null;
   const handleLength = signed[69];
   if (handleLength > MAX_HANDLE_BYTES || signed.length !== BODY_FIXED + handleLength + SIGNATURE_SIZE) return null;
