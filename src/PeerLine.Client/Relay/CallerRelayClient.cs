@@ -39,7 +39,8 @@ public sealed class CallerRelayClient : RelayConnection
 
     /// <summary>Asks for support with a return code's 32-byte lookup value; the ticket's Return says where it led.</summary>
     public Task<SessionTicket> RequestReturnAsync(string topic, string priority, byte[] returnLookup, CancellationToken ct = default) =>
-        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestReturn), topic, priority, returnLookup, ct), ct);
+        RequestAsync(
+            topic, priority, () => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestReturn), topic, priority, returnLookup, ct), ct);
 
     /// <summary>Takes a return code for the supporter now holding the session: only its lookup value is sent.</summary>
     public Task<ReturnCodeInfo> RegisterReturnCodeAsync(byte[] returnLookup, CancellationToken ct = default) =>
@@ -73,7 +74,8 @@ public sealed class CallerRelayClient : RelayConnection
 
     /// <summary>Sends an envelope sealed and kept for <paramref name="seq"/> (on the lane with the lead when <paramref name="toLead"/>).</summary>
     public Task SendSealedAsync(Guid relayId, long seq, byte[] envelope, bool toLead, CancellationToken ct = default) =>
-        SendSealedAsync(RequireSession(), toLead ? nameof(ICallerHub.SendToLead) : nameof(ICallerHub.SendCiphertext), relayId, seq, envelope, ct, toLead);
+        SendSealedAsync(
+            RequireSession(), toLead ? nameof(ICallerHub.SendToLead) : nameof(ICallerHub.SendCiphertext), relayId, seq, envelope, ct, toLead);
 
     /// <summary>The device key ids the server lists as revoked (GET /api/roster).</summary>
     public async Task<IReadOnlyList<byte[]>> RevokedKeyIdsAsync(CancellationToken ct = default)

@@ -25,8 +25,10 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
         await intruder.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
 
         await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session, "not-the-secret"));
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session, victim.CallerSecret![..^2] + "xx"));
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.SendCiphertext), session, Guid.NewGuid(), 1L, Bytes("injected")));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session,
+            victim.CallerSecret![..^2] + "xx"));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.SendCiphertext), session, Guid.NewGuid(), 1L,
+            Bytes("injected")));
         await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.Acknowledge), session, 1L));
         await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.EndSession), session));
 
@@ -45,7 +47,8 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
         await caller.StartAsync().Within();
         await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
 
-        await AssertRefused(ErrorCodes.WrongState, () => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine));
+        await AssertRefused(ErrorCodes.WrongState, () => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other,
+            Priorities.Routine));
     }
 
     private static async Task AssertRefused(string code, Func<Task> call)

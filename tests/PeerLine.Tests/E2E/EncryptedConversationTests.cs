@@ -6,7 +6,6 @@ using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.E2E;

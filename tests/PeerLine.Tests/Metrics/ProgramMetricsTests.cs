@@ -8,7 +8,6 @@ using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Server.Metrics;
 using PeerLine.Server.Queue;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 

@@ -70,8 +70,10 @@ public sealed class CanariesNeverStoredOrLoggedTests
         var view = await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
         for (var i = 1; i <= 3; i++)
         {
-            await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), (long)i, Bytes($"{MessageCanary}-c{i}")).Within();
-            await staff.InvokeAsync(nameof(IStaffHub.SendCiphertext), view.SessionId, Guid.NewGuid(), (long)i, Bytes($"{MessageCanary}-s{i}")).Within();
+            await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), (long)i,
+                Bytes($"{MessageCanary}-c{i}")).Within();
+            await staff.InvokeAsync(nameof(IStaffHub.SendCiphertext), view.SessionId, Guid.NewGuid(), (long)i,
+                Bytes($"{MessageCanary}-s{i}")).Within();
         }
         await Waits.UntilAsync(() => { lock (atSupporter) lock (atCaller) return atSupporter.Count == 3 && atCaller.Count == 3; });
         await caller.InvokeAsync(nameof(ICallerHub.Acknowledge), ticket.SessionId, 3L).Within();

@@ -16,8 +16,10 @@ public sealed class BadInputTests() : AppScenario
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
 
-        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), 42, new { x = 1 }).Within());
-        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), "s", "not-a-guid", "x", "not-base64!").Within());
+        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), 42,
+            new { x = 1 }).Within());
+        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), "s", "not-a-guid", "x",
+            "not-base64!").Within());
         await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync("DropTables").Within());
         await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), null, null).Within());
 

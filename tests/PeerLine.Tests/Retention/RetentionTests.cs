@@ -34,8 +34,10 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         await caller.StartAsync().Within();
         var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine).Within();
         var view = await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
-        await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), 1L, Encoding.UTF8.GetBytes("ciphertext-canary-5e1d")).Within();
-        await staff.InvokeAsync(nameof(IStaffHub.SendCiphertext), view.SessionId, Guid.NewGuid(), 1L, Encoding.UTF8.GetBytes("ciphertext-canary-77af")).Within();
+        await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), 1L,
+            Encoding.UTF8.GetBytes("ciphertext-canary-5e1d")).Within();
+        await staff.InvokeAsync(nameof(IStaffHub.SendCiphertext), view.SessionId, Guid.NewGuid(), 1L,
+            Encoding.UTF8.GetBytes("ciphertext-canary-77af")).Within();
         Assert.Equal(2, await App.DbAsync(db => db.Messages.CountAsync(m => m.SessionId == view.SessionId)));
 
         await staff.InvokeAsync(nameof(IStaffHub.CloseSession), view.SessionId, Dispositions.Supported).Within();

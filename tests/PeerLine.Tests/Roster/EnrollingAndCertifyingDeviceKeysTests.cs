@@ -66,7 +66,8 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         await caller.StartAsync().Within();
         var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon).Within();
 
-        var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate), ticket.SessionId).Within());
+        var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
+            ticket.SessionId).Within());
         Assert.EndsWith(ErrorCodes.WrongState, early.Message);
 
         await supporter.ClaimNextAsync().Within();
@@ -74,7 +75,8 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         Assert.Equal(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey), certificate.AsSpan(21, 32).ToArray());
 
         await App.Services.GetRequiredService<StaffAccounts>().DisableAsync("ivy");
-        var refused = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate), ticket.SessionId).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
+            ticket.SessionId).Within());
         Assert.EndsWith(ErrorCodes.NotFound, refused.Message);
         using var anonymous = App.Http();
         var roster = await anonymous.GetFromJsonAsync<RosterBody>("/api/roster");

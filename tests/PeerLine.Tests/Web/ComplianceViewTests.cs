@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;

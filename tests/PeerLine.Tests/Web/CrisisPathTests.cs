@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using NSec.Cryptography;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 

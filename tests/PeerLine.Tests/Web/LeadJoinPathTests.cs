@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
