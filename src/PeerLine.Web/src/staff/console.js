@@ -1,5 +1,5 @@
-// The supporter console's state and flow: who is signed in, the device key's enrolment, the desk (the staff hub), the
-// shift, the chat offered in push mode and the chat panes. main.js wires the page's controls to it.
+// The supporter console's state and flow: who is signed in, the device key's enrolment (enrolment.js), the desk (the
+// staff hub), the shift, the chat offered in push mode and the chat panes. main.js wires the page's controls to it.
 
 import { $, clock, duration, h, showConnection, showOnly } from '../app/dom.js';
 import { textContent } from '../app/content.js';
@@ -10,21 +10,20 @@ import { toHex } from '../protocol/bytes.js';
 import { myWellbeing, signOut, whoAmI } from './account.js';
 import { ChatPane } from './chat-pane.js';
 import { SupporterDesk } from './desk.js';
-import { SIGNED_OUT, deviceKeyFor, enroll, recallEpisode, rememberEpisode, replaceDeviceKey } from './device-key.js';
+import { recallEpisode, rememberEpisode } from './device-key.js';
+import { DeviceEnrolment } from './enrolment.js';
 import { CLAIM_REFUSALS, LEAD_NOTES, hours, label, noticeText, offerText } from './texts.js';
 
 /** @import { KeyPair } from '../protocol/noise.js' */
-/** @import { Enrolment } from './device-key.js' */
 /** @import { CrisisAlert, QueueSnapshot, SessionOffer, SessionView, StaffIdentity, WellbeingNotice } from '../app/types.js' */
 /** @import { Content } from '../app/content.js' */
 /** @import { TranscriptEntry } from '../app/transcript.js' */
 
 const views = '#main > .view';
 const SHIFT_KEY = 'peerline.shiftStartedAt';
-const ENROL_POLL_MS = 15_000;
 const WELLBEING_POLL_MS = 60_000;
 
-/** @param {unknown} error a refusal from the desk or the enrolment (its code), or anything else */
+/** @param {unknown} error a refusal from the desk (its code), or anything else */
 const codeOf = (error) => /** @type {{ code?: string }} */ (error).code;
 
 export class StaffConsole {
@@ -37,8 +36,10 @@ export class StaffConsole {
   #chatNumber = 0;
   /** @type {Map<string, ChatPane>} session id -> its pane */
   #panes = new Map();
-  /** @type {ReturnType<typeof setTimeout> | undefined} */
-  #enrolTimer = undefined;
+  #enrolment = new DeviceEnrolment(() => this.#login, {
+    certified: (deviceKey) => this.#openDesk(deviceKey),
+    signedOut: () => this.enter(),
+  });
   /** @type {string | null} the session offered to this supporter now */
   #offered = null;
 
@@ -67,7 +68,7 @@ export class StaffConsole {
       showOnly(views, $('#not-staff'));
       return;
     }
-    await this.#checkDevice();
+    await this.#enrolment.check();
   }
 
   async signOut() {
@@ -75,43 +76,6 @@ export class StaffConsole {
     await signOut();
     sessionStorage.removeItem(SHIFT_KEY);
     location.reload();
-  }
-
-  // ---- Device key and enrolment
-
-  /** @param {KeyPair | null} key */
-  async #checkDevice(key = null) {
-    clearTimeout(this.#enrolTimer);
-    const deviceKey = key ?? await deviceKeyFor(this.#login);
-    /** @type {Enrolment} */
-    let answer;
-    try {
-      answer = await enroll(deviceKey.publicKey);
-    } catch (error) {
-      if (codeOf(error) === SIGNED_OUT) return this.enter();
-      this.#showEnrolment({ status: ErrorCodes.Unavailable, keyId: null }, deviceKey);
-      return;
-    }
-    if (answer.status === DeviceKeyStatuses.Certified) return this.#openDesk(deviceKey);
-    this.#showEnrolment(answer, deviceKey);
-  }
-
-  /** @param {Enrolment} answer @param {KeyPair} deviceKey */
-  #showEnrolment(answer, deviceKey) {
-    showOnly(views, $('#enrol'));
-    const keyId = answer.keyId ?? '';
-    $('#key-id').textContent = keyId.match(/.{1,4}/g)?.join(' ') ?? '';
-    $('#certify-command').textContent = `staff certify --login ${this.#login}`;
-    const revoked = answer.status === DeviceKeyStatuses.Revoked;
-    $('#enrol-revoked').hidden = !revoked;
-    $('#new-key').hidden = !revoked;
-    $('#enrol-status').textContent = revoked ? 'Revoked.'
-      : answer.status === ErrorCodes.Unavailable ? 'PeerLine cannot be reached right now; trying again.'
-        : 'Your device key awaits certification.';
-    document.body.dataset.enrolment = answer.status;
-    $('#check-again').onclick = () => this.#checkDevice(deviceKey);
-    $('#new-key').onclick = async () => this.#checkDevice(await replaceDeviceKey(this.#login));
-    if (!revoked) this.#enrolTimer = setTimeout(() => this.#checkDevice(deviceKey), ENROL_POLL_MS);
   }
 
   // ---- The desk
