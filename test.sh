@@ -39,15 +39,19 @@ dotnet test PeerLine.sln --no-build -c Debug ${filter[@]+"${filter[@]}"} \
   --blame-hang-timeout 5m
 status=$?
 
-# The browser's protocol code (WebCrypto) against the same vectors, with Node's own test runner.
+# The web client: its type check (tsc) and lint (eslint), then its protocol code (WebCrypto) against the same vectors
+# with Node's own test runner (`npm test` runs all three; the build above ran `npm ci`). A type or lint error stops
+# it before the tests: it counts as one failure, and its messages are in the log.
 web_passed=0; web_failed=0
 if command -v node >/dev/null 2>&1; then
   web_log="$results/node-test.log"
   mkdir -p "$results"
-  (cd src/PeerLine.Web && node --test test/*.test.js) 2>&1 | tee "$web_log"
+  (cd src/PeerLine.Web && npm test --silent) 2>&1 | tee "$web_log"
+  web_status=${PIPESTATUS[0]}
   web_passed=$(grep -E '^# pass ' "$web_log" | awk '{print $3}' | tail -1)
   web_failed=$(grep -E '^# fail ' "$web_log" | awk '{print $3}' | tail -1)
   web_passed=${web_passed:-0}; web_failed=${web_failed:-1}
+  if [ "$web_status" -ne 0 ] && [ "$web_failed" -eq 0 ]; then web_failed=1; fi
 else
   echo "Node.js is required for the web protocol tests (node --test)." >&2
   web_failed=1

@@ -18,6 +18,7 @@ const PAGES = [
   { entry: 'src/compliance/main.js', name: 'compliance', template: 'pages/compliance.html', html: 'compliance/index.html' },
 ];
 
+/** @type {import('esbuild').BuildOptions} */
 const common = {
   bundle: true,
   format: 'esm',
@@ -28,6 +29,7 @@ const common = {
   logLevel: 'warning',
 };
 
+/** @param {Uint8Array} bytes */
 const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
 async function buildPages() {
@@ -44,7 +46,9 @@ async function buildPages() {
   writeFileSync(join(out, 'assets', iconName), icon);
 
   for (const page of PAGES) {
-    const [file, meta] = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === page.entry);
+    const output = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint === page.entry);
+    if (!output) throw new Error(`${page.entry}: not built`);
+    const [file, meta] = output;
     const tags = [`<link rel="icon" href="/assets/${iconName}" type="image/svg+xml">`];
     if (meta.cssBundle) tags.push(`<link rel="stylesheet" href="${url(meta.cssBundle)}" integrity="${integrity(readFileSync(join(root, meta.cssBundle)))}">`);
     tags.push(`<script type="module" src="${url(file)}" integrity="${integrity(readFileSync(join(root, file)))}"></script>`);
@@ -56,6 +60,7 @@ async function buildPages() {
 }
 
 // "dist/assets/x.js" -> "/assets/x.js"
+/** @param {string} file */
 const url = (file) => `/${file.split('dist/')[1]}`;
 
 async function buildHarness() {

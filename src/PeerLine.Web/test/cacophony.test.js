@@ -3,12 +3,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { fromHex, toHex } from '../src/protocol/bytes.js';
-import { HandshakeState, keyPairFromPrivate } from '../src/protocol/noise.js';
+import { HandshakeState } from '../src/protocol/noise.js';
 import { checkCacophonyVector, options } from './vector-checks.js';
 
 const file = new URL('../../../tests/vectors/noise-25519-aesgcm-sha256.json', import.meta.url);
+/** @type {import('./vector-checks.js').CacophonyVector[]} */
 const vectors = JSON.parse(readFileSync(file, 'utf8')).vectors;
+/** The XK vector (the pattern PeerLine uses); the first test checks it is there. */
+const xk = () => /** @type {import('./vector-checks.js').CacophonyVector} */ (vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256'));
 
 test('the suite has all 59 vectors, XK and NK among them', () => {
   const names = vectors.map((v) => v.protocol_name);
@@ -22,7 +24,7 @@ for (const v of vectors) {
 }
 
 test('XK: a tampered handshake message is refused and the handshake has failed for good', async () => {
-  const v = vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256');
+  const v = xk();
   const initiator = await HandshakeState.create(v.protocol_name, await options(v, 'init', true));
   const responder = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
   const first = await initiator.writeMessage(new Uint8Array(0));
@@ -37,7 +39,7 @@ test('XK: a tampered handshake message is refused and the handshake has failed f
 });
 
 test('XK: a truncated message and a low-order ephemeral key fail the handshake', async () => {
-  const v = vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256');
+  const v = xk();
   const responder = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
   assert.equal(await responder.readMessage(new Uint8Array(31)), null);
   assert.ok(responder.hasFailed);
@@ -48,7 +50,7 @@ test('XK: a truncated message and a low-order ephemeral key fail the handshake',
 });
 
 test('writing or reading out of turn throws; concurrent use of one handshake is refused', async () => {
-  const v = vectors.find((x) => x.protocol_name === 'Noise_XK_25519_AESGCM_SHA256');
+  const v = xk();
   const initiator = await HandshakeState.create(v.protocol_name, await options(v, 'init', true));
   const responder = await HandshakeState.create(v.protocol_name, await options(v, 'resp', false));
   await assert.rejects(() => initiator.readMessage(new Uint8Array(48)), /turn to read/);

@@ -11,8 +11,12 @@ import { Party } from '../src/protocol/envelope.js';
 const SESSION = 'a2VlcGluZy1hLWNoYW5uZWw';
 const supporterKey = await generateKeyPair();
 const episodeKey = await generateKeyPair();
+/** @import { ReceiveOutcome } from '../src/protocol/channel.js' */
+
+/** @param {Uint8Array | undefined} bytes */
 const text = (bytes) => new TextDecoder().decode(bytes);
 
+/** @param {number} party */
 async function establish(party = Party.SUPPORTER) {
   const caller = await SecureChannel.forCaller({ sessionId: SESSION, supporterStaticKey: supporterKey.publicKey, episodeKey, party });
   const staff = await SecureChannel.forSupporter({ sessionId: SESSION, staticKey: supporterKey, party });
@@ -21,6 +25,7 @@ async function establish(party = Party.SUPPORTER) {
   return { caller, staff };
 }
 
+/** @param {Promise<ReceiveOutcome>} resultPromise */
 async function read(resultPromise) {
   const result = await resultPromise;
   assert.equal(result.outcome, 'message');
@@ -28,6 +33,7 @@ async function read(resultPromise) {
 }
 
 /** What a reload does to the state: structured clone (IndexedDB), then fromState. */
+/** @param {SecureChannel} channel */
 const reload = async (channel) => SecureChannel.fromState(structuredClone(await channel.exportState()));
 
 test('newMessageId gives 16 random bytes; messageIdHex gives 32 hex digits and refuses anything else', () => {

@@ -25,8 +25,8 @@ test('a resource card carries the entry, not the openNow of the moment', () => {
   const read = readContent(content);
   assert.equal(read.type, 'resource');
   assert.equal(read.entry.name, 'Physician Support Line');
-  assert.equal(read.entry.contact.phone, '1-888-409-0141');
-  assert.equal(read.entry.hours.text, '8 am – 1 am Eastern, 7 days');
+  assert.equal(read.entry.contact?.phone, '1-888-409-0141');
+  assert.equal(read.entry.hours?.text, '8 am – 1 am Eastern, 7 days');
   assert.equal(read.entry.openNow, undefined);
 });
 

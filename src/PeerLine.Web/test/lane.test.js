@@ -11,15 +11,16 @@ async function chat() {
   const staff = new Side(relay, 'staff').fresh();
   await staff.resume();
   await caller.resume(); // active, no channel: the caller starts the handshake (R6)
-  await until(() => caller.lane.isSecure && staff.lane.isSecure, 'the handshake completes');
+  await until(() => caller.currentLane.isSecure && staff.currentLane.isSecure, 'the handshake completes');
   return { relay, caller, staff };
 }
 
+/** @param {Side} side @param {string[]} ids */
 const delivered = (side, ids) => () => ids.every((id) => side.statuses.get(id) === 'delivered');
 
 test('lane: a handshake, then messages both ways, each shown once and delivered', async () => {
   const { caller, staff } = await chat();
-  assert.equal(caller.lane.safetyCode, staff.lane.safetyCode);
+  assert.equal(caller.currentLane.safetyCode, staff.currentLane.safetyCode);
   const up = ['one', 'two', 'three'].map((t) => caller.write(t));
   const down = staff.write('hello');
   await until(delivered(caller, up), 'the caller\'s messages are delivered');
@@ -53,7 +54,7 @@ test('lane R1: a seal that fails locally uses up no seq', async () => {
 
 test('lane R2/R6: a reload of the staff side keeps the channel; messages in flight are opened once', async () => {
   const { caller, staff } = await chat();
-  const before = staff.lane.safetyCode;
+  const before = staff.currentLane.safetyCode;
   staff.hub.connected = false; // the console reloads while five messages are in flight
   const ids = [1, 2, 3, 4, 5].map((n) => caller.write(`in flight ${n}`));
   await until(() => ids.every((id) => caller.statuses.get(id) === 'sent'), 'the server stored them');
@@ -62,7 +63,7 @@ test('lane R2/R6: a reload of the staff side keeps the channel; messages in flig
   await staff.resume();
   await until(delivered(caller, ids), 'the caller sees them delivered');
   assert.deepEqual(staff.shown, ['in flight 1', 'in flight 2', 'in flight 3', 'in flight 4', 'in flight 5']);
-  assert.equal(staff.lane.safetyCode, before, 'same channel, no handshake');
+  assert.equal(staff.currentLane.safetyCode, before, 'same channel, no handshake');
   assert.deepEqual(staff.secured, [before, before], 'established once, restored once');
 });
 
@@ -79,8 +80,8 @@ test('lane R5/R3: the staff side lost its state for good: restart request, re-se
   // The receipts for the envelopes the staff side could not open must not say "Delivered" for the old channel's seqs.
   await until(delivered(caller, ids), 're-sealed under the new channel and delivered');
   assert.deepEqual(staff.shown, ['kept before the loss', 'lost channel 1', 'lost channel 2', 'lost channel 3']);
-  assert.notEqual(caller.lane.safetyCode, null);
-  assert.equal(caller.lane.safetyCode, staff.lane.safetyCode);
+  assert.notEqual(caller.currentLane.safetyCode, null);
+  assert.equal(caller.currentLane.safetyCode, staff.currentLane.safetyCode);
   const upSeqs = relay.sent.filter((s) => s.side === 'caller').map((s) => s.seq);
   assert.deepEqual(upSeqs, upSeqs.map((_, i) => i + 1));
 });
@@ -94,9 +95,9 @@ test('lane R2: a message sealed again under a later channel is shown once (dedup
   await staff.resume(); // the staff side opens and keeps both, but the receipts are lost on the way
   await until(() => staff.shown.length === 2, 'shown');
   caller.hub.connected = false;
-  await caller.lane.delivered(0);
+  await caller.currentLane.delivered(0);
   caller.hub.connected = true;
-  await caller.lane.abandon({ restart: true }); // the caller starts over before it heard of the receipts (R5)
+  await caller.currentLane.abandon({ restart: true }); // the caller starts over before it heard of the receipts (R5)
   await until(delivered(caller, ids), 'delivered under the new channel');
   assert.deepEqual(staff.shown, ['a', 'b']);
 });
@@ -107,10 +108,10 @@ test('lane R4: a receipt covering seqs of an abandoned channel is ignored', asyn
   const id = caller.write('sealed for the old channel');
   await until(() => caller.statuses.get(id) === 'sent', 'stored');
   const seq = caller.relay.directions.up.last;
-  await caller.lane.abandon();
-  await caller.lane.delivered(seq);
+  await caller.currentLane.abandon();
+  await caller.currentLane.delivered(seq);
   assert.equal(caller.statuses.get(id), 'sending', 'not delivered: it waits for the next channel');
-  await caller.lane.sync({ lastSentSeq: seq, lastReceivedSeq: 0, peerReceivedSeq: seq });
+  await caller.currentLane.sync({ lastSentSeq: seq, lastReceivedSeq: 0, peerReceivedSeq: seq });
   assert.equal(caller.statuses.get(id), 'sending', 'the view\'s peerReceivedSeq is a receipt like any other');
 });
 
@@ -118,8 +119,8 @@ test('lane R6: after a restart the kept envelopes are resent byte for byte under
   const { relay, caller, staff } = await chat();
   caller.hub.connected = false; // the page is offline: sends wait
   const ids = ['x', 'y'].map((t) => caller.write(t));
-  await until(() => caller.store.value.wire.length === 2, 'kept before sending');
-  const kept = caller.store.value.wire.map((w) => [w.seq, w.relayMessageId]);
+  await until(() => caller.kept.wire.length === 2, 'kept before sending');
+  const kept = caller.kept.wire.map((w) => [w.seq, w.relayMessageId]);
   await caller.reload();
   caller.hub.connected = true;
   await caller.resume();
@@ -131,21 +132,21 @@ test('lane R6: after a restart the kept envelopes are resent byte for byte under
 
 test('lane R6: a stored state older than what the server has starts a new channel and loses nothing', async () => {
   const { caller, staff } = await chat();
-  const old = structuredClone(caller.store.value);
+  const old = structuredClone(caller.kept);
   const ids = ['p', 'q'].map((t) => caller.write(t));
   await until(delivered(caller, ids), 'delivered');
   staff.hub.connected = false;
   const pending = caller.write('not yet read');
   await until(() => caller.statuses.get(pending) === 'sent', 'stored');
   // the caller's storage goes back to before it sent p and q (a lost write): the server has more than it knows of
-  caller.store.value = { ...old, outbox: [...old.outbox, ...caller.store.value.outbox] };
+  caller.store.value = { ...old, outbox: [...old.outbox, ...caller.kept.outbox] };
   await caller.reload();
   staff.hub.connected = true;
   await caller.resume();
   await staff.resume();
   await until(delivered(caller, [pending]), 'the pending message arrives under a new channel');
   assert.deepEqual(staff.shown, ['p', 'q', 'not yet read']);
-  assert.equal(caller.lane.safetyCode, staff.lane.safetyCode);
+  assert.equal(caller.currentLane.safetyCode, staff.currentLane.safetyCode);
 });
 
 test('lane R7: when the lane ends, what is still in the outbox is reported as not delivered', async () => {
@@ -153,7 +154,7 @@ test('lane R7: when the lane ends, what is still in the outbox is reported as no
   staff.hub.connected = false;
   const ids = ['left unread 1', 'left unread 2'].map((t) => caller.write(t));
   await until(() => ids.every((id) => caller.statuses.get(id) === 'sent'), 'stored');
-  await caller.lane.end();
+  await caller.currentLane.end();
   assert.deepEqual(caller.statusesOf(ids), ['undelivered', 'undelivered']);
 });
 
@@ -162,7 +163,7 @@ test('lane R5: the caller keeps the previous channel to open what the old suppor
   caller.hub.connected = false;
   const down = staff.write('sent before the transfer');
   await until(() => staff.statuses.get(down) === 'sent', 'stored');
-  await caller.lane.abandon(); // the caller hears of a change while the message waits for it
+  await caller.currentLane.abandon(); // the caller hears of a change while the message waits for it
   caller.hub.connected = true;
   await caller.resume();
   await until(() => caller.shown.length === 1, 'opened with the previous channel');
@@ -171,8 +172,8 @@ test('lane R5: the caller keeps the previous channel to open what the old suppor
 
 test('lane R6: a view naming another holder makes the caller start a new channel and re-seal what was not delivered', async () => {
   const { relay, caller, staff } = await chat();
-  await caller.lane.sync({ ...await relay.resume('caller'), holder: 1 }); // the channel learns its holder
-  const before = caller.lane.safetyCode;
+  await caller.currentLane.sync({ ...await relay.resume('caller'), holder: 1 }); // the channel learns its holder
+  const before = caller.currentLane.safetyCode;
   staff.hub.connected = false; // the first supporter reads nothing more
   const ids = ['for whoever holds it 1', 'for whoever holds it 2'].map((t) => caller.write(t));
   await until(() => ids.every((id) => caller.statuses.get(id) === 'sent'), 'stored');
@@ -180,11 +181,11 @@ test('lane R6: a view naming another holder makes the caller start a new channel
   const colleague = new Side(relay, 'staff').fresh(); // the new holder: nothing kept, asks for a restart (R3)
   await colleague.resume();
   caller.hub.connected = true;
-  caller.lane.hold(); // the reconnection: the restart request is read after the view that names the new holder
-  await caller.lane.sync({ ...await relay.resume('caller'), holder: 2 });
+  caller.currentLane.hold(); // the reconnection: the restart request is read after the view that names the new holder
+  await caller.currentLane.sync({ ...await relay.resume('caller'), holder: 2 });
   await until(delivered(caller, ids), 'delivered to the new holder');
   assert.deepEqual(colleague.shown, ['for whoever holds it 1', 'for whoever holds it 2']);
-  assert.notEqual(caller.lane.safetyCode, before);
-  assert.equal(caller.lane.safetyCode, colleague.lane.safetyCode);
+  assert.notEqual(caller.currentLane.safetyCode, before);
+  assert.equal(caller.currentLane.safetyCode, colleague.currentLane.safetyCode);
   assert.deepEqual(staff.shown, []);
 });

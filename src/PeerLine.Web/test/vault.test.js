@@ -8,6 +8,7 @@ import { join, split } from '../src/app/vault.js';
 test('vault: CryptoKeys are set apart, bytes and BigInts round-trip through JSON', async () => {
   const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
   const value = { channel: { send: { key, nonce: 5n }, hash: new Uint8Array([1, 2, 255]) }, seen: ['ab'], n: 3, none: null };
+  /** @type {CryptoKey[]} */
   const keys = [];
   const json = JSON.stringify(split(value, keys));
   assert.deepEqual(keys, [key]);

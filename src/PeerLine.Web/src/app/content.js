@@ -5,13 +5,22 @@
 
 import { fromBase64, toBase64, utf8 } from '../protocol/bytes.js';
 
+/** @import { DirectoryEntry } from './types.js' */
+/**
+ * What one message carries.
+ * @typedef {{ type: 'text', text: string } | { type: 'resource', entry: DirectoryEntry } | { type: 'return', episodeKey: string }
+ *   | { type: 'unknown' }} Content
+ */
+
 const decoder = new TextDecoder('utf-8', { fatal: false });
 const STRUCTURED = 0x00;
 
+/** @param {string} text */
 export function textContent(text) {
   return utf8(text.replaceAll('\u0000', ''));
 }
 
+/** @param {object} item */
 function structured(item) {
   const json = utf8(JSON.stringify(item));
   const bytes = new Uint8Array(json.length + 1);
@@ -20,12 +29,18 @@ function structured(item) {
   return bytes;
 }
 
-/** The caller took a return code: the episode key its later conversations will use, for the supporter's device to remember. */
+/**
+ * The caller took a return code: the episode key its later conversations will use, for the supporter's device to remember.
+ * @param {Uint8Array} episodePublicKey
+ */
 export function returnContent(episodePublicKey) {
   return structured({ type: 'return', episodeKey: toBase64(episodePublicKey) });
 }
 
-/** A resource card: the directory entry as the supporter's page had it (no free text of the supporter's). */
+/**
+ * A resource card: the directory entry as the supporter's page had it (no free text of the supporter's).
+ * @param {DirectoryEntry} entry
+ */
 export function resourceContent(entry) {
   const card = {
     id: entry.id, name: entry.name, kind: entry.kind, tier: entry.tier, crisis: entry.crisis, summary: entry.summary,
@@ -34,7 +49,11 @@ export function resourceContent(entry) {
   return structured({ type: 'resource', entry: card });
 }
 
-/** { type: 'text', text } | { type: 'resource', entry } | { type: 'return', episodeKey } | { type: 'unknown' } */
+/**
+ * { type: 'text', text } | { type: 'resource', entry } | { type: 'return', episodeKey } | { type: 'unknown' }
+ * @param {Uint8Array} bytes
+ * @returns {Content}
+ */
 export function readContent(bytes) {
   if (bytes.length === 0 || bytes[0] !== STRUCTURED) return { type: 'text', text: decoder.decode(bytes) };
   try {

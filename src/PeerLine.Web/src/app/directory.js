@@ -1,32 +1,42 @@
 // The escalation directory (GET /api/directory), kept in memory only: the last copy stays on screen when the
 // server cannot be reached, and a built-in minimum (988 and 911) covers a page that never got one.
 
+import { HoursKinds, ResourceKinds, ResourceReasons } from './wire-contract.js';
+
+/** @import { Directory, DirectoryEntry } from './types.js' */
+
 const REFRESH_MS = 5 * 60_000;
 
+/** @type {Directory} */
 const FALLBACK = Object.freeze({
   at: null,
   entries: [
     {
-      id: '988', name: '988 Suicide & Crisis Lifeline', kind: 'crisis-line', tier: 3, crisis: true, openNow: true,
-      contact: { phone: '988', text: '988' }, hours: { kind: 'always', text: '24 hours, 7 days' },
+      id: '988', name: '988 Suicide & Crisis Lifeline', kind: ResourceKinds.CrisisLine, tier: 3, crisis: true, openNow: true,
+      contact: { phone: '988', text: '988' }, hours: { kind: HoursKinds.Always, text: '24 hours, 7 days' },
       cost: 'Free', confidentiality: 'Confidential.', summary: 'Call or text 988 to talk with a trained crisis counsellor now.',
     },
     {
-      id: '911', name: 'Emergency: 911', kind: 'emergency', tier: 3, crisis: true, openNow: true,
-      contact: { phone: '911' }, hours: { kind: 'always', text: 'Always' },
+      id: '911', name: 'Emergency: 911', kind: ResourceKinds.Emergency, tier: 3, crisis: true, openNow: true,
+      contact: { phone: '911' }, hours: { kind: HoursKinds.Always, text: 'Always' },
       cost: 'Free', confidentiality: 'An emergency service: it is not anonymous.', summary: 'If you or someone else is in immediate danger.',
     },
   ],
 });
 
+/** @type {Directory | null} */
 let last = null;
+/** @type {Set<(directory: Directory) => void>} */
 const listeners = new Set();
 
 export function currentDirectory() {
   return last ?? FALLBACK;
 }
 
-/** Calls `listener(directory)` now and whenever a fresh copy arrives. */
+/**
+ * Calls `listener(directory)` now and whenever a fresh copy arrives.
+ * @param {(directory: Directory) => void} listener
+ */
 export function onDirectory(listener) {
   listeners.add(listener);
   listener(currentDirectory());
@@ -36,10 +46,11 @@ export async function refreshDirectory() {
   try {
     const response = await fetch('/api/directory', { credentials: 'omit', cache: 'no-store' });
     if (!response.ok) return currentDirectory();
+    /** @type {Directory} */
     const directory = await response.json();
     if (!Array.isArray(directory?.entries)) return currentDirectory();
     last = directory;
-    for (const listener of listeners) listener(last);
+    for (const listener of listeners) listener(directory);
   } catch {
     // unreachable: keep showing the last copy
   }
@@ -51,13 +62,21 @@ export function keepDirectoryFresh() {
   setInterval(refreshDirectory, REFRESH_MS);
 }
 
-/** What a caller is shown for a reason (QueueStatus.resources): the crisis lines for a crisis, otherwise what is open now. */
+/**
+ * What a caller is shown for a reason (QueueStatus.resources): the crisis lines for a crisis, otherwise what is open now.
+ * @param {Pick<Directory, 'entries'>} directory
+ * @param {string | null | undefined} reason
+ */
 export function entriesFor(directory, reason) {
-  return reason === 'crisis' ? directory.entries.filter((e) => e.crisis) : directory.entries.filter((e) => e.openNow === true);
+  return reason === ResourceReasons.Crisis ? directory.entries.filter((e) => e.crisis) : directory.entries.filter((e) => e.openNow === true);
 }
 
-/** Crisis lines first, then what is open now, then the rest by tier. */
+/**
+ * Crisis lines first, then what is open now, then the rest by tier.
+ * @param {Pick<Directory, 'entries'>} directory
+ */
 export function ordered(directory) {
+  /** @param {DirectoryEntry} e */
   const rank = (e) => (e.crisis ? 0 : e.openNow === true ? 1 : 2);
   return [...directory.entries].sort((a, b) => rank(a) - rank(b) || b.tier - a.tier);
 }

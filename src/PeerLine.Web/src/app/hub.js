@@ -4,20 +4,25 @@
 
 import { HttpTransportType, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 
+/** @typedef {'connecting' | 'connected' | 'reconnecting'} ConnectionStatus */
+
 const MAX_DELAY_MS = 10_000;
+/** @param {number} attempt */
 const backoff = (attempt) => Math.min(250 * 2 ** attempt, MAX_DELAY_MS);
 
 export class HubClient {
   #connection;
   #onConnected;
   #onStatus;
-  #connected = null;
+  /** @type {Promise<void>} */
+  #connected = Promise.resolve();
+  /** @type {(() => void) | null} */
   #resolveConnected = null;
   #stopped = false;
 
   /**
    * @param {string} url a same-origin hub path
-   * @param {{onConnected: () => Promise<void>, onStatus?: (status: 'connecting'|'connected'|'reconnecting') => void}} hooks
+   * @param {{onConnected: () => Promise<void>, onStatus?: (status: ConnectionStatus) => void}} hooks
    *   onConnected runs after the first connection and after every reconnection, before calls waiting in whenConnected go on.
    */
   constructor(url, { onConnected, onStatus = () => {} }) {
@@ -38,6 +43,10 @@ export class HubClient {
     this.#disconnected();
   }
 
+  /**
+   * @param {string} event
+   * @param {(...args: any[]) => void} handler its arguments are the event's wire records, as the server sent them
+   */
   on(event, handler) {
     this.#connection.on(event, handler);
   }
@@ -56,6 +65,11 @@ export class HubClient {
     return this.#connection.state === HubConnectionState.Connected && this.#resolveConnected === null;
   }
 
+  /**
+   * @param {string} method
+   * @param {...unknown} args
+   * @returns {Promise<any>} the method's result record, as the server sent it: the caller names its type
+   */
   invoke(method, ...args) {
     return this.#connection.invoke(method, ...args);
   }

@@ -9,7 +9,50 @@
 
 import { fromBase64, fromHex, toBase64, toHex } from '../protocol/bytes.js';
 import { HANDSHAKE, isRestartRequest, restartRequest, unwrap } from '../protocol/envelope.js';
-import { errorCode, isRetryable } from './wire.js';
+import { CallerHub, ErrorCodes, errorCode, isRetryable } from './wire.js';
+
+/** @import { Bytes } from '../protocol/bytes.js' */
+/** @import { ReceiveOutcome } from '../protocol/channel.js' */
+/** @import { RelayEnvelope } from './types.js' */
+/**
+ * A message this side wrote, until it is delivered.
+ * @typedef {{ messageId: string, content: Uint8Array, channelHash: string | null, seq: number | null, state: string }} OutboxEntry
+ */
+/**
+ * An envelope to send under its seq (messageId null: a handshake message or restart request).
+ * @typedef {{ seq: number, relayMessageId: string, envelope: Bytes, messageId: string | null }} WireItem
+ */
+/**
+ * What a lane needs of a channel: protocol/channel.js's SecureChannel (or a test double).
+ * @typedef {object} LaneChannel
+ * @property {boolean} isEstablished
+ * @property {boolean} hasFailed
+ * @property {Uint8Array | null} handshakeHash once established
+ * @property {string | null} safetyCode once established
+ * @property {Uint8Array | null} remoteStaticKey
+ * @property {() => Promise<Bytes>} start the caller's handshake message 1
+ * @property {(messageId: Uint8Array, content: Uint8Array, seq: number) => Promise<Bytes>} seal
+ * @property {(envelope: Uint8Array, seq: number) => Promise<ReceiveOutcome>} receive
+ * @property {() => Promise<object> | object} exportState the established channel as structured-cloneable data
+ */
+/**
+ * The lane state to keep (Lane.snapshot): structured-cloneable.
+ * @typedef {object} LaneState
+ * @property {object | null} channel what the channel's exportState gave
+ * @property {number | null} holder
+ * @property {object | null} previous
+ * @property {OutboxEntry[]} outbox
+ * @property {WireItem[]} wire
+ * @property {string[]} seen
+ * @property {number} lastOpenedSeq
+ * @property {number} lastSentSeq
+ * @property {boolean} restartRequested
+ */
+/**
+ * What a lane needs of its hub connection (a HubClient).
+ * @typedef {{ invoke: (method: string, ...args: any[]) => Promise<unknown>, whenConnected: () => Promise<void> }} LaneHub
+ */
+/** @typedef {(state: object) => Promise<LaneChannel> | LaneChannel} ChannelFromState a channel again from its exported state */
 
 /** What the sender is shown of a message it wrote (data-status on the page). */
 export const Status = Object.freeze({
@@ -24,17 +67,18 @@ const RETRY_PAUSE_MS = 500;
 const MAX_HANDSHAKE_RESTARTS = 3;
 const RESOLVED = Promise.resolve();
 
-const channelId = (channel) => (channel ? toHex(channel.handshakeHash) : null);
+/** @param {LaneChannel | null} channel an established channel, or none */
+const channelId = (channel) => (channel ? toHex(/** @type {Bytes} */ (channel.handshakeHash)) : null);
 
 /**
  * @typedef {object} LaneHooks
  * @property {() => Promise<void>} save keeps the whole record (the owner calls snapshot() of its lanes)
  * @property {(message: {messageId: string, content: Uint8Array, seq: number}) => void} received a new message (hex id), once
  * @property {(messageId: string, status: string) => void} status the state of a message this side wrote
- * @property {(channel: object, info: {restored: boolean}) => void} secure a channel is established (or restored)
+ * @property {(channel: LaneChannel, info: {restored: boolean}) => void} secure a channel is established (or restored)
  * @property {(info: {restarted: boolean}) => void} securing a new handshake begins
  * @property {(code: string) => void} refused an envelope could not be opened (a code, never content)
- * @property {() => Promise<object|null>} openChannel a fresh channel: the caller's after the certificate check (null:
+ * @property {() => Promise<LaneChannel | null>} openChannel a fresh channel: the caller's after the certificate check (null:
  *   refused, the owner said why), a staff member's with the device key
  * @property {() => boolean} [canStart] caller: whether a handshake may start now (the session is active, …)
  */
@@ -47,11 +91,17 @@ export class Lane {
   #hooks;
 
   // Lane state: kept by snapshot().
+  /** @type {LaneChannel | null} */
   #channel = null;
-  #holder = null; // caller: the session holder the channel was made for (null: not known yet)
-  #previous = null; // caller: the channel before, only to open what the current one cannot
-  #outbox = []; // {messageId, content, channelHash, seq, state}
-  #wire = []; // {seq, relayMessageId, envelope, messageId (null for a handshake message or restart request)}
+  /** @type {number | null} caller: the session holder the channel was made for (null: not known yet) */
+  #holder = null;
+  /** @type {LaneChannel | null} caller: the channel before, only to open what the current one cannot */
+  #previous = null;
+  /** @type {OutboxEntry[]} */
+  #outbox = [];
+  /** @type {WireItem[]} */
+  #wire = [];
+  /** @type {Set<string>} */
   #seen = new Set();
   #lastOpenedSeq = 0;
   #lastSentSeq = 0;
@@ -59,28 +109,36 @@ export class Lane {
   #restored = false;
 
   // Memory only.
-  #pending = null; // a handshake under way
+  /** @type {LaneChannel | null} a handshake under way */
+  #pending = null;
+  /** @type {number | null} */
   #pendingHolder = null;
-  #knownHolder = null; // caller: the holder named by the latest view, null after a change heard live
+  /** @type {number | null} caller: the holder named by the latest view, null after a change heard live */
+  #knownHolder = null;
   #hadChannel = false;
   #restarts = 0;
   #known = false; // until a view arrives, incoming envelopes are held
+  /** @type {Map<number, Bytes>} */
   #held = new Map();
   #acknowledged = 0;
   #savedOpenedSeq = 0;
   #persistedThrough = 0;
+  /** @type {Promise<void>} */
   #ackGate = RESOLVED;
+  /** @type {Promise<void>} */
   #handshakeStored = RESOLVED;
-  #controls = new Map(); // seq -> resolve, for handshake messages and restart requests not yet stored by the server
+  /** @type {Map<number, () => void>} seq -> resolve, for handshake messages and restart requests not yet stored by the server */
+  #controls = new Map();
+  /** @type {Promise<void>} */
   #queue = RESOLVED;
   #pumping = false;
   #ended = false;
 
   /**
-   * @param {{hub: object, sessionId: string, send?: string, acknowledge?: string, initiator: boolean, hooks: LaneHooks}} options
+   * @param {{hub: LaneHub, sessionId: string, send?: string, acknowledge?: string, initiator: boolean, hooks: LaneHooks}} options
    *   send/acknowledge: the hub methods of this lane (SendToLead/AcknowledgeLead for the caller's lead lane)
    */
-  constructor({ hub, sessionId, send = 'SendCiphertext', acknowledge = 'Acknowledge', initiator, hooks }) {
+  constructor({ hub, sessionId, send = CallerHub.SendCiphertext, acknowledge = CallerHub.Acknowledge, initiator, hooks }) {
     this.#hub = hub;
     this.#sessionId = sessionId;
     this.#sendMethod = send;
@@ -89,7 +147,12 @@ export class Lane {
     this.#hooks = { canStart: () => true, ...hooks };
   }
 
-  /** A lane continued from a snapshot; `fromState` rebuilds a channel from its exported state. */
+  /**
+   * A lane continued from a snapshot; `fromState` rebuilds a channel from its exported state.
+   * @param {ConstructorParameters<typeof Lane>[0]} options
+   * @param {LaneState} state
+   * @param {ChannelFromState} fromState
+   */
   static async restore(options, state, fromState) {
     const lane = new Lane(options);
     await lane.#load(state, fromState);
@@ -111,7 +174,11 @@ export class Lane {
 
   // ---- Writing (R1)
 
-  /** Queues a message the person wrote; `messageId` is its hex e2e id. The status hook follows it. */
+  /**
+   * Queues a message the person wrote; `messageId` is its hex e2e id. The status hook follows it.
+   * @param {string} messageId
+   * @param {Uint8Array} content
+   */
   write(messageId, content) {
     return this.#run(async () => {
       if (this.#ended) return;
@@ -123,7 +190,10 @@ export class Lane {
 
   // ---- Receiving (R2, R3)
 
-  /** A RelayEnvelope from MessageReceived (or LeadMessageReceived). */
+  /**
+   * A RelayEnvelope from MessageReceived (or LeadMessageReceived).
+   * @param {Pick<RelayEnvelope, 'seq' | 'ciphertext'> & Partial<RelayEnvelope>} envelope
+   */
   accept(envelope) {
     const seq = Number(envelope.seq);
     const bytes = fromBase64(envelope.ciphertext);
@@ -133,7 +203,10 @@ export class Lane {
     }).then(() => this.#acknowledge());
   }
 
-  /** A delivery receipt: the other side kept everything up to upToSeq (R4). */
+  /**
+   * A delivery receipt: the other side kept everything up to upToSeq (R4).
+   * @param {number} upToSeq
+   */
   delivered(upToSeq) {
     return this.#run(() => this.#deliveredUpTo(Number(upToSeq)));
   }
@@ -141,6 +214,7 @@ export class Lane {
   /**
    * The view of this lane after a (re)connect (R6): {lastSentSeq, lastReceivedSeq, peerReceivedSeq}; for the caller's
    * supporter lane also the session's `holder`. Starts what the view calls for: a resend, a handshake, a restart request.
+   * @param {{ lastSentSeq: number, lastReceivedSeq: number, peerReceivedSeq?: number | null, holder?: number }} view
    */
   sync({ lastSentSeq, lastReceivedSeq, peerReceivedSeq = null, holder = undefined }) {
     return this.#run(async () => {
@@ -202,7 +276,10 @@ export class Lane {
     });
   }
 
-  /** The lane state to keep (structured-cloneable; channel states hold non-extractable CryptoKeys). */
+  /**
+   * The lane state to keep (structured-cloneable; channel states hold non-extractable CryptoKeys).
+   * @returns {Promise<LaneState>}
+   */
   async snapshot() {
     return {
       channel: this.#channel ? await this.#channel.exportState() : null,
@@ -217,6 +294,7 @@ export class Lane {
     };
   }
 
+  /** @param {LaneState} state @param {ChannelFromState} fromState */
   async #load(state, fromState) {
     this.#channel = state.channel ? await fromState(state.channel) : null;
     this.#holder = state.holder ?? null;
@@ -240,7 +318,7 @@ export class Lane {
     for (const seq of [...this.#held.keys()]) if (seq <= this.#lastOpenedSeq) this.#held.delete(seq);
     while (this.#held.has(this.#lastOpenedSeq + 1) && !this.#ended) {
       const seq = this.#lastOpenedSeq + 1;
-      const bytes = this.#held.get(seq);
+      const bytes = /** @type {Bytes} */ (this.#held.get(seq));
       this.#held.delete(seq);
       try {
         await this.#handle(seq, bytes);
@@ -251,12 +329,14 @@ export class Lane {
     }
   }
 
+  /** @param {number} seq @param {Bytes} bytes @returns {Promise<void>} */
   #handle(seq, bytes) {
     if (isRestartRequest(bytes)) return this.#onRestartRequest();
     if (unwrap(bytes)?.type === HANDSHAKE) return this.#initiator ? this.#onHandshakeReply(seq, bytes) : this.#onHandshake(seq, bytes);
     return this.#onTransport(seq, bytes);
   }
 
+  /** @param {number} seq @param {Bytes} bytes */
   async #onTransport(seq, bytes) {
     const message = await this.#open(bytes, seq);
     if (message !== null) {
@@ -275,6 +355,11 @@ export class Lane {
     else if (this.#channel !== null) this.#hooks.refused('rejected-message');
   }
 
+  /**
+   * @param {Bytes} bytes
+   * @param {number} seq
+   * @returns {Promise<{ messageId: Bytes, content: Bytes } | null>}
+   */
   async #open(bytes, seq) {
     for (const channel of [this.#channel, this.#previous]) {
       if (channel === null) continue;
@@ -294,7 +379,11 @@ export class Lane {
     if (this.#hooks.canStart()) await this.#startHandshake();
   }
 
-  /** Caller: a reply of the handshake under way (message 2). */
+  /**
+   * Caller: a reply of the handshake under way (message 2).
+   * @param {number} seq
+   * @param {Bytes} bytes
+   */
   async #onHandshakeReply(seq, bytes) {
     const channel = this.#pending;
     if (channel === null) return; // for a handshake this side no longer runs
@@ -309,7 +398,11 @@ export class Lane {
     if (channel.isEstablished) await this.#establish(channel, this.#pendingHolder);
   }
 
-  /** Staff: a handshake message from the caller (message 1 starts over, message 3 completes). */
+  /**
+   * Staff: a handshake message from the caller (message 1 starts over, message 3 completes).
+   * @param {number} seq
+   * @param {Bytes} bytes
+   */
   async #onHandshake(seq, bytes) {
     this.#restartRequested = false;
     if (this.#channel !== null) this.#abandon(); // the caller started over (R5)
@@ -328,10 +421,12 @@ export class Lane {
     if (channel.isEstablished) await this.#establish(channel, null);
   }
 
+  /** Staff: the device key always gives a channel. */
   async #fresh() {
     this.#hooks.securing({ restarted: this.#hadChannel });
-    this.#pending = await this.#hooks.openChannel();
-    return this.#pending;
+    const channel = /** @type {LaneChannel} */ (await this.#hooks.openChannel());
+    this.#pending = channel;
+    return channel;
   }
 
   /** Caller: a new channel and its handshake message 1 (#handshakeStored resolves once the server has it). */
@@ -348,6 +443,7 @@ export class Lane {
     this.#handshakeStored = this.#queueControl(await channel.start());
   }
 
+  /** @param {number} holder */
   #checkHolder(holder) {
     this.#knownHolder = holder;
     if (this.#pending !== null && this.#pendingHolder !== null && this.#pendingHolder !== holder) this.#pending = null;
@@ -380,6 +476,7 @@ export class Lane {
     }
   }
 
+  /** @param {LaneChannel} channel @param {number | null} holder */
   async #establish(channel, holder) {
     this.#channel = channel;
     this.#holder = holder;
@@ -422,13 +519,17 @@ export class Lane {
     }
   }
 
-  /** A handshake message or restart request under the next seq; the promise resolves once the server stored it. */
+  /**
+   * A handshake message or restart request under the next seq; the promise resolves once the server stored it.
+   * @param {Bytes} envelope
+   */
   #queueControl(envelope) {
     const seq = ++this.#lastSentSeq;
     this.#wire.push({ seq, relayMessageId: crypto.randomUUID(), envelope, messageId: null });
     return this.#control(seq);
   }
 
+  /** @param {number} seq @returns {Promise<void>} */
   #control(seq) {
     return new Promise((resolve) => this.#controls.set(seq, resolve));
   }
@@ -439,7 +540,10 @@ export class Lane {
     this.#ackGate = RESOLVED;
   }
 
-  /** R6, outgoing: true when the server has more from this side than the stored state knows of. */
+  /**
+   * R6, outgoing: true when the server has more from this side than the stored state knows of.
+   * @param {number} serverSent
+   */
   #syncSent(serverSent) {
     if (serverSent > this.#lastSentSeq) {
       this.#lastSentSeq = serverSent;
@@ -453,16 +557,20 @@ export class Lane {
     return false;
   }
 
-  /** R4: only what was sealed under the current channel. */
+  /**
+   * R4: only what was sealed under the current channel.
+   * @param {number} upTo
+   */
   #deliveredUpTo(upTo) {
     const current = channelId(this.#channel);
     if (current === null) return;
-    const delivered = this.#outbox.filter((e) => e.state !== AWAITING && e.channelHash === current && e.seq <= upTo);
+    const delivered = this.#outbox.filter((e) => e.state !== AWAITING && e.channelHash === current && /** @type {number} sealed */ (e.seq) <= upTo);
     if (delivered.length === 0) return;
     this.#outbox = this.#outbox.filter((e) => !delivered.includes(e));
     for (const entry of delivered) this.#hooks.status(entry.messageId, Status.DELIVERED);
   }
 
+  /** @param {WireItem} item */
   #stored(item) {
     if (this.#wire[0] === item) this.#wire.shift();
     this.#controls.get(item.seq)?.();
@@ -474,6 +582,7 @@ export class Lane {
   }
 
   /** The server refused an envelope for good: it and everything after it is unsent, and the channel has a nonce hole. */
+  /** @param {WireItem} item @param {string} code */
   async #refusedForGood(item, code) {
     const at = this.#wire.indexOf(item);
     if (at < 0) return;
@@ -481,7 +590,7 @@ export class Lane {
     this.#lastSentSeq = Math.min(this.#lastSentSeq, item.seq - 1);
     this.#persistedThrough = Math.min(this.#persistedThrough, this.#lastSentSeq);
     for (const [seq, resolve] of this.#controls) if (seq >= item.seq) resolve();
-    if (code !== 'wrong-state') {
+    if (code !== ErrorCodes.WrongState) {
       const refused = this.#outbox.find((e) => e.seq === item.seq && e.state === SEALED);
       if (refused) {
         this.#outbox = this.#outbox.filter((e) => e !== refused);
@@ -491,12 +600,13 @@ export class Lane {
     this.#abandon();
     this.#pending = null;
     // Not active (wrong-state): the owner hears of the session's new state and acts on it. Otherwise start over.
-    if (code !== 'wrong-state') await this.#startOver();
+    if (code !== ErrorCodes.WrongState) await this.#startOver();
   }
 
   // ---- Around the steps
 
   /** One step at a time; a step that fails (a hub call lost, a channel refusing) leaves the lane as it stood. */
+  /** @param {() => unknown} step */
   #run(step) {
     this.#queue = this.#queue.then(async () => {
       try {

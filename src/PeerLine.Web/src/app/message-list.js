@@ -6,6 +6,10 @@ import { h } from './dom.js';
 import { readContent } from './content.js';
 import { resourceCard } from './resources.js';
 
+/** @import { Content } from './content.js' */
+/** @import { TranscriptEntry } from './transcript.js' */
+
+/** @type {Readonly<Record<string, string>>} */
 const STATUS_TEXT = {
   sending: 'Sending…',
   sent: 'Sent',
@@ -15,8 +19,10 @@ const STATUS_TEXT = {
 };
 
 export class MessageList {
-  #outgoing = new Map(); // message id (hex) -> item
-  #incoming = new Set(); // message ids shown
+  /** @type {Map<string, HTMLLIElement>} message id (hex) -> item */
+  #outgoing = new Map();
+  /** @type {Set<string>} message ids shown */
+  #incoming = new Set();
   #names;
 
   /** @param {{label: string, me: string, them: string}} options names read out by screen readers */
@@ -28,6 +34,9 @@ export class MessageList {
   /**
    * A received message (content from app/content.js readContent), once per message id; `from` names a second sender
    * (a lead). Returns the item, or null when that message is already shown.
+   * @param {string} messageId
+   * @param {Content} content
+   * @param {string | null} from
    */
   incoming(messageId, content, from = null) {
     if (this.#incoming.has(messageId)) return null;
@@ -40,7 +49,12 @@ export class MessageList {
     return item;
   }
 
-  /** Shows a message this side wrote, under its message id. */
+  /**
+   * Shows a message this side wrote, under its message id.
+   * @param {string} messageId
+   * @param {Content} content
+   * @param {string} status
+   */
   outgoing(messageId, content, status = 'sending') {
     if (this.#outgoing.has(messageId)) return;
     const item = this.#add('out', messageId, content);
@@ -49,15 +63,23 @@ export class MessageList {
     this.status(messageId, status);
   }
 
-  /** A status of Status (app/lane.js). "Delivered" is final, whatever comes after it. */
+  /**
+   * A status of Status (app/lane.js). "Delivered" is final, whatever comes after it.
+   * @param {string} messageId
+   * @param {string} status
+   */
   status(messageId, status) {
     const item = this.#outgoing.get(messageId);
     if (!item || item.dataset.status === 'delivered' || !STATUS_TEXT[status]) return;
     item.dataset.status = status;
-    item.querySelector('.status').textContent = STATUS_TEXT[status];
+    /** @type {HTMLElement} */ (item.querySelector('.status')).textContent = STATUS_TEXT[status];
   }
 
-  /** Shows a kept transcript again (app/transcript.js entries); `senderName(from)` names a second sender. */
+  /**
+   * Shows a kept transcript again (app/transcript.js entries); `senderName(from)` names a second sender.
+   * @param {TranscriptEntry[]} entries
+   * @param {(from: string) => string | null} senderName
+   */
   restore(entries, senderName = () => null) {
     for (const entry of entries) {
       const content = readContent(entry.content);
@@ -66,6 +88,7 @@ export class MessageList {
     }
   }
 
+  /** @param {string} text */
   note(text) {
     this.element.append(h('li', { class: 'note' }, text));
   }
@@ -76,6 +99,12 @@ export class MessageList {
     this.#incoming.clear();
   }
 
+  /**
+   * @param {'in' | 'out'} direction
+   * @param {string} messageId
+   * @param {Content} content
+   * @param {string | null} name
+   */
   #add(direction, messageId, content, name = null) {
     const body = content.type === 'resource' ? resourceCard({ ...content.entry, openNow: null })
       : content.type === 'text' ? h('p', {}, content.text)

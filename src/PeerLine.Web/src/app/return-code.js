@@ -16,17 +16,20 @@ export function newReturnCode() {
 }
 
 /** The 16 characters of what a person typed (case, spaces and dashes ignored; O→0, I/L→1), or null. */
+/** @param {unknown} typed */
 export function normalizeReturnCode(typed) {
   const chars = String(typed ?? '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   return chars.length === LENGTH && [...chars].every((c) => ALPHABET.includes(c)) ? chars : null;
 }
 
 /** What the server may see: SHA-256("PeerLine-return-lookup-v1" | code). */
+/** @param {string} code */
 export function returnLookup(code) {
   return sha256(concat(utf8('PeerLine-return-lookup-v1'), utf8(code)));
 }
 
 /** The episode key of the conversations this code opens: X25519 from SHA-256("PeerLine-return-episode-v1" | code). */
+/** @param {string} code */
 export async function returnEpisodeKey(code) {
   return keyPairFromPrivate(await sha256(concat(utf8('PeerLine-return-episode-v1'), utf8(code))));
 }

@@ -10,7 +10,16 @@ import { fromBase64, toBase64, utf8 } from '../protocol/bytes.js';
 const subtle = globalThis.crypto.subtle;
 const decoder = new TextDecoder();
 
-/** Opens (and creates or upgrades) a database whose object stores are `stores` (out-of-line keys). */
+/** @typedef {{ name: string, version: number, stores: string[] }} DatabaseSpec */
+/** @typedef {{ stateKey: CryptoKey, keys: CryptoKey[], iv: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer> }} VaultRecord */
+
+/**
+ * Opens (and creates or upgrades) a database whose object stores are `stores` (out-of-line keys).
+ * @param {string} name
+ * @param {number} version
+ * @param {string[]} stores
+ * @returns {Promise<IDBDatabase>}
+ */
 export function openDatabase(name, version, stores) {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name, version);
@@ -22,7 +31,15 @@ export function openDatabase(name, version, stores) {
   });
 }
 
-/** One request in its own transaction, the database closed afterwards (so that it can be deleted at any time). */
+/**
+ * One request in its own transaction, the database closed afterwards (so that it can be deleted at any time).
+ * @template T
+ * @param {DatabaseSpec} database
+ * @param {string} store
+ * @param {IDBTransactionMode} mode
+ * @param {(store: IDBObjectStore) => IDBRequest<T>} action
+ * @returns {Promise<T>}
+ */
 export async function inStore({ name, version, stores }, store, mode, action) {
   const db = await openDatabase(name, version, stores);
   try {
@@ -38,6 +55,7 @@ export async function inStore({ name, version, stores }, store, mode, action) {
   }
 }
 
+/** @param {string} name @returns {Promise<void>} */
 export function deleteDatabase(name) {
   return new Promise((resolve) => {
     const request = indexedDB.deleteDatabase(name);
@@ -49,16 +67,22 @@ export function deleteDatabase(name) {
 export class Vault {
   #database;
   #store;
-  #stateKeys = new Map(); // record key -> its state key, once read or made
+  /** @type {Map<IDBValidKey, CryptoKey>} record key -> its state key, once read or made */
+  #stateKeys = new Map();
 
-  /** @param {{name: string, version: number, stores: string[]}} database @param {string} store */
+  /** @param {DatabaseSpec} database @param {string} store */
   constructor(database, store) {
     this.#database = database;
     this.#store = store;
   }
 
-  /** The value kept under `key`, or null (none, or it cannot be read any more). */
+  /**
+   * The value kept under `key`, or null (none, or it cannot be read any more).
+   * @param {IDBValidKey} key
+   * @returns {Promise<any>} what was saved: its owner knows the shape
+   */
   async load(key) {
+    /** @type {VaultRecord | undefined} */
     const record = await inStore(this.#database, this.#store, 'readonly', (s) => s.get(key));
     if (!record?.stateKey) return null;
     try {
@@ -70,8 +94,10 @@ export class Vault {
     }
   }
 
+  /** @param {IDBValidKey} key @param {unknown} value */
   async save(key, value) {
     const stateKey = this.#stateKeys.get(key) ?? await this.#stateKeyOf(key);
+    /** @type {CryptoKey[]} */
     const keys = [];
     const json = JSON.stringify(split(value, keys));
     const iv = crypto.getRandomValues(new Uint8Array(12));
@@ -84,12 +110,15 @@ export class Vault {
     return inStore(this.#database, this.#store, 'readonly', (s) => s.getAllKeys());
   }
 
+  /** @param {IDBValidKey} key */
   async remove(key) {
     this.#stateKeys.delete(key);
     await inStore(this.#database, this.#store, 'readwrite', (s) => s.delete(key));
   }
 
+  /** @param {IDBValidKey} key @returns {Promise<CryptoKey>} */
   async #stateKeyOf(key) {
+    /** @type {VaultRecord | undefined} */
     const record = await inStore(this.#database, this.#store, 'readonly', (s) => s.get(key));
     const stateKey = record?.stateKey ?? await subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
     this.#stateKeys.set(key, stateKey);
@@ -105,17 +134,24 @@ export class RecordKeeper {
   #vault;
   #key;
   #snapshot;
+  /** @type {Promise<void>} */
   #writing = Promise.resolve();
+  /** @type {Promise<void> | null} */
   #next = null;
   #erased = false;
 
-  /** @param {{save: Function, remove: Function}} vault @param {string} key @param {() => Promise<object>} snapshot */
+  /**
+   * @param {{save: (key: string, value: unknown) => Promise<void>, remove: (key: string) => Promise<void>}} vault
+   * @param {string} key
+   * @param {() => Promise<object>} snapshot
+   */
   constructor(vault, key, snapshot) {
     this.#vault = vault;
     this.#key = key;
     this.#snapshot = snapshot;
   }
 
+  /** @returns {Promise<void>} */
   save() {
     if (this.#erased) return Promise.resolve();
     this.#next ??= this.#writing.then(async () => {
@@ -127,8 +163,9 @@ export class RecordKeeper {
         // storage refused (private mode, quota): the chat goes on from memory, as before this store existed
       }
     });
-    this.#writing = this.#next;
-    return this.#next;
+    const next = this.#next;
+    this.#writing = next;
+    return next;
   }
 
   async erase() {
@@ -138,7 +175,12 @@ export class RecordKeeper {
   }
 }
 
-/** `value` as JSON-safe data; CryptoKeys go to `keys`. */
+/**
+ * `value` as JSON-safe data; CryptoKeys go to `keys`.
+ * @param {unknown} value
+ * @param {CryptoKey[]} keys
+ * @returns {unknown}
+ */
 export function split(value, keys) {
   if (value instanceof CryptoKey) return { $key: keys.push(value) - 1 };
   if (value instanceof Uint8Array) return { $bytes: toBase64(value) };
@@ -150,12 +192,18 @@ export function split(value, keys) {
   return value;
 }
 
+/**
+ * The value `split` gave, with its CryptoKeys, bytes and BigInts back.
+ * @param {unknown} value
+ * @param {CryptoKey[]} keys
+ * @returns {any} the saved value again: its owner knows the shape
+ */
 export function join(value, keys) {
   if (Array.isArray(value)) return value.map((item) => join(item, keys));
   if (value !== null && typeof value === 'object') {
-    if ('$key' in value) return keys[value.$key];
-    if ('$bytes' in value) return fromBase64(value.$bytes);
-    if ('$bigint' in value) return BigInt(value.$bigint);
+    if ('$key' in value) return keys[/** @type {number} */ (value.$key)];
+    if ('$bytes' in value) return fromBase64(/** @type {string} */ (value.$bytes));
+    if ('$bigint' in value) return BigInt(/** @type {string} */ (value.$bigint));
     return Object.fromEntries(Object.entries(value).map(([name, item]) => [name, join(item, keys)]));
   }
   return value;

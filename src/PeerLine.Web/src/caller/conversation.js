@@ -21,13 +21,31 @@ import { Lane } from '../app/lane.js';
 import { Transcript } from '../app/transcript.js';
 import { RecordKeeper, Vault, deleteDatabase } from '../app/vault.js';
 import { checkSupporter, fetchRoster } from '../app/roster-check.js';
-import { Events, Hubs, Reasons, States, errorCode, isFinal, isRetryable } from '../app/wire.js';
+import {
+  CallerEvents, CallerHub, ChangeReasons, ErrorCodes, HubRoutes, SessionRoles, SessionStates, errorCode, isFinal, isRetryable, refusal,
+} from '../app/wire.js';
+
+/** @import { KeyPair } from '../protocol/noise.js' */
+/** @import { LaneHooks, LaneState } from '../app/lane.js' */
+/** @import { TranscriptEntry } from '../app/transcript.js' */
+/** @import { DeliveryReceipt, RelayEnvelope, ReturnCodeInfo, SessionChange, SessionTicket, SessionView } from '../app/types.js' */
+/**
+ * The session as kept in sessionStorage: the caller's credential and the roster key pinned at the start (base64).
+ * @typedef {{ sessionId: string, callerSecret: string, rosterKey: string, leadConsent?: boolean }} Ticket
+ */
+/**
+ * The conversation as kept in IndexedDB.
+ * @typedef {{ sessionId: string, episodeKey: KeyPair | null, supporter: LaneState, lead: LaneState, transcript: TranscriptEntry[] }} KeptConversation
+ */
+/** @typedef {Pick<SessionView, 'state' | 'lastSentSeq' | 'lastReceivedSeq' | 'holder' | 'queue'> & Partial<SessionView>} ViewLike */
 
 const STORAGE_KEY = 'peerline.caller';
-const DATABASE = Object.freeze({ name: 'peerline-caller', version: 1, stores: ['sessions'] });
-const vault = new Vault(DATABASE, 'sessions');
+const STORE = 'sessions'; // not a wire string: the IndexedDB store
+const DATABASE = Object.freeze({ name: 'peerline-caller', version: 1, stores: [STORE] });
+const vault = new Vault(DATABASE, STORE);
 
 export const storedSession = {
+  /** @returns {Ticket | null} */
   read() {
     try {
       const value = JSON.parse(sessionStorage.getItem(STORAGE_KEY) ?? 'null');
@@ -36,6 +54,7 @@ export const storedSession = {
       return null;
     }
   },
+  /** @param {Ticket} value */
   write(value) {
     sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
   },
@@ -65,16 +84,24 @@ export const storedSession = {
  */
 export class CallerConversation extends EventTarget {
   #hub;
-  #ticket = null; // { sessionId, callerSecret, rosterKey, leadConsent? }
-  #request = null; // { topic, priority } until the server answers RequestSupport
+  /** @type {Ticket | null} */
+  #ticket = null;
+  /** @type {{ topic: string, priority: string } | null} until the server answers RequestSupport */
+  #request = null;
+  /** @type {string | null} */
   #returnCode = null;
   #codeTaken = false;
+  /** @type {KeyPair | null} */
   #episodeKey = null;
-  #supporter = null; // Lane
-  #lead = null; // Lane
+  /** @type {Lane | null} */
+  #supporter = null;
+  /** @type {Lane | null} */
+  #lead = null;
   #leadJoined = false;
   #transcript = new Transcript();
+  /** @type {RecordKeeper | null} */
   #keeper = null;
+  /** @type {string | null} a SessionStates code */
   #state = null;
   #resumedOnce = false;
   #restored = false;
@@ -82,26 +109,40 @@ export class CallerConversation extends EventTarget {
   #feedbackOpen = false;
   #stopped = false;
 
-  /** @param {{returnCode?: string}} options a normalized return code: this episode continues an earlier one */
+  /** @param {{returnCode?: string | null}} options a normalized return code: this episode continues an earlier one */
   constructor({ returnCode = null } = {}) {
     super();
     this.#returnCode = returnCode;
-    this.#hub = new HubClient(Hubs.CALLER, {
+    this.#hub = new HubClient(HubRoutes.Caller, {
       onConnected: () => this.#onConnected(),
       onStatus: (status) => this.#emit('connection', { status }),
     });
+    /** @param {{ sessionId: string }} event */
     const mine = (event) => event.sessionId === this.#ticket?.sessionId && this.#supporter !== null;
-    this.#hub.on(Events.QUEUE_MOVED, (status) => this.#emit('queue', status));
-    this.#hub.on(Events.SESSION_CHANGED, (change) => { if (mine(change)) this.#onSessionChanged(change); });
-    this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => { if (mine(envelope)) this.#supporter.accept(envelope); });
-    this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => { if (mine(receipt)) this.#supporter.delivered(receipt.upToSeq); });
-    this.#hub.on(Events.LEAD_MESSAGE_RECEIVED, (envelope) => { if (mine(envelope)) this.#lead.accept(envelope); });
-    this.#hub.on(Events.LEAD_MESSAGES_DELIVERED, (receipt) => { if (mine(receipt)) this.#lead.delivered(receipt.upToSeq); });
-    this.#hub.on(Events.LEAD_INVITED, (invitation) => { if (mine(invitation)) this.#emit('lead-invited', {}); });
+    this.#hub.on(CallerEvents.QueueMoved, (status) => this.#emit('queue', status));
+    this.#hub.on(CallerEvents.SessionChanged, (change) => { if (mine(change)) this.#onSessionChanged(change); });
+    this.#hub.on(CallerEvents.MessageReceived, (envelope) => { if (mine(envelope)) this.#supporterLane.accept(envelope); });
+    this.#hub.on(CallerEvents.MessagesDelivered, (receipt) => { if (mine(receipt)) this.#supporterLane.delivered(receipt.upToSeq); });
+    this.#hub.on(CallerEvents.LeadMessageReceived, (envelope) => { if (mine(envelope)) this.#leadLane.accept(envelope); });
+    this.#hub.on(CallerEvents.LeadMessagesDelivered, (receipt) => { if (mine(receipt)) this.#leadLane.delivered(receipt.upToSeq); });
+    this.#hub.on(CallerEvents.LeadInvited, (invitation) => { if (mine(invitation)) this.#emit('lead-invited', {}); });
   }
 
   get state() {
     return this.#state;
+  }
+
+  // Once a session is known (#keepTicket, #openLanes) these are there; nothing below uses them before.
+  get #session() {
+    return /** @type {Ticket} */ (this.#ticket);
+  }
+
+  get #supporterLane() {
+    return /** @type {Lane} */ (this.#supporter);
+  }
+
+  get #leadLane() {
+    return /** @type {Lane} */ (this.#lead);
   }
 
   get safetyCode() {
@@ -118,15 +159,23 @@ export class CallerConversation extends EventTarget {
     return this.#transcript.count('undelivered');
   }
 
-  /** Asks for support with the coded result of the self-screen. */
+  /**
+   * Asks for support with the coded result of the self-screen.
+   * @param {string} topic a Topics code
+   * @param {string} priority a Priorities code
+   */
   async request(topic, priority) {
     this.#request = { topic, priority };
     await this.#hub.start();
   }
 
-  /** Takes over the session kept in sessionStorage (after a reload), with its kept state if there is one. */
+  /**
+   * Takes over the session kept in sessionStorage (after a reload), with its kept state if there is one.
+   * @param {Ticket} stored
+   */
   async resume(stored) {
     this.#ticket = stored;
+    /** @type {KeptConversation | null} */
     let record = null;
     try {
       record = await vault.load(stored.sessionId);
@@ -137,14 +186,17 @@ export class CallerConversation extends EventTarget {
     await this.#hub.start();
   }
 
-  /** Lets the lead in (true) or not (false): refusing changes nothing else. */
+  /**
+   * Lets the lead in (true) or not (false): refusing changes nothing else.
+   * @param {boolean} accept
+   */
   async answerLeadInvitation(accept) {
     // Recorded before asking: the server announces the lead before it answers this call. Kept with the session, so a
     // reload still knows; taken back if the answer does not go through.
-    const before = this.#ticket;
+    const before = this.#session;
     if (accept) this.#keepTicket({ ...before, leadConsent: true });
     try {
-      await this.#hub.invoke('AnswerLeadInvitation', before.sessionId, accept);
+      await this.#hub.invoke(CallerHub.AnswerLeadInvitation, before.sessionId, accept);
     } catch (error) {
       this.#keepTicket(before);
       throw error;
@@ -155,11 +207,12 @@ export class CallerConversation extends EventTarget {
    * Sends one message (bytes from app/content.js) to the supporter, and to the lead too once the caller said yes to
    * one; returns its message id (hex) at once, the `status` events follow it. `shown`: part of the transcript.
    */
+  /** @param {Uint8Array} content */
   send(content, { toLead = true, shown = true } = {}) {
     const messageId = toHex(newMessageId());
     if (shown) this.#transcript.outgoing(messageId, content);
-    this.#supporter.write(messageId, content);
-    if (toLead && this.#ticket.leadConsent) this.#lead.write(messageId, content);
+    this.#supporterLane.write(messageId, content);
+    if (toLead && this.#session.leadConsent) this.#leadLane.write(messageId, content);
     return messageId;
   }
 
@@ -171,17 +224,21 @@ export class CallerConversation extends EventTarget {
     if (this.#codeTaken) throw Object.assign(new Error('already-taken'), { code: 'already-taken' });
     const code = newReturnCode();
     const plain = code.replaceAll('-', '');
-    const info = await this.#hub.invoke('RegisterReturnCode', this.#ticket.sessionId, toBase64(await returnLookup(plain)));
+    /** @type {ReturnCodeInfo} */
+    const info = await this.#hub.invoke(CallerHub.RegisterReturnCode, this.#session.sessionId, toBase64(await returnLookup(plain)));
     this.#codeTaken = true;
     this.send(returnContent((await returnEpisodeKey(plain)).publicKey), { toLead: false, shown: false }); // for the supporter's device only
     return { code, meetingsLeft: info.meetingsLeft, validDays: info.validDays };
   }
 
-  /** Sends the answers to the post-chat questions ({ question: answer }), then lets the connection go. */
+  /**
+   * Sends the answers to the post-chat questions ({ question: answer }), then lets the connection go.
+   * @param {Record<string, string>} answers
+   */
   async giveFeedback(answers) {
-    if (!this.#feedbackOpen) throw Object.assign(new Error('wrong-state'), { code: 'wrong-state' });
+    if (!this.#feedbackOpen) throw refusal(ErrorCodes.WrongState);
     await this.#hub.whenConnected();
-    await this.#hub.invoke('GiveFeedback', this.#ticket.sessionId, answers);
+    await this.#hub.invoke(CallerHub.GiveFeedback, this.#session.sessionId, answers);
     this.close();
   }
 
@@ -197,9 +254,9 @@ export class CallerConversation extends EventTarget {
     await this.erase();
     if (!sessionId || isFinal(this.#state)) return this.#stop();
     try {
-      await this.#hub.invoke('EndSession', sessionId);
+      await this.#hub.invoke(CallerHub.EndSession, sessionId);
     } catch (error) {
-      if (errorCode(error) !== 'wrong-state') throw error;
+      if (errorCode(error) !== ErrorCodes.WrongState) throw error;
     }
   }
 
@@ -217,29 +274,31 @@ export class CallerConversation extends EventTarget {
 
   async #onConnected() {
     if (this.#ticket === null) return this.#requestSupport();
+    /** @type {SessionView} */
     let view;
-    this.#supporter.hold();
-    this.#lead.hold();
+    this.#supporterLane.hold();
+    this.#leadLane.hold();
     try {
-      view = await this.#hub.invoke('Resume', this.#ticket.sessionId, this.#ticket.callerSecret);
+      view = await this.#hub.invoke(CallerHub.Resume, this.#session.sessionId, this.#session.callerSecret);
     } catch (error) {
-      if (errorCode(error) !== 'not-found') throw error;
+      if (errorCode(error) !== ErrorCodes.NotFound) throw error;
       this.#answered = false; // nothing left to give feedback on
-      await this.#setState(States.CLOSED, 'not-found');
+      await this.#setState(SessionStates.Closed, ErrorCodes.NotFound);
       return;
     }
-    if (!this.#resumedOnce && view.state === States.ACTIVE) this.#emit('resumed', { restored: this.#restored });
+    if (!this.#resumedOnce && view.state === SessionStates.Active) this.#emit('resumed', { restored: this.#restored });
     this.#resumedOnce = true;
     await this.#applyView(view);
   }
 
   async #requestSupport() {
-    const { topic, priority } = this.#request;
+    const { topic, priority } = /** @type {{ topic: string, priority: string }} asked before connecting */ (this.#request);
     const roster = await fetchRoster();
+    /** @type {SessionTicket} */
     let ticket;
     try {
-      if (this.#returnCode === null) ticket = await this.#hub.invoke('RequestSupport', topic, priority);
-      else ticket = await this.#hub.invoke('RequestReturn', topic, priority, toBase64(await returnLookup(this.#returnCode)));
+      if (this.#returnCode === null) ticket = await this.#hub.invoke(CallerHub.RequestSupport, topic, priority);
+      else ticket = await this.#hub.invoke(CallerHub.RequestReturn, topic, priority, toBase64(await returnLookup(this.#returnCode)));
     } catch (error) {
       const code = errorCode(error);
       if (isRetryable(code)) throw error; // asked again on the next connection
@@ -254,26 +313,28 @@ export class CallerConversation extends EventTarget {
     await this.#applyView({ state: ticket.queue.state, lastSentSeq: 0, lastReceivedSeq: 0, holder: 0, queue: ticket.queue });
   }
 
+  /** @param {ViewLike} view */
   async #applyView(view) {
     await this.#setState(view.state, null);
     if (isFinal(view.state)) return;
-    if (view.state === States.WAITING && view.queue) this.#emit('queue', view.queue);
-    await this.#supporter.sync(view);
+    if (view.state === SessionStates.Waiting && view.queue) this.#emit('queue', view.queue);
+    await this.#supporterLane.sync(view);
     if (view.lead) {
       this.#leadJoined = view.lead.joined;
-      await this.#lead.sync(view.lead);
+      await this.#leadLane.sync(view.lead);
     }
   }
 
+  /** @param {SessionChange} change */
   #onSessionChanged(change) {
-    if (change.reason === Reasons.LEAD_JOINED) {
-      if (!this.#ticket.leadConsent) return; // not something this caller agreed to
+    if (change.reason === ChangeReasons.LeadJoined) {
+      if (!this.#session.leadConsent) return; // not something this caller agreed to
       this.#leadJoined = true;
       this.#emit('lead', { joined: true });
       this.#refresh(); // the view says where the lead lane stands; the handshake with the lead follows from it
       return;
     }
-    if (change.reason === Reasons.LEAD_LEFT) {
+    if (change.reason === ChangeReasons.LeadLeft) {
       this.#endLeadLane();
       this.#emit('lead', { joined: false });
       return;
@@ -282,25 +343,29 @@ export class CallerConversation extends EventTarget {
     if (isFinal(change.state)) return;
     // Claimed, claimed again, transferred, or back in the queue: the supporter's channel is gone (R5); a transfer or a
     // return also ends the lead's lane.
-    if (change.reason === Reasons.TRANSFERRED || change.state === States.WAITING) this.#endLeadLane();
-    this.#supporter.abandon({ restart: change.state === States.ACTIVE });
+    if (change.reason === ChangeReasons.Transferred || change.state === SessionStates.Waiting) this.#endLeadLane();
+    this.#supporterLane.abandon({ restart: change.state === SessionStates.Active });
   }
 
   #endLeadLane() {
     this.#leadJoined = false;
-    if (this.#ticket.leadConsent) this.#keepTicket({ ...this.#ticket, leadConsent: false });
-    this.#lead.end({ final: false });
+    if (this.#session.leadConsent) this.#keepTicket({ ...this.#session, leadConsent: false });
+    this.#leadLane.end({ final: false });
   }
 
   #refresh() {
-    this.#hub.invoke('Resume', this.#ticket.sessionId, this.#ticket.callerSecret).then((view) => this.#applyView(view)).catch(() => {});
+    this.#hub.invoke(CallerHub.Resume, this.#session.sessionId, this.#session.callerSecret).then((view) => this.#applyView(view)).catch(() => {});
   }
 
+  /**
+   * @param {string} state a SessionStates code
+   * @param {string | null} reason a ChangeReasons code (or NotFound); null when the state comes from a view
+   */
   async #setState(state, reason) {
     const changed = state !== this.#state || reason !== null;
     this.#state = state;
-    if (state === States.ACTIVE) this.#answered = true;
-    if (isFinal(state)) this.#feedbackOpen = state === States.CLOSED && this.#answered && !this.#stopped;
+    if (state === SessionStates.Active) this.#answered = true;
+    if (isFinal(state)) this.#feedbackOpen = state === SessionStates.Closed && this.#answered && !this.#stopped;
     if (isFinal(state)) {
       // R7, then nothing of the chat stays on this device.
       await Promise.all([this.#supporter?.end(), this.#lead?.end()]);
@@ -310,6 +375,7 @@ export class CallerConversation extends EventTarget {
     if (isFinal(state) && !this.#feedbackOpen) this.#stop();
   }
 
+  /** @param {Ticket} ticket */
   #keepTicket(ticket) {
     this.#ticket = ticket;
     storedSession.write(ticket);
@@ -317,32 +383,35 @@ export class CallerConversation extends EventTarget {
 
   // ---- Lanes and their state at rest
 
+  /** @param {KeptConversation | null} record */
   async #openLanes(record) {
-    const sessionId = this.#ticket.sessionId;
+    const sessionId = this.#session.sessionId;
     this.#keeper = new RecordKeeper(vault, sessionId, () => this.#snapshot());
+    /** @type {ConstructorParameters<typeof Lane>[0]} */
     const supporter = {
       hub: this.#hub, sessionId, initiator: true,
       hooks: this.#hooks({
-        from: 'supporter',
+        from: SessionRoles.Supporter,
         secure: (channel, { restored }) => this.#emit('secure', { safetyCode: channel.safetyCode, restored }),
         securing: (info) => this.#emit('securing', info),
         status: (messageId, status) => {
           this.#transcript.status(messageId, status);
           this.#emit('status', { messageId, status });
         },
-        openChannel: () => this.#openChannel('SupporterCertificate', Party.SUPPORTER),
-        canStart: () => this.#state === States.ACTIVE,
+        openChannel: () => this.#openChannel(CallerHub.SupporterCertificate, Party.SUPPORTER),
+        canStart: () => this.#state === SessionStates.Active,
       }),
     };
+    /** @type {ConstructorParameters<typeof Lane>[0]} */
     const lead = {
-      hub: this.#hub, sessionId, initiator: true, send: 'SendToLead', acknowledge: 'AcknowledgeLead',
+      hub: this.#hub, sessionId, initiator: true, send: CallerHub.SendToLead, acknowledge: CallerHub.AcknowledgeLead,
       hooks: this.#hooks({
-        from: 'lead',
+        from: SessionRoles.Lead,
         secure: (channel) => this.#emit('lead-secure', { safetyCode: channel.safetyCode }),
         securing: () => {},
         status: () => {}, // each message is shown once, with the supporter's copy's status
-        openChannel: () => this.#openChannel('LeadCertificate', Party.LEAD),
-        canStart: () => this.#state === States.ACTIVE && this.#leadJoined && this.#ticket.leadConsent === true,
+        openChannel: () => this.#openChannel(CallerHub.LeadCertificate, Party.LEAD),
+        canStart: () => this.#state === SessionStates.Active && this.#leadJoined && this.#session.leadConsent === true,
       }),
     };
     if (record === null) {
@@ -354,16 +423,21 @@ export class CallerConversation extends EventTarget {
     this.#episodeKey = record.episodeKey;
     this.#transcript = new Transcript(record.transcript);
     this.#emit('restored', { entries: this.#transcript.entries });
+    /** @param {object} state what SecureChannel.exportState gave, kept */
     const fromState = (state) => SecureChannel.fromState(state);
     this.#supporter = await Lane.restore(supporter, record.supporter, fromState);
     this.#lead = await Lane.restore(lead, record.lead, fromState);
   }
 
+  /**
+   * @param {{ from: string } & Omit<LaneHooks, 'save' | 'received' | 'refused'>} hooks from: a SessionRoles code
+   * @returns {LaneHooks}
+   */
   #hooks({ from, ...rest }) {
     return {
-      save: () => this.#keeper.save(),
+      save: () => /** @type {RecordKeeper} */ (this.#keeper).save(),
       received: ({ messageId, content }) => {
-        if (!this.#transcript.incoming(messageId, content, from === 'lead' ? 'lead' : null)) return;
+        if (!this.#transcript.incoming(messageId, content, from === SessionRoles.Lead ? SessionRoles.Lead : null)) return;
         this.#emit('message', { messageId, content: readContent(content), from });
       },
       refused: (code) => this.#emit('refused', { code }),
@@ -371,31 +445,36 @@ export class CallerConversation extends EventTarget {
     };
   }
 
+  /** @returns {Promise<KeptConversation>} */
   async #snapshot() {
     return {
-      sessionId: this.#ticket.sessionId,
+      sessionId: this.#session.sessionId,
       episodeKey: this.#episodeKey,
-      supporter: await this.#supporter.snapshot(),
-      lead: await this.#lead.snapshot(),
+      supporter: await this.#supporterLane.snapshot(),
+      lead: await this.#leadLane.snapshot(),
       transcript: this.#transcript.entries,
     };
   }
 
-  /** A fresh channel with the supporter or lead whose certificate checks out, or null after saying why not. */
+  /**
+   * A fresh channel with the supporter or lead whose certificate checks out, or null after saying why not.
+   * @param {string} method the hub method that gives the certificate
+   * @param {number} party
+   */
   async #openChannel(method, party) {
     try {
-      const certificate = fromBase64(await this.#hub.invoke(method, this.#ticket.sessionId));
-      const check = await checkSupporter(certificate, fromBase64(this.#ticket.rosterKey));
+      const certificate = fromBase64(await this.#hub.invoke(method, this.#session.sessionId));
+      const check = await checkSupporter(certificate, fromBase64(this.#session.rosterKey));
       if (check.staticKey === undefined) {
         this.#emit('refused', { code: check.verdict });
         return null;
       }
       this.#episodeKey ??= this.#returnCode === null ? await generateKeyPair() : await returnEpisodeKey(this.#returnCode);
       return await SecureChannel.forCaller({
-        sessionId: this.#ticket.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey, party,
+        sessionId: this.#session.sessionId, supporterStaticKey: check.staticKey, episodeKey: this.#episodeKey, party,
       });
     } catch (error) {
-      this.#emit('refused', { code: error.code ?? errorCode(error) });
+      this.#emit('refused', { code: /** @type {{ code?: string }} */ (error).code ?? errorCode(error) });
       return null;
     }
   }
@@ -405,6 +484,7 @@ export class CallerConversation extends EventTarget {
     this.#hub.stop().catch(() => {});
   }
 
+  /** @param {string} type @param {unknown} detail */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }

@@ -2,12 +2,17 @@
 // device, once, and the server keeps nothing but weekly counts of them.
 
 import { h } from '../app/dom.js';
-import { FeedbackQuestions } from '../app/wire.js';
+import { FeedbackQuestionTexts } from '../app/wire.js';
 
-/** { question: answer } of the known questions answered with a known code; unanswered ones are left out. */
+/**
+ * { question: answer } of the known questions answered with a known code; unanswered ones are left out.
+ * @param {Record<string, unknown>} chosen
+ * @returns {Record<string, string>}
+ */
 export function feedbackAnswers(chosen) {
+  /** @type {Record<string, string>} */
   const answers = {};
-  for (const [question, { answers: known }] of Object.entries(FeedbackQuestions)) {
+  for (const [question, { answers: known }] of Object.entries(FeedbackQuestionTexts)) {
     const answer = chosen[question];
     if (typeof answer === 'string' && Object.hasOwn(known, answer)) answers[question] = answer;
   }
@@ -17,7 +22,9 @@ export function feedbackAnswers(chosen) {
 export class FeedbackForm {
   #form;
   #send;
+  /** @type {HTMLButtonElement} */
   #button;
+  /** @type {HTMLElement} */
   #error;
   #thanks;
   #sent = false;
@@ -25,15 +32,15 @@ export class FeedbackForm {
   /**
    * @param {HTMLFormElement} form the form of pages/caller.html (its #feedback-questions is filled here)
    * @param {HTMLElement} thanks where the thanks go once the answers are sent
-   * @param {(answers: object) => Promise<void>} send gives the answers to the server
+   * @param {(answers: Record<string, string>) => Promise<void>} send gives the answers to the server
    */
   constructor(form, thanks, send) {
     this.#form = form;
     this.#thanks = thanks;
     this.#send = send;
-    this.#button = form.querySelector('button[type=submit]');
-    this.#error = form.querySelector('.error');
-    form.querySelector('#feedback-questions').append(...Object.entries(FeedbackQuestions).map(([question, { text, answers }]) =>
+    this.#button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
+    this.#error = /** @type {HTMLElement} */ (form.querySelector('.error'));
+    /** @type {HTMLElement} */ (form.querySelector('#feedback-questions')).append(...Object.entries(FeedbackQuestionTexts).map(([question, { text, answers }]) =>
       h('fieldset', {},
         h('legend', {}, text),
         h('div', { class: 'choices' }, Object.entries(answers).map(([code, label]) =>
@@ -45,7 +52,10 @@ export class FeedbackForm {
     });
   }
 
-  /** Shows the questions when they may be asked: after an answered chat, until they are sent. */
+  /**
+   * Shows the questions when they may be asked: after an answered chat, until they are sent.
+   * @param {boolean} open
+   */
   offer(open) {
     this.#form.hidden = !open || this.#sent;
   }
@@ -63,7 +73,7 @@ export class FeedbackForm {
 
   #answers() {
     const form = new FormData(this.#form);
-    return feedbackAnswers(Object.fromEntries(Object.keys(FeedbackQuestions).map((q) => [q, form.get(q)])));
+    return feedbackAnswers(Object.fromEntries(Object.keys(FeedbackQuestionTexts).map((q) => [q, form.get(q)])));
   }
 
   async #submit() {

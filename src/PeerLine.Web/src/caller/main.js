@@ -7,24 +7,29 @@ import { MessageList } from '../app/message-list.js';
 import { resourceList } from '../app/resources.js';
 import { textContent } from '../app/content.js';
 import { currentDirectory, entriesFor, keepDirectoryFresh, onDirectory, ordered } from '../app/directory.js';
-import { Reasons, States, Topics } from '../app/wire.js';
+import { ChangeReasons, ErrorCodes, Priorities, ResourceReasons, ReturnRoutes, SessionRoles, SessionStates, TopicLabels } from '../app/wire.js';
 import { CallerConversation, storedSession } from './conversation.js';
 import { evaluateScreen } from './screen.js';
 import { FeedbackForm } from './feedback.js';
 import { normalizeReturnCode } from '../app/return-code.js';
 
+/** @import { QueueStatus } from '../app/types.js' */
+
 const steps = '#main > .step';
+/** @type {CallerConversation | null} */
 let conversation = null;
-let shownReason = null; // why resources are shown while waiting (a ResourceReasons code), or null
-let returnCode = null; // typed on the welcome step, kept in memory only until the request is made
+/** @type {string | null} why resources are shown while waiting (a ResourceReasons code), or null */
+let shownReason = null;
+/** @type {string | null} typed on the welcome step, kept in memory only until the request is made */
+let returnCode = null;
 const messages = new MessageList({ label: 'Messages', me: 'You', them: 'Supporter' });
-const feedback = new FeedbackForm($('#feedback'), $('#feedback-thanks'), (answers) => conversation.giveFeedback(answers));
+const feedback = new FeedbackForm($('#feedback'), $('#feedback-thanks'), (answers) => /** @type {CallerConversation} */ (conversation).giveFeedback(answers));
 $('#messages').replaceWith(messages.element);
 messages.element.id = 'messages';
 
 // ---- Help now: one tap from every step
 
-const dialog = $('#resources-dialog');
+const dialog = /** @type {HTMLDialogElement} */ ($('#resources-dialog'));
 keepDirectoryFresh();
 onDirectory((directory) => {
   $('#resources').replaceChildren(resourceList(ordered(directory)));
@@ -35,7 +40,7 @@ $('#close-resources').addEventListener('click', () => dialog.close());
 
 // ---- Welcome and self-screen
 
-$('#topics').append(...Object.entries(Topics).map(([code, label]) =>
+$('#topics').append(...Object.entries(TopicLabels).map(([code, label]) =>
   h('label', {}, h('input', { type: 'radio', name: 'topic', value: code, required: true }), ` ${label}`)));
 
 $('#have-code').addEventListener('click', () => {
@@ -47,10 +52,11 @@ $('#have-code').addEventListener('click', () => {
 
 $('#return-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  returnCode = normalizeReturnCode($('#return-code-input').value);
+  const input = /** @type {HTMLInputElement} */ ($('#return-code-input'));
+  returnCode = normalizeReturnCode(input.value);
   $('#return-code-error').hidden = returnCode !== null;
   if (returnCode === null) return;
-  $('#return-code-input').value = '';
+  input.value = '';
   showOnly(steps, $('#screen'));
 });
 
@@ -61,30 +67,32 @@ $('#start').addEventListener('click', () => {
 
 $('#screen-form').addEventListener('submit', (event) => {
   event.preventDefault();
-  const form = new FormData(event.target);
+  const form = new FormData(/** @type {HTMLFormElement} */ (event.target));
   const coded = evaluateScreen({ topic: form.get('topic'), soon: form.get('soon'), safety: form.get('safety') });
   $('#screen-error').hidden = coded !== null;
   if (coded === null) return;
-  if (coded.priority === 'crisis') showResources('crisis'); // at once, before the server has answered
+  if (coded.priority === Priorities.Crisis) showResources(ResourceReasons.Crisis); // at once, before the server has answered
   const code = returnCode;
   returnCode = null;
-  begin((c) => c.request(coded.topic, coded.priority), { returnCode: code });
+  begin((/** @type {CallerConversation} */ c) => c.request(coded.topic, coded.priority), { returnCode: code });
 });
 
 // ---- Resources shown while waiting (QueueStatus.resources, docs/protocol.md §8)
 
+/** @type {Record<string, [string, string]>} a ResourceReasons code -> title and text */
 const REASONS = {
-  crisis: ['You do not have to wait', 'These lines answer right now. You can keep your place here at the same time.'],
-  'outside-hours': ['Other help, open now', 'Peer supporters are outside their usual hours right now. You can keep your place in line; these are open now.'],
-  'nobody-on-shift': ['Other help, open now', 'No peer supporter is on shift at this moment. You can keep your place in line; these are open now.'],
-  'long-wait': ['While you wait', 'This is taking longer than we hoped. You keep your place in line; these are open now if you would rather not wait.'],
+  [ResourceReasons.Crisis]: ['You do not have to wait', 'These lines answer right now. You can keep your place here at the same time.'],
+  [ResourceReasons.OutsideHours]: ['Other help, open now', 'Peer supporters are outside their usual hours right now. You can keep your place in line; these are open now.'],
+  [ResourceReasons.NobodyOnShift]: ['Other help, open now', 'No peer supporter is on shift at this moment. You can keep your place in line; these are open now.'],
+  [ResourceReasons.LongWait]: ['While you wait', 'This is taking longer than we hoped. You keep your place in line; these are open now if you would rather not wait.'],
 };
+/** @param {string | null | undefined} reason a ResourceReasons code; none: hides them */
 function showResources(reason) {
-  shownReason = REASONS[reason] ? reason : null;
+  shownReason = reason && REASONS[reason] ? reason : null;
   $('#resources-now').hidden = shownReason === null;
   document.body.dataset.resources = shownReason ?? '';
   if (shownReason === null) return;
-  const [title, text] = REASONS[reason];
+  const [title, text] = REASONS[shownReason];
   $('#resources-now-title').textContent = title;
   $('#resources-now-text').textContent = text;
   $('#resources-now-list').replaceChildren(resourceList(entriesFor(currentDirectory(), reason)));
@@ -92,15 +100,22 @@ function showResources(reason) {
 
 // ---- The conversation
 
+/** @type {Record<string, string>} a ReturnRoutes code -> what the caller is told */
 const ROUTES = {
-  'same-supporter': 'The supporter you talked with before is on shift and is being asked first.',
-  'supporter-away': 'The supporter you talked with before is not on shift right now, so you are in the normal line.',
-  'code-not-valid': 'That return code is not valid any more (used up or expired), so you are in the normal line.',
+  [ReturnRoutes.SameSupporter]: 'The supporter you talked with before is on shift and is being asked first.',
+  [ReturnRoutes.SupporterAway]: 'The supporter you talked with before is not on shift right now, so you are in the normal line.',
+  [ReturnRoutes.CodeNotValid]: 'That return code is not valid any more (used up or expired), so you are in the normal line.',
 };
 
+/**
+ * @param {(conversation: CallerConversation) => Promise<unknown>} start
+ * @param {{ returnCode?: string | null }} options
+ */
 function begin(start, options = {}) {
-  conversation = new CallerConversation(options);
-  const on = (type, handler) => conversation.addEventListener(type, (e) => handler(e.detail));
+  const current = new CallerConversation(options);
+  conversation = current;
+  /** @param {string} type @param {(detail: any) => void} handler detail: the event's, as conversation.js lists them */
+  const on = (type, handler) => current.addEventListener(type, (e) => handler(/** @type {CustomEvent} */ (e).detail));
   on('connection', ({ status }) => showConnection(status));
   on('queue', showQueue);
   on('state', showState);
@@ -114,7 +129,7 @@ function begin(start, options = {}) {
     setSecure(true);
   });
   on('refused', ({ code }) => {
-    if (code === 'rejected-message' && conversation.safetyCode !== null) {
+    if (code === 'rejected-message' && current.safetyCode !== null) {
       note('A message from your supporter could not be read. Please ask them to repeat it.');
       return;
     }
@@ -122,8 +137,8 @@ function begin(start, options = {}) {
     problem.textContent = `We could not open a secure chat with your supporter (${code}). Your messages have not been sent. Please try Help now, or start a new chat.`;
     problem.hidden = false;
   });
-  on('restored', ({ entries }) => messages.restore(entries, (from) => (from === 'lead' ? 'Lead' : null)));
-  on('message', ({ messageId, content, from }) => messages.incoming(messageId, content, from === 'lead' ? 'Lead' : null));
+  on('restored', ({ entries }) => messages.restore(entries, (from) => (from === SessionRoles.Lead ? 'Lead' : null)));
+  on('message', ({ messageId, content, from }) => messages.incoming(messageId, content, from === SessionRoles.Lead ? 'Lead' : null));
   on('status', ({ messageId, status }) => messages.status(messageId, status));
   on('lead-invited', () => {
     $('#lead-consent').hidden = false;
@@ -133,7 +148,7 @@ function begin(start, options = {}) {
     ? 'A lead joined. What you write now goes to both your supporter and the lead; their messages are marked “Lead”.'
     : 'The lead left the chat.'));
   on('lead-secure', ({ safetyCode }) => note(`Secure connection with the lead. Their safety code is ${safetyCode}.`));
-  on('refused-request', ({ code }) => showEnded(code === 'queue-full'
+  on('refused-request', ({ code }) => showEnded(code === ErrorCodes.QueueFull
     ? 'The line is very busy right now and cannot take more requests. Please use Help now, or try again a little later.'
     : `Your request could not be taken (${code}). Please use Help now, or try again.`));
   on('return-route', ({ route }) => {
@@ -144,11 +159,12 @@ function begin(start, options = {}) {
     if (!restored) note('This chat was not kept on this device, so earlier messages are not shown again. A new secure connection is being made, so the safety code changes.');
   });
   showOnly(steps, $('#waiting'));
-  start(conversation).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
+  start(current).catch(() => showEnded('We could not reach PeerLine. Please check your connection and try again, or use Help now.'));
 }
 
+/** @param {QueueStatus} status */
 function showQueue({ position, expectedWaitSeconds, resources, awayGraceMinutes }) {
-  if (resources !== undefined && !(resources === null && shownReason === 'crisis')) showResources(resources);
+  if (resources !== undefined && !(resources === null && shownReason === ResourceReasons.Crisis)) showResources(resources);
   if (awayGraceMinutes) {
     $('#away-grace').textContent = `If you leave this page, you keep your place for ${awayGraceMinutes} ${awayGraceMinutes === 1 ? 'minute' : 'minutes'}. `
       + 'Come back to it in this browser tab and you are still in line.';
@@ -159,34 +175,37 @@ function showQueue({ position, expectedWaitSeconds, resources, awayGraceMinutes 
     : `Expected wait: about ${duration(expectedWaitSeconds)}.`;
 }
 
+/** @type {Record<string, string>} why a chat ended (a ChangeReasons code, or NotFound) -> what the caller is told */
 const ENDINGS = {
-  [Reasons.CLOSED_BY_SUPPORTER]: 'Your supporter ended the chat.',
-  [Reasons.CLOSED_BY_CALLER]: 'You ended the chat.',
-  [Reasons.WITHDRAWN]: 'You left the line.',
-  [Reasons.ABANDONED]: 'The request ended because the page was away too long.',
-  'not-found': 'This chat is no longer available.',
+  [ChangeReasons.ClosedBySupporter]: 'Your supporter ended the chat.',
+  [ChangeReasons.ClosedByCaller]: 'You ended the chat.',
+  [ChangeReasons.Withdrawn]: 'You left the line.',
+  [ChangeReasons.Abandoned]: 'The request ended because the page was away too long.',
+  [ErrorCodes.NotFound]: 'This chat is no longer available.',
 };
 
+/** @param {{ state: string, reason: string | null }} change */
 function showState({ state, reason }) {
   document.body.dataset.state = state;
-  if (state === States.WAITING) {
+  if (state === SessionStates.Waiting) {
     showOnly(steps, $('#waiting'));
     $('#lead-consent').hidden = true;
-    if (reason === Reasons.RETURNED_TO_QUEUE) note('Your supporter passed your chat to the next free colleague. You are at the front of the line.');
-  } else if (state === States.ACTIVE) {
+    if (reason === ChangeReasons.ReturnedToQueue) note('Your supporter passed your chat to the next free colleague. You are at the front of the line.');
+  } else if (state === SessionStates.Active) {
     showOnly(steps, $('#chat'));
-    if (reason === Reasons.TRANSFERRED) $('#lead-consent').hidden = true; // a question of the previous supporter
+    if (reason === ChangeReasons.Transferred) $('#lead-consent').hidden = true; // a question of the previous supporter
     showResources(null); // they stay one tap away under Help now
-    if (reason === Reasons.TRANSFERRED) note('Another supporter is taking over.');
+    if (reason === ChangeReasons.Transferred) note('Another supporter is taking over.');
   } else {
-    showEnded(ENDINGS[reason] ?? 'The chat has ended.');
+    showEnded(ENDINGS[reason ?? ''] ?? 'The chat has ended.');
   }
 }
 
+/** @param {boolean} accept */
 async function answerLead(accept) {
   $('#lead-consent').hidden = true;
   try {
-    await conversation.answerLeadInvitation(accept);
+    await /** @type {CallerConversation} */ (conversation).answerLeadInvitation(accept);
     if (!accept) note('You said no to a lead joining. Your chat goes on as before.');
   } catch {
     note('The question about a lead is no longer open.');
@@ -195,21 +214,23 @@ async function answerLead(accept) {
 $('#lead-yes').addEventListener('click', () => answerLead(true));
 $('#lead-no').addEventListener('click', () => answerLead(false));
 
-$('#take-code').addEventListener('click', async () => {
+const takeCode = /** @type {HTMLButtonElement} */ ($('#take-code'));
+takeCode.addEventListener('click', async () => {
   const box = $('#return-code-box');
-  $('#take-code').disabled = true;
+  takeCode.disabled = true;
   try {
-    const { code, meetingsLeft, validDays } = await conversation.takeReturnCode();
+    const { code, meetingsLeft, validDays } = await /** @type {CallerConversation} */ (conversation).takeReturnCode();
     box.replaceChildren(h('strong', { class: 'code' }, code), h('br'),
       `Write this down now: it is not kept on this phone. It opens ${meetingsLeft} more conversations within ${validDays} days. `
       + 'Enter it under “I have a return code” when you come back.');
   } catch {
     box.textContent = 'A return code could not be made right now.';
-    $('#take-code').disabled = false;
+    takeCode.disabled = false;
   }
   box.hidden = false;
 });
 
+/** @param {string} reason what the caller is told */
 function showEnded(reason) {
   const lost = conversation?.undeliveredCount ?? 0;
   $('#ended-reason').textContent = lost === 0 ? reason
@@ -220,21 +241,23 @@ function showEnded(reason) {
   showOnly(steps, $('#ended'));
 }
 
+/** @param {boolean} secure */
 function setSecure(secure) {
   $('#securing').hidden = secure;
-  $('#message').disabled = !secure;
-  $('#send').disabled = !secure;
+  /** @type {HTMLTextAreaElement} */ ($('#message')).disabled = !secure;
+  /** @type {HTMLButtonElement} */ ($('#send')).disabled = !secure;
   document.body.dataset.secure = String(secure);
   if (!secure) $('#safety').hidden = true;
 }
 
+/** @param {string} text */
 function note(text) {
   messages.note(text);
 }
 
 $('#composer').addEventListener('submit', (event) => {
   event.preventDefault();
-  const input = $('#message');
+  const input = /** @type {HTMLTextAreaElement} */ ($('#message'));
   const text = input.value.trim();
   if (!text || !conversation) return;
   messages.outgoing(conversation.send(textContent(text)), { type: 'text', text });
@@ -245,19 +268,23 @@ $('#composer').addEventListener('submit', (event) => {
 $('#message').addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.shiftKey) {
     event.preventDefault();
-    $('#composer').requestSubmit();
+    /** @type {HTMLFormElement} */ ($('#composer')).requestSubmit();
   }
 });
 
 // ---- Ending
 
 async function end() {
+  const showEnding = () => showEnded(conversation?.state === SessionStates.Waiting ? ENDINGS[ChangeReasons.Withdrawn] : ENDINGS[ChangeReasons.ClosedByCaller]);
   try {
     await conversation?.end();
-  } finally {
+  } catch (error) {
+    // Once the ending is on screen a failed EndSession has nothing left to tell.
     if (!$('#ended').hidden) return;
-    showEnded(conversation?.state === States.WAITING ? ENDINGS[Reasons.WITHDRAWN] : ENDINGS[Reasons.CLOSED_BY_CALLER]);
+    showEnding();
+    throw error;
   }
+  if ($('#ended').hidden) showEnding();
 }
 
 $('#end-chat').addEventListener('click', () => setEndConfirm(true));
@@ -267,6 +294,7 @@ $('#end-yes').addEventListener('click', () => {
   end();
 });
 
+/** @param {boolean} open */
 function setEndConfirm(open) {
   $('#end-confirm').hidden = !open;
   $('#end-chat').setAttribute('aria-expanded', String(open));
@@ -281,10 +309,10 @@ $('#again').addEventListener('click', () => {
   conversation?.close();
   conversation = null;
   feedback.reset();
-  $('#screen-form').reset();
+  /** @type {HTMLFormElement} */ ($('#screen-form')).reset();
   $('#return-code-box').replaceChildren();
   $('#return-code-box').hidden = true;
-  $('#take-code').disabled = false;
+  takeCode.disabled = false;
   $('#return-route').hidden = true;
   $('#erase-done').hidden = true;
   showOnly(steps, $('#screen'));

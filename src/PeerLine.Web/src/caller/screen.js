@@ -1,13 +1,16 @@
 // The self-screen, evaluated on the caller's device. Only the topic code and the priority code leave it.
 
-import { Topics } from '../app/wire.js';
+import { Priorities, TopicLabels } from '../app/wire.js';
+
+/** @type {unknown[]} The answers to the safety question: someone is in danger (first), or not. */
+const SAFETY = ['yes', 'no']; // not a wire string: the form's values
 
 /**
- * @param {{topic: string, soon: 'now'|'today', safety: 'yes'|'no'}} answers
- * @returns {{topic: string, priority: 'crisis'|'soon'|'routine'} | null} null while an answer is missing or unknown
+ * @param {{topic: unknown, soon: unknown, safety: unknown}} answers what the form gave
+ * @returns {{topic: string, priority: string} | null} null while an answer is missing or unknown
  */
 export function evaluateScreen({ topic, soon, safety }) {
-  if (!Object.hasOwn(Topics, topic) || !['now', 'today'].includes(soon) || !['yes', 'no'].includes(safety)) return null;
-  if (safety === 'yes') return { topic, priority: 'crisis' };
-  return { topic, priority: soon === 'now' ? 'soon' : 'routine' };
+  if (typeof topic !== 'string' || !Object.hasOwn(TopicLabels, topic) || (soon !== 'now' && soon !== 'today') || !SAFETY.includes(safety)) return null;
+  if (safety === SAFETY[0]) return { topic, priority: Priorities.Crisis };
+  return { topic, priority: soon === 'now' ? Priorities.Soon : Priorities.Routine };
 }

@@ -4,8 +4,12 @@ import { $, h } from '../app/dom.js';
 import { failure, getJson } from './api.js';
 import { readable, timeSpan, utcIso } from './format.js';
 
+/** @typedef {{ seq: number, at: string, kind: string, fields: Record<string, string> }} AuditEvent an audit event as the API gives it */
+
 const PAGE = 100;
+/** @type {Record<string, string | null>} */
 let filter = {};
+/** @type {number | null} the seq after which the next page starts, or null: no more */
 let next = null;
 let shown = 0;
 let generation = 0; // a page that arrives after a newer filter was applied is dropped
@@ -19,7 +23,7 @@ export async function openEvents() {
   $('#more-events').addEventListener('click', () => showPage(next));
   const kinds = await getJson('/api/audit/kinds');
   if (failure(kinds, 'event kinds') === null) {
-    $('#kind').append(...kinds.body.map((kind) => h('option', { value: kind }, readable(kind))));
+    $('#kind').append(.../** @type {string[]} */ (kinds.body).map((kind) => h('option', { value: kind }, readable(kind))));
   }
   await applyFilter();
 }
@@ -29,16 +33,17 @@ async function applyFilter() {
   $('#more-events').hidden = true;
   shown = 0;
   generation++;
-  const from = $('#from').value;
-  const to = $('#to').value;
-  if (from && to && utcIso(from) >= utcIso(to)) {
+  const from = /** @type {HTMLInputElement} */ ($('#from')).value;
+  const to = /** @type {HTMLInputElement} */ ($('#to')).value;
+  if (from && to && /** @type {string} */ (utcIso(from)) >= /** @type {string} */ (utcIso(to))) {
     say('The filter is not valid: “From” must be before “To”.', true);
     return;
   }
-  filter = { from: utcIso(from), to: utcIso(to), kind: $('#kind').value };
+  filter = { from: utcIso(from), to: utcIso(to), kind: /** @type {HTMLSelectElement} */ ($('#kind')).value };
   await showPage(null);
 }
 
+/** @param {number | null} after */
 async function showPage(after) {
   $('#more-events').hidden = true;
   const asked = generation;
@@ -53,6 +58,7 @@ async function showPage(after) {
     say(problem, true);
     return;
   }
+  /** @type {{ events: AuditEvent[], next: number | null, timeResolutionMinutes: number }} */
   const { events, next: more, timeResolutionMinutes } = answer.body;
   $('#events-table tbody').append(...events.map((event) => row(event, timeResolutionMinutes)));
   shown += events.length;
@@ -62,6 +68,7 @@ async function showPage(after) {
     : `${shown} ${shown === 1 ? 'event' : 'events'} shown${next === null ? '.' : '; there are more.'}`);
 }
 
+/** @param {AuditEvent} event @param {number} minutes */
 function row(event, minutes) {
   return h('tr', { dataset: { kind: event.kind, seq: event.seq } },
     h('td', { class: 'number' }, event.seq),
@@ -71,6 +78,7 @@ function row(event, minutes) {
       h('li', {}, h('span', { class: 'field-name' }, `${name}:`), ' ', h('span', { class: 'code-value' }, value))))));
 }
 
+/** @param {string} text */
 function say(text, isError = false) {
   const status = $('#events-status');
   status.textContent = text;

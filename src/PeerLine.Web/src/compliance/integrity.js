@@ -5,7 +5,24 @@ import { $, h } from '../app/dom.js';
 import { failure, getJson } from './api.js';
 import { utcMinute } from './format.js';
 
-/** The verdict in one sentence, from GET /api/audit/integrity. */
+/**
+ * GET /api/audit/integrity's answer.
+ * @typedef {object} IntegrityStatus
+ * @property {boolean} intact
+ * @property {number} records
+ * @property {number} firstSeq
+ * @property {number} lastSeq
+ * @property {number} verifiedThrough
+ * @property {string | null} checkpointSignedAt
+ * @property {number | null} firstBadSeq
+ * @property {string | null} problem
+ * @property {string} publicKey
+ */
+
+/**
+ * The verdict in one sentence, from GET /api/audit/integrity.
+ * @param {IntegrityStatus} status
+ */
 export function integritySummary(status) {
   const { intact, records, firstSeq, lastSeq, verifiedThrough, checkpointSignedAt, firstBadSeq, problem } = status;
   if (!intact) return `Integrity check FAILED at record ${firstBadSeq}: ${problem}`;
@@ -21,6 +38,7 @@ export function integritySummary(status) {
   return `${verified}; signed checkpoint covers records up to ${verifiedThrough}, signed ${utcMinute(checkpointSignedAt)}; ${pending}.`;
 }
 
+/** @param {string} key */
 export const verifyCommand = (key) => `dotnet run --project src/PeerLine.Cli -- audit verify FILE --key ${key}`;
 
 export async function showIntegrity() {
@@ -32,6 +50,7 @@ export async function showIntegrity() {
     result.replaceChildren(h('p', { class: 'error' }, problem));
     return;
   }
+  /** @type {IntegrityStatus} */
   const status = answer.body;
   result.replaceChildren(status.intact
     ? h('p', { class: 'verdict ok', role: 'status' }, integritySummary(status))

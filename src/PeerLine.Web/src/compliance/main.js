@@ -8,8 +8,10 @@ import { handleSignInForm, signOut, whoAmI } from '../staff/account.js';
 import { showIntegrity } from './integrity.js';
 import { openEvents } from './events.js';
 import { openMetrics } from './metrics.js';
+import { StaffRoles } from '../app/wire.js';
 
 const views = '#main > .view';
+const NO_ACCESS = 'none'; // not a wire string: body[data-access] for a staff member this page is not for
 
 handleSignInForm(enter);
 
@@ -27,15 +29,15 @@ async function enter() {
   }
   $('#who').textContent = me.login;
   $('#sign-out').hidden = false;
-  const auditor = me.roles.includes('auditor');
-  const access = auditor ? 'auditor' : me.roles.includes('lead') ? 'lead' : 'none';
+  const auditor = me.roles.includes(StaffRoles.Auditor);
+  const access = auditor ? StaffRoles.Auditor : me.roles.includes(StaffRoles.Lead) ? StaffRoles.Lead : NO_ACCESS;
   document.body.dataset.access = access;
-  if (access === 'none') {
+  if (access === NO_ACCESS) {
     showOnly(views, $('#not-for-you'));
     return;
   }
   // A lead's account is not allowed the audit API: its sections are neither shown nor asked for.
-  for (const section of document.querySelectorAll('[data-for="auditor"]')) section.hidden = !auditor;
+  for (const section of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-for="auditor"]'))) section.hidden = !auditor;
   $('#overview-title').textContent = auditor ? 'Audit trail and program metrics' : 'Program overview';
   showOnly(views, $('#overview'));
   $('#check-integrity').addEventListener('click', showIntegrity);

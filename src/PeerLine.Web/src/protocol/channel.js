@@ -8,20 +8,49 @@ import { Direction, HANDSHAKE, PROTOCOL_NAME, Party, TRANSPORT, associatedData, 
 
 export { messageIdHex, newMessageId } from './envelope.js';
 
+/** @import { Bytes } from './bytes.js' */
+/** @import { CipherStateExport, KeyPair } from './noise.js' */
+/**
+ * What one received envelope did. Each outcome names the others' fields as absent, so that any field can be read.
+ * @typedef {{ outcome: 'handshake', reply?: Bytes, messageId?: undefined, content?: undefined }
+ *   | { outcome: 'message', messageId: Bytes, content: Bytes, reply?: undefined }
+ *   | { outcome: 'rejected', reply?: undefined, messageId?: undefined, content?: undefined }} ReceiveOutcome
+ */
+/**
+ * An established channel as kept across a reload (SecureChannel.exportState).
+ * @typedef {{ sessionId: string, party: number, caller: boolean, send: CipherStateExport, receive: CipherStateExport,
+ *   handshakeHash: Bytes, safetyCode: string, remoteStaticKey: Bytes }} ChannelState
+ */
+
+/** @type {ReceiveOutcome} */
 const REJECTED = Object.freeze({ outcome: 'rejected' });
 
 export class SecureChannel {
   #sessionId;
   #caller;
   #party;
-  #handshake; // null once the handshake is complete, and in a restored channel
+  /** @type {HandshakeState | null} null once the handshake is complete, and in a restored channel */
+  #handshake;
+  /** @type {CipherState | null} */
   #send = null;
+  /** @type {CipherState | null} */
   #receive = null;
+  /** @type {Bytes | null} */
   #handshakeHash = null;
+  /** @type {Bytes | null} */
   #remoteStaticKey = null;
+  /** @type {string | null} */
   #safetyCode = null;
+  /** @type {Promise<unknown>} */
   #queue = Promise.resolve();
 
+  /**
+   * Use forCaller, forSupporter or fromState.
+   * @param {string} sessionId
+   * @param {boolean} caller
+   * @param {HandshakeState | null} handshake
+   * @param {number} party
+   */
   constructor(sessionId, caller, handshake, party = Party.SUPPORTER) {
     this.#sessionId = sessionId;
     this.#caller = caller;
@@ -31,8 +60,8 @@ export class SecureChannel {
 
   /**
    * The caller's side.
-   * @param {{sessionId: string, supporterStaticKey: Uint8Array, episodeKey: {privateKey: CryptoKey, publicKey: Uint8Array},
-   *          fixedEphemeral?: object, party?: number}} options supporterStaticKey (the staff member's key) comes from a
+   * @param {{sessionId: string, supporterStaticKey: Bytes, episodeKey: KeyPair,
+   *          fixedEphemeral?: KeyPair | null, party?: number}} options supporterStaticKey (the staff member's key) comes from a
    *   roster certificate whose verdict is 'trusted'; party is Party.LEAD for the channel with a lead; fixedEphemeral is
    *   for test vectors only.
    */
@@ -47,7 +76,10 @@ export class SecureChannel {
     return new SecureChannel(sessionId, true, handshake, party);
   }
 
-  /** A staff member's side (the supporter, or a lead with party Party.LEAD), with the device's static X25519 key pair. */
+  /**
+   * A staff member's side (the supporter, or a lead with party Party.LEAD), with the device's static X25519 key pair.
+   * @param {{sessionId: string, staticKey: KeyPair, fixedEphemeral?: KeyPair | null, party?: number}} options
+   */
   static async forSupporter({ sessionId, staticKey, fixedEphemeral = null, party = Party.SUPPORTER }) {
     const handshake = await HandshakeState.create(PROTOCOL_NAME, {
       initiator: false,
@@ -62,22 +94,26 @@ export class SecureChannel {
    * An established channel that continues exactly where an exported one stood (same keys, nonces and safety code);
    * it takes no handshake message. `state` is what exportState() gave, possibly after a structured clone (IndexedDB).
    * Rejects (TypeError/RangeError) a malformed state, or one whose safety code does not follow from its handshake hash.
+   * @param {unknown} state what exportState gave; checked field by field, as a kept state comes back from storage
    */
   static async fromState(state) {
-    const { sessionId, party, caller, send, receive, handshakeHash, remoteStaticKey } = state ?? {};
+    const {
+      sessionId, party, caller, send, receive, handshakeHash, remoteStaticKey, safetyCode: keptCode,
+    } = /** @type {Partial<ChannelState>} */ (state ?? {});
     if (typeof sessionId !== 'string' || sessionId === '') throw new TypeError('A channel state names its session.');
     if (party !== Party.SUPPORTER && party !== Party.LEAD) throw new TypeError('Unknown party.');
     if (typeof caller !== 'boolean') throw new TypeError('A channel state says whether it is the caller side.');
     for (const [name, bytes] of [['handshake hash', handshakeHash], ['remote static key', remoteStaticKey]]) {
       if (!(bytes instanceof Uint8Array) || bytes.length !== DHLEN) throw new TypeError(`The ${name} is a Uint8Array of 32 bytes.`);
     }
-    const code = await safetyCode(handshakeHash);
-    if (state.safetyCode !== code) throw new TypeError('The safety code does not match the handshake hash.');
+    const hash = /** @type {Bytes} checked above */ (handshakeHash);
+    const code = await safetyCode(hash);
+    if (keptCode !== code) throw new TypeError('The safety code does not match the handshake hash.');
     const channel = new SecureChannel(sessionId, caller, null, party);
-    channel.#receive = CipherState.fromState(receive);
-    channel.#send = CipherState.fromState(send);
-    channel.#handshakeHash = handshakeHash.slice();
-    channel.#remoteStaticKey = remoteStaticKey.slice();
+    channel.#receive = CipherState.fromState(/** @type {CipherStateExport} CipherState checks it */ (receive));
+    channel.#send = CipherState.fromState(/** @type {CipherStateExport} CipherState checks it */ (send));
+    channel.#handshakeHash = hash.slice();
+    channel.#remoteStaticKey = /** @type {Bytes} checked above */ (remoteStaticKey).slice();
     channel.#safetyCode = code;
     return channel;
   }
@@ -113,10 +149,14 @@ export class SecureChannel {
    * The keys are the channel's non-extractable AES-GCM CryptoKeys (IndexedDB stores them by structured clone without
    * revealing them); nonces are numbers. It waits for every seal and receive called before it, so the nonces include
    * them; export again after each one. Rejects before the handshake is complete.
+   * @returns {Promise<ChannelState>}
    */
   exportState() {
     return this.#serial(async () => {
-      if (this.#send === null) throw new Error('Only an established channel can be exported.');
+      if (this.#send === null || this.#receive === null || this.#handshakeHash === null || this.#safetyCode === null
+        || this.#remoteStaticKey === null) {
+        throw new Error('Only an established channel can be exported.');
+      }
       return {
         sessionId: this.#sessionId,
         party: this.#party,
@@ -160,18 +200,25 @@ export class SecureChannel {
    * `messageId` (Uint8Array(16), from newMessageId()) is the end-to-end id chosen when the person wrote the message,
    * kept when it is sealed again under a later channel. Content over MAX_CONTENT bytes is refused (RangeError) and
    * uses no nonce.
+   * @param {Uint8Array} messageId
+   * @param {Uint8Array} content
+   * @param {number | bigint} seq
+   * @returns {Promise<Bytes>}
    */
   seal(messageId, content, seq) {
     return this.#serial(async () => {
-      if (this.#send === null) throw new Error('The handshake is not complete.');
+      const send = this.#send;
+      if (send === null) throw new Error('The handshake is not complete.');
       const ad = associatedData(this.#sessionId, this.#outgoing, seq);
-      return wrap(TRANSPORT, await this.#send.encryptWithAd(ad, pad(messageId, content)));
+      return wrap(TRANSPORT, await send.encryptWithAd(ad, pad(messageId, content)));
     });
   }
 
   /**
    * Takes one envelope (a Uint8Array; anything else is rejected) that arrived under relay seq `seq` (number or BigInt).
-   * @returns {Promise<{outcome: 'handshake', reply?: Uint8Array} | {outcome: 'message', messageId: Uint8Array, content: Uint8Array} | {outcome: 'rejected'}>}
+   * @param {unknown} envelope
+   * @param {unknown} seq a relay seq; anything else is rejected
+   * @returns {Promise<ReceiveOutcome>}
    */
   receive(envelope, seq) {
     return this.#serial(async () => {
@@ -181,6 +228,7 @@ export class SecureChannel {
     });
   }
 
+  /** @param {Bytes} body @returns {Promise<ReceiveOutcome>} */
   async #receiveHandshake(body) {
     const hs = this.#handshake;
     if (hs === null || hs.isComplete || hs.hasFailed || hs.isMyTurn) return REJECTED;
@@ -192,8 +240,10 @@ export class SecureChannel {
     return reply === undefined ? { outcome: 'handshake' } : { outcome: 'handshake', reply };
   }
 
+  /** @param {Bytes} body @param {unknown} seq @returns {Promise<ReceiveOutcome>} */
   async #receiveTransport(body, seq) {
-    if (this.#receive === null) return REJECTED;
+    const receive = this.#receive;
+    if (receive === null) return REJECTED;
     let ad;
     try {
       ad = associatedData(this.#sessionId, this.#incoming, seq);
@@ -201,23 +251,29 @@ export class SecureChannel {
       return REJECTED; // not a relay seq
     }
     // A replayed, reordered or moved message fails here: wrong nonce, or wrong direction, session or seq in the AD.
-    const padded = await this.#receive.decryptWithAd(ad, body);
+    const padded = await receive.decryptWithAd(ad, body);
     const message = padded === null ? null : unpad(padded);
     return message === null ? REJECTED : { outcome: 'message', messageId: message.messageId, content: message.content };
   }
 
   async #establish() {
-    const hs = this.#handshake;
+    const hs = /** @type {HandshakeState} called while the handshake is on */ (this.#handshake);
     const { send, receive } = await hs.split();
-    this.#handshakeHash = hs.handshakeHash;
+    const handshakeHash = hs.handshakeHash;
+    this.#handshakeHash = handshakeHash;
     this.#remoteStaticKey = hs.remoteStaticPublicKey;
-    this.#safetyCode = await safetyCode(this.#handshakeHash);
+    this.#safetyCode = await safetyCode(handshakeHash);
     this.#handshake = null;
     this.#receive = receive;
     this.#send = send; // last: isEstablished means everything is ready
   }
 
   // Every operation awaits WebCrypto; one at a time keeps nonces and the transcript in call order.
+  /**
+   * @template T
+   * @param {() => Promise<T>} operation
+   * @returns {Promise<T>}
+   */
   #serial(operation) {
     const result = this.#queue.then(operation);
     this.#queue = result.catch(() => {});

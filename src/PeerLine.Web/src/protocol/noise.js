@@ -3,6 +3,17 @@
 
 import { EMPTY, concat, fromBase64Url, fromHex, isAllZero } from './bytes.js';
 
+/** @import { Bytes } from './bytes.js' */
+/**
+ * An X25519 key pair: the private half stays inside WebCrypto.
+ * @typedef {{ privateKey: CryptoKey, publicKey: Bytes }} KeyPair
+ */
+/**
+ * A transport state as kept between page loads (see CipherState.exportState).
+ * @typedef {{ key: CryptoKey, nonce: number | bigint }} CipherStateExport
+ */
+/** @typedef {ReturnType<typeof parsePattern>} HandshakePattern */
+
 const subtle = globalThis.crypto.subtle;
 
 export const DHLEN = 32;
@@ -12,28 +23,38 @@ const SUITE = '_25519_AESGCM_SHA256';
 const MAX_NONCE = 2n ** 64n - 1n; // reserved by the spec: refused rather than used
 const PKCS8_X25519_PREFIX = fromHex('302e020100300506032b656e04220420');
 
+/** @param {Bytes} data */
 export async function sha256(data) {
   return new Uint8Array(await subtle.digest('SHA-256', data));
 }
 
 // ---- X25519. A key pair is { privateKey: CryptoKey, publicKey: Uint8Array(32) }.
 
+/** @returns {Promise<KeyPair>} */
 export async function generateKeyPair() {
   const pair = await subtle.generateKey({ name: 'X25519' }, false, ['deriveBits']);
   return { privateKey: pair.privateKey, publicKey: new Uint8Array(await subtle.exportKey('raw', pair.publicKey)) };
 }
 
-/** From a raw 32-byte private key (test vectors, stored keys). The returned private key is not extractable. */
+/**
+ * From a raw 32-byte private key (test vectors, stored keys). The returned private key is not extractable.
+ * @param {Bytes} raw
+ * @returns {Promise<KeyPair>}
+ */
 export async function keyPairFromPrivate(raw) {
   if (raw.length !== DHLEN) throw new RangeError('An X25519 private key is 32 bytes.');
   const pkcs8 = concat(PKCS8_X25519_PREFIX, raw);
   // WebCrypto has no "public key of": an extractable copy exports it as the JWK "x", then is dropped.
   const { x } = await subtle.exportKey('jwk', await subtle.importKey('pkcs8', pkcs8, { name: 'X25519' }, true, ['deriveBits']));
   const privateKey = await subtle.importKey('pkcs8', pkcs8, { name: 'X25519' }, false, ['deriveBits']);
-  return { privateKey, publicKey: fromBase64Url(x) };
+  return { privateKey, publicKey: fromBase64Url(/** @type {string} */ (x)) };
 }
 
-/** The shared secret, or null when the platform refuses the peer key or the result is all zeros (low order). */
+/**
+ * The shared secret, or null when the platform refuses the peer key or the result is all zeros (low order).
+ * @param {KeyPair} keyPair
+ * @param {Bytes} remotePublic
+ */
 async function dh(keyPair, remotePublic) {
   try {
     const peer = await subtle.importKey('raw', remotePublic, { name: 'X25519' }, true, []);
@@ -47,11 +68,13 @@ async function dh(keyPair, remotePublic) {
 // ---- HKDF as in Noise §4.3, composed from HMAC-SHA256 (RFC 5869 with salt = ck and empty info).
 // WebCrypto's own HKDF is not used: Split() has empty input keying material, which not every platform imports.
 
+/** @param {Bytes} key @param {Bytes} data */
 async function hmac(key, data) {
   const k = await subtle.importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await subtle.sign('HMAC', k, data));
 }
 
+/** @param {Bytes} chainingKey @param {Bytes} inputKeyMaterial @param {number} outputs */
 async function hkdf(chainingKey, inputKeyMaterial, outputs) {
   const temp = await hmac(chainingKey, inputKeyMaterial);
   const result = [];
@@ -65,6 +88,7 @@ async function hkdf(chainingKey, inputKeyMaterial, outputs) {
 
 // ---- CipherState: AES-256-GCM with a 64-bit counter nonce.
 
+/** @param {bigint} n */
 function nonceBytes(n) {
   const nonce = new Uint8Array(12);
   new DataView(nonce.buffer).setBigUint64(4, n);
@@ -72,15 +96,18 @@ function nonceBytes(n) {
 }
 
 export class CipherState {
-  #key = null; // a non-extractable AES-GCM CryptoKey, or null
+  /** @type {CryptoKey | null} a non-extractable AES-GCM CryptoKey, or null */
+  #key = null;
   #n = 0n;
 
+  /** @param {Bytes} raw */
   static async withKey(raw) {
     const state = new CipherState();
     await state.initializeKey(raw);
     return state;
   }
 
+  /** @param {Bytes | null} raw */
   async initializeKey(raw) {
     if (raw !== null && raw.length !== 32) throw new RangeError('A cipher key is 32 bytes.');
     this.#key = raw === null ? null : await subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
@@ -91,9 +118,10 @@ export class CipherState {
    * A transport state that continues where an exported one stood (see exportState). The key must be a
    * non-extractable AES-GCM CryptoKey; the nonce a safe integer or a BigInt. Never let two live states seal with the
    * same key and nonce.
+   * @param {CipherStateExport} state
    */
   static fromState({ key, nonce }) {
-    if (!(key instanceof CryptoKey) || key.type !== 'secret' || key.algorithm?.name !== 'AES-GCM' || key.algorithm.length !== 256) {
+    if (!(key instanceof CryptoKey) || key.type !== 'secret' || key.algorithm?.name !== 'AES-GCM' || /** @type {AesKeyAlgorithm} */ (key.algorithm).length !== 256) {
       throw new TypeError('A cipher key is an AES-256-GCM CryptoKey.');
     }
     if (key.extractable) throw new TypeError('A kept cipher key must be non-extractable.');
@@ -109,6 +137,7 @@ export class CipherState {
   /**
    * { key, nonce }: the key is the same non-extractable CryptoKey (structured clone, e.g. IndexedDB, keeps it without
    * revealing it); the nonce is a number (a BigInt past 2^53, which no conversation reaches).
+   * @returns {CipherStateExport}
    */
   exportState() {
     if (this.#key === null) throw new Error('This cipher state has no key.');
@@ -124,6 +153,7 @@ export class CipherState {
     return this.#n;
   }
 
+  /** @param {Bytes} ad @param {Bytes} plaintext @returns {Promise<Bytes>} */
   async encryptWithAd(ad, plaintext) {
     if (this.#key === null) return Uint8Array.from(plaintext);
     if (this.#n === MAX_NONCE) throw new Error('Cipher nonce exhausted.');
@@ -132,7 +162,12 @@ export class CipherState {
     return new Uint8Array(await subtle.encrypt(params, this.#key, plaintext));
   }
 
-  /** The plaintext, or null when the tag does not verify; the nonce then does not advance. */
+  /**
+   * The plaintext, or null when the tag does not verify; the nonce then does not advance.
+   * @param {Bytes} ad
+   * @param {Bytes} ciphertext
+   * @returns {Promise<Bytes | null>}
+   */
   async decryptWithAd(ad, ciphertext) {
     if (this.#key === null) return Uint8Array.from(ciphertext);
     if (this.#n === MAX_NONCE) throw new Error('Cipher nonce exhausted.');
@@ -156,9 +191,12 @@ export class CipherState {
 
 class SymmetricState {
   cipher = new CipherState();
-  ck;
-  h;
+  /** @type {Bytes} */
+  ck = EMPTY;
+  /** @type {Bytes} */
+  h = EMPTY;
 
+  /** @param {string} protocolName */
   static async create(protocolName) {
     const state = new SymmetricState();
     const name = new TextEncoder().encode(protocolName);
@@ -167,16 +205,19 @@ class SymmetricState {
     return state;
   }
 
+  /** @param {Bytes} inputKeyMaterial */
   async mixKey(inputKeyMaterial) {
     const [ck, k] = await hkdf(this.ck, inputKeyMaterial, 2);
     this.ck = ck;
     await this.cipher.initializeKey(k);
   }
 
+  /** @param {Bytes} data */
   async mixHash(data) {
     this.h = await sha256(concat(this.h, data));
   }
 
+  /** @param {Bytes} inputKeyMaterial */
   async mixKeyAndHash(inputKeyMaterial) {
     const [ck, temp, k] = await hkdf(this.ck, inputKeyMaterial, 3);
     this.ck = ck;
@@ -184,12 +225,14 @@ class SymmetricState {
     await this.cipher.initializeKey(k);
   }
 
+  /** @param {Bytes} plaintext */
   async encryptAndHash(plaintext) {
     const ciphertext = await this.cipher.encryptWithAd(this.h, plaintext);
     await this.mixHash(ciphertext);
     return ciphertext;
   }
 
+  /** @param {Bytes} ciphertext */
   async decryptAndHash(ciphertext) {
     const plaintext = await this.cipher.decryptWithAd(this.h, ciphertext);
     if (plaintext !== null) await this.mixHash(ciphertext);
@@ -204,6 +247,7 @@ class SymmetricState {
 
 // ---- Handshake patterns (Noise §7): pre-messages before "...", one message a line, the initiator's first.
 
+/** @type {Readonly<Record<string, string>>} */
 const PATTERNS = {
   N: '<- s | ... | -> e, es',
   K: '-> s | <- s | ... | -> e, es, ss',
@@ -245,7 +289,10 @@ const PATTERNS = {
   I1X1: '-> e, s | <- e, ee, s | -> se, es',
 };
 
-/** Parses the pattern part of a protocol name, for example "XK" or "NNpsk0+psk2". */
+/**
+ * Parses the pattern part of a protocol name, for example "XK" or "NNpsk0+psk2".
+ * @param {string} name
+ */
 export function parsePattern(name) {
   const pskAt = name.indexOf('psk');
   const baseName = pskAt < 0 ? name : name.slice(0, pskAt);
@@ -280,22 +327,39 @@ export function parsePattern(name) {
 // ---- HandshakeState
 
 export class HandshakeState {
+  /** @type {HandshakePattern} */
   #pattern;
+  /** @type {SymmetricState} */
   #symmetric;
-  #initiator;
-  #s; // local static key pair
-  #e; // local ephemeral key pair
-  #rs = null; // remote static public key
-  #re = null; // remote ephemeral public key
-  #psks;
+  #initiator = false;
+  /** @type {KeyPair | null} local static key pair */
+  #s = null;
+  /** @type {KeyPair | null} local ephemeral key pair */
+  #e = null;
+  /** @type {Bytes | null} remote static public key */
+  #rs = null;
+  /** @type {Bytes | null} remote ephemeral public key */
+  #re = null;
+  /** @type {Bytes[]} */
+  #psks = [];
   #pskIndex = 0;
   #message = 0;
   #failed = false;
   #busy = false;
 
   /**
+   * Use HandshakeState.create.
+   * @param {HandshakePattern} pattern
+   * @param {SymmetricState} symmetric
+   */
+  constructor(pattern, symmetric) {
+    this.#pattern = pattern;
+    this.#symmetric = symmetric;
+  }
+
+  /**
    * @param {string} protocolName e.g. "Noise_XK_25519_AESGCM_SHA256"
-   * @param {{initiator: boolean, prologue?: Uint8Array, s?: object, rs?: Uint8Array, e?: object, psks?: Uint8Array[]}} options
+   * @param {{initiator: boolean, prologue?: Bytes, s?: KeyPair | null, rs?: Bytes | null, e?: KeyPair | null, psks?: Bytes[]}} options
    *   s and e are key pairs; e is for test vectors only (a fixed ephemeral instead of a fresh one).
    */
   static async create(protocolName, { initiator, prologue = EMPTY, s = null, rs = null, e = null, psks = [] }) {
@@ -303,14 +367,13 @@ export class HandshakeState {
       throw new Error('Only Noise_*_25519_AESGCM_SHA256 is supported.');
     }
     if (rs !== null && rs.length !== DHLEN) throw new RangeError('A remote static key is 32 bytes.');
-    const hs = new HandshakeState();
-    hs.#pattern = parsePattern(protocolName.slice('Noise_'.length, -SUITE.length));
+    const pattern = parsePattern(protocolName.slice('Noise_'.length, -SUITE.length));
+    const hs = new HandshakeState(pattern, await SymmetricState.create(protocolName));
     hs.#initiator = initiator;
     hs.#s = s;
     hs.#e = e;
     hs.#rs = rs === null ? null : rs.slice();
     hs.#psks = psks;
-    hs.#symmetric = await SymmetricState.create(protocolName);
 
     await hs.#symmetric.mixHash(prologue);
     if (hs.#pattern.initiatorStaticKnown) await hs.#symmetric.mixHash(initiator ? hs.#localStatic() : hs.#remoteStatic());
@@ -376,6 +439,7 @@ export class HandshakeState {
   }
 
   /** The payload, or null when the message is malformed or does not authenticate; the handshake has then failed. */
+  /** @param {Bytes} message */
   async readMessage(message) {
     if (this.#failed) return null;
     if (this.isComplete || this.#initiatorsTurn === this.#initiator) throw new Error("Not this party's turn to read.");
@@ -393,6 +457,7 @@ export class HandshakeState {
     });
   }
 
+  /** @param {Bytes} message */
   async #read(message) {
     for (const token of this.#pattern.messages[this.#message]) {
       if (token === 'e') {
@@ -419,7 +484,10 @@ export class HandshakeState {
     return this.#symmetric.decryptAndHash(message);
   }
 
-  /** The transport states of this party: { send, receive }. */
+  /**
+   * The transport states of this party.
+   * @returns {Promise<{ send: CipherState, receive: CipherState }>}
+   */
   async split() {
     if (!this.isComplete) throw new Error('The handshake is not complete.');
     const [first, second] = await this.#symmetric.split();
@@ -427,6 +495,10 @@ export class HandshakeState {
   }
 
   // The state changes across awaits: a second call overlapping the first would corrupt the transcript.
+  /**
+   * @template T
+   * @param {() => Promise<T>} fn
+   */
   async #exclusive(fn) {
     if (this.#busy) throw new Error('A handshake message is already being processed.');
     this.#busy = true;
@@ -437,14 +509,17 @@ export class HandshakeState {
     }
   }
 
+  /** @param {string} token */
   #dh(token) {
     const i = this.#initiator;
-    const [local, remote] = {
+    /** @type {Record<string, [KeyPair | null, Bytes | null]>} */
+    const pairs = {
       ee: [this.#e, this.#re],
       ss: [this.#s, this.#rs],
       es: i ? [this.#e, this.#rs] : [this.#s, this.#re],
       se: i ? [this.#s, this.#re] : [this.#e, this.#rs],
-    }[token];
+    };
+    const [local, remote] = pairs[token];
     if (!local || !remote) throw new Error('A key the pattern needs is missing.');
     return dh(local, remote);
   }

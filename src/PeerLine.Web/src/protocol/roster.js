@@ -5,6 +5,12 @@
 import { equal, toHex, utf8 } from './bytes.js';
 import { sha256 } from './noise.js';
 
+/** @import { Bytes } from './bytes.js' */
+/**
+ * A roster certificate whose structure is sound and whose signature verifies.
+ * @typedef {{ keyId: Bytes, keyIdHex: string, staticKey: Bytes, notBefore: bigint, notAfter: bigint, handle: string }} Certificate
+ */
+
 const subtle = globalThis.crypto.subtle;
 
 const MAGIC = utf8('PLRC');
@@ -27,12 +33,18 @@ export const Verdict = Object.freeze({
 // fatal: invalid UTF-8 is refused as in .NET; ignoreBOM: a leading U+FEFF stays part of the handle, as in .NET.
 const handleDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** A device key's id: the first 16 bytes of SHA-256 of its X25519 public key. */
+/**
+ * A device key's id: the first 16 bytes of SHA-256 of its X25519 public key.
+ * @param {Bytes} staticKey
+ */
 export async function keyIdFor(staticKey) {
   return (await sha256(staticKey)).slice(0, KEY_ID_SIZE);
 }
 
-/** Imports the pinned 32-byte Ed25519 roster public key. */
+/**
+ * Imports the pinned 32-byte Ed25519 roster public key.
+ * @param {Bytes} raw
+ */
 export function importRosterKey(raw) {
   if (raw.length !== 32) throw new RangeError('An Ed25519 public key is 32 bytes.');
   return subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']);
@@ -40,11 +52,11 @@ export function importRosterKey(raw) {
 
 /**
  * Checks a signed certificate, in the order of RosterTrust.Check; the first failing step gives the verdict.
- * @param {Uint8Array} signed
- * @param {{rosterPublicKey: Uint8Array | CryptoKey, now?: Date, revokedKeyIds?: Iterable<string>, clockSkewSeconds?: number}} trust
+ * @param {unknown} signed the certificate's bytes; anything else is a bad signature
+ * @param {{rosterPublicKey: Bytes | CryptoKey, now?: Date, revokedKeyIds?: Iterable<string>, clockSkewSeconds?: number}} trust
  *   revokedKeyIds are hex (GET /api/roster serves lower case; case does not matter here). clockSkewSeconds: how far
  *   this device's clock may be off (CLOCK_SKEW_SECONDS unless given).
- * @returns {Promise<{verdict: string, certificate?: object}>} certificate is present unless the verdict is 'bad-signature'.
+ * @returns {Promise<{verdict: string, certificate?: Certificate}>} certificate is present unless the verdict is 'bad-signature'.
  *   Use its staticKey for a handshake only when the verdict is 'trusted'.
  */
 export async function checkCertificate(signed, { rosterPublicKey, now = new Date(), revokedKeyIds = [], clockSkewSeconds = CLOCK_SKEW_SECONDS }) {
@@ -62,9 +74,15 @@ export async function checkCertificate(signed, { rosterPublicKey, now = new Date
   return { verdict: Verdict.TRUSTED, certificate };
 }
 
-/** The parsed certificate when its structure is sound and the signature verifies, else null. */
-async function verify(signed, rosterKey) {
-  if (!(signed instanceof Uint8Array) || signed.length < BODY_FIXED + SIGNATURE_SIZE) return null;
+/**
+ * The parsed certificate when its structure is sound and the signature verifies, else null.
+ * @param {unknown} candidate
+ * @param {CryptoKey} rosterKey
+ * @returns {Promise<Certificate | null>}
+ */
+async function verify(candidate, rosterKey) {
+  if (!(candidate instanceof Uint8Array) || candidate.length < BODY_FIXED + SIGNATURE_SIZE) return null;
+  const signed = /** @type {Bytes} */ (candidate);
   if (!equal(signed.subarray(0, 4), MAGIC) || signed[4] !== CERTIFICATE_VERSION) return null;
   const handleLength = signed[69];
   if (handleLength > MAX_HANDLE_BYTES || signed.length !== BODY_FIXED + handleLength + SIGNATURE_SIZE) return null;

@@ -6,6 +6,7 @@ import { sha256 } from './noise.js';
 const LABEL = utf8('PeerLine-safety-code-v1');
 
 /** SHA-256(label | handshake hash), first 8 bytes big-endian, modulo 10^12, as "dddd dddd dddd". */
+/** @param {import('./bytes.js').Bytes} handshakeHash */
 export async function safetyCode(handshakeHash) {
   const digest = await sha256(concat(LABEL, handshakeHash));
   const value = new DataView(digest.buffer).getBigUint64(0) % 10n ** 12n; // beyond 2^53: BigInt

@@ -4,28 +4,33 @@
 import { h } from '../app/dom.js';
 import { MessageList } from '../app/message-list.js';
 import { onDirectory } from '../app/directory.js';
-import { Dispositions, Priorities, Topics } from '../app/wire.js';
+import { DispositionLabels, ErrorCodes, PriorityLabels, SessionRoles, TopicLabels } from '../app/wire.js';
 
+/** @import { Content } from '../app/content.js' */
+/** @import { DirectoryEntry, SessionView } from '../app/types.js' */
+
+/** @type {Readonly<Record<string, string>>} */
 const REFUSALS = {
-  'not-found': 'No colleague with that login can take it (unknown or disabled), or this chat is no longer yours.',
-  'not-on-shift': 'That colleague is not on shift.',
-  'no-capacity': 'That colleague has no free place for another chat.',
-  'invalid-argument': 'You cannot transfer a chat to yourself.',
-  'wrong-state': 'This chat has already ended or moved, or a lead is already in it or being asked.',
+  [ErrorCodes.NotFound]: 'No colleague with that login can take it (unknown or disabled), or this chat is no longer yours.',
+  [ErrorCodes.NotOnShift]: 'That colleague is not on shift.',
+  [ErrorCodes.NoCapacity]: 'That colleague has no free place for another chat.',
+  [ErrorCodes.InvalidArgument]: 'You cannot transfer a chat to yourself.',
+  [ErrorCodes.WrongState]: 'This chat has already ended or moved, or a lead is already in it or being asked.',
 };
 
 export class ChatPane {
   #unread = 0;
 
   /**
-   * @param {{sessionId: string, topic: string, priority: string}} view
-   * @param {{send: (text: string) => string, share: (entry: object) => string, transfer: (login: string|null) => Promise<void>,
+   * @param {Pick<SessionView, 'sessionId' | 'topic' | 'priority' | 'role'>} view
+   * @param {number} number the chat's number on this console, from 1
+   * @param {{send: (text: string) => string, share: (entry: DirectoryEntry) => string, transfer: (login: string|null) => Promise<void>,
    *          close: (disposition: string) => Promise<void>, inviteLead: (login: string) => Promise<void>, leave: () => Promise<void>}} actions
    */
   constructor(view, number, actions) {
     this.sessionId = view.sessionId;
     this.topic = view.topic;
-    const asLead = view.role === 'lead';
+    const asLead = view.role === SessionRoles.Lead;
     this.asLead = asLead;
     const title = asLead ? `Chat ${number} (as lead)` : `Chat ${number}`;
     this.badge = h('span', { class: 'unread', hidden: true });
@@ -37,6 +42,7 @@ export class ChatPane {
     const login = h('input', { type: 'text', placeholder: 'colleague’s login', 'aria-label': `Transfer ${title} to`, autocomplete: 'off' });
     const resource = h('select', { 'aria-label': `Resource to share in ${title}` });
     const leadLogin = h('input', { type: 'text', placeholder: 'lead’s login', 'aria-label': `Lead to invite to ${title}`, autocomplete: 'off' });
+    /** @type {DirectoryEntry[]} */
     let entries = [];
     onDirectory((directory) => {
       entries = directory.entries;
@@ -44,22 +50,24 @@ export class ChatPane {
     });
     const disposition = h('select', { 'aria-label': `Outcome of ${title}` },
       h('option', { value: '' }, 'Outcome…'),
-      Object.entries(Dispositions).map(([code, label]) => h('option', { value: code }, label)));
+      Object.entries(DispositionLabels).map(([code, label]) => h('option', { value: code }, label)));
 
+    /** @param {() => Promise<unknown>} action */
     const guarded = (action) => async () => {
       this.error.hidden = true;
       try {
         await action();
-      } catch (error) {
-        this.showError(error.hint ?? REFUSALS[error.code] ?? `That did not work (${error.code ?? 'unavailable'}).`);
+      } catch (caught) {
+        const error = /** @type {{ hint?: string, code?: string }} a refusal (code) or a form check (hint) */ (caught);
+        this.showError(error.hint ?? REFUSALS[error.code ?? ''] ?? `That did not work (${error.code ?? 'unavailable'}).`);
       }
     };
 
     this.element = h('article', { class: 'chat-pane', dataset: { session: view.sessionId, priority: view.priority, caller: 'present' }, 'aria-label': title },
       h('header', { class: 'pane-head' },
         h('h3', {}, title, ' ', this.badge),
-        h('span', { class: `priority ${view.priority}` }, Priorities[view.priority] ?? view.priority),
-        h('span', { class: 'topic' }, Topics[view.topic] ?? view.topic),
+        h('span', { class: `priority ${view.priority}` }, PriorityLabels[view.priority] ?? view.priority),
+        h('span', { class: 'topic' }, TopicLabels[view.topic] ?? view.topic),
         h('span', { class: 'safety' }, 'Safety code ', this.safety)),
       this.away,
       this.messages.element,
@@ -99,7 +107,7 @@ export class ChatPane {
               if (!login.value.trim()) throw Object.assign(new Error(), { hint: 'Enter the login of the colleague who takes over.' });
               await actions.transfer(login.value.trim());
             }),
-          }, 'Transfer'),
+          }, 'Transfer'), // not a wire string: the button's label
           h('button', { type: 'button', class: 'secondary', onclick: guarded(() => actions.transfer(null)) }, 'Return to queue')),
         h('div', { class: 'row' }, disposition,
           h('button', {
@@ -123,12 +131,14 @@ export class ChatPane {
     this.input.focus();
   }
 
+  /** @param {string} safetyCode */
   secure(safetyCode) {
     this.safety.textContent = safetyCode;
     this.input.disabled = false;
     this.element.dataset.secure = 'true';
   }
 
+  /** @param {boolean} restarted */
   securing(restarted) {
     this.safety.textContent = 'securing…';
     this.input.disabled = true;
@@ -136,13 +146,16 @@ export class ChatPane {
     if (restarted) this.note('A new secure connection with the caller is being made, so the safety code changes. What they have not received yet is sent again.');
   }
 
-  /** Whether the caller has a connection now (data-caller="present" | "away" on the pane). */
+  /**
+   * Whether the caller has a connection now (data-caller="present" | "away" on the pane).
+   * @param {boolean} present
+   */
   presence(present) {
     this.element.dataset.caller = present ? 'present' : 'away';
     this.away.hidden = present;
   }
 
-  /** @param {string} messageId hex @param content from app/content.js readContent */
+  /** @param {string} messageId hex @param {Content} content from app/content.js readContent */
   received(messageId, content) {
     if (this.messages.incoming(messageId, content) === null) return;
     if (!this.element.contains(document.activeElement) || document.hidden) {
@@ -153,22 +166,28 @@ export class ChatPane {
     }
   }
 
+  /** @param {string} text */
   note(text) {
     this.messages.note(text);
   }
 
-  /** The other side ended it: no more messages, only the outcome is left to record. */
+  /**
+   * The other side ended it: no more messages, only the outcome is left to record.
+   * @param {string} text
+   */
   ended(text) {
     this.note(text);
     this.input.disabled = true;
     this.element.dataset.ended = 'true';
   }
 
+  /** @param {string} text */
   showError(text) {
     this.error.textContent = text;
     this.error.hidden = false;
   }
 
+  /** @param {(text: string) => string} send */
   #submit(send) {
     const text = this.input.value.trim();
     if (!text || this.input.disabled) return;

@@ -9,11 +9,28 @@ import { toBase64, toHex } from '../protocol/bytes.js';
 import { SecureChannel } from '../protocol/channel.js';
 import { Party, newMessageId } from '../protocol/envelope.js';
 import { HubClient } from '../app/hub.js';
-import { Lane } from '../app/lane.js';
+import { Lane, Status } from '../app/lane.js';
 import { Transcript } from '../app/transcript.js';
 import { RecordKeeper, Vault } from '../app/vault.js';
-import { Events, Hubs, Reasons, States, errorCode } from '../app/wire.js';
+import { ChangeReasons, HubRoutes, SessionRoles, SessionStates, StaffEvents, StaffHub, errorCode, refusal } from '../app/wire.js';
 import { STAFF_DATABASE } from './device-key.js';
+
+/** @import { KeyPair } from '../protocol/noise.js' */
+/** @import { LaneHooks, LaneState } from '../app/lane.js' */
+/** @import { TranscriptEntry } from '../app/transcript.js' */
+/** @import { DirectoryEntry, SessionChange, SessionView } from '../app/types.js' */
+/**
+ * A session this desk holds (or is about to: its backlog may arrive before the view).
+ * @typedef {object} HeldSession
+ * @property {boolean} known a view of it arrived
+ * @property {string | null} role a SessionRoles code
+ * @property {Promise<void>} ready resolves once lane, transcript and keeper are there
+ * @property {Lane} lane
+ * @property {Transcript} transcript
+ * @property {RecordKeeper} keeper
+ * @property {Map<string, () => void>} onSent message id (hex) -> what runs once the server stored it
+ */
+/** @typedef {{ sessionId: string, role: string | null, lane: LaneState, transcript: TranscriptEntry[] }} KeptSession */
 
 const vault = new Vault(STAFF_DATABASE, 'lanes');
 
@@ -40,32 +57,33 @@ export class SupporterDesk extends EventTarget {
   #hub;
   #deviceKey;
   #login;
-  #sessions = new Map(); // id -> { known, role, ready, lane, transcript, keeper, onSent }
+  /** @type {Map<string, HeldSession>} */
+  #sessions = new Map();
   #resumedOnce = false;
 
-  /** @param {{privateKey: CryptoKey, publicKey: Uint8Array}} deviceKey the certified device key @param {string} login */
+  /** @param {KeyPair} deviceKey the certified device key @param {string} login */
   constructor(deviceKey, login) {
     super();
     this.#deviceKey = deviceKey;
     this.#login = login;
-    this.#hub = new HubClient(Hubs.STAFF, {
+    this.#hub = new HubClient(HubRoutes.Staff, {
       onConnected: () => this.#resume(),
       onStatus: (status) => this.#emit('connection', { status }),
     });
-    this.#hub.on(Events.QUEUE_CHANGED, (snapshot) => this.#emit('queue', snapshot));
-    this.#hub.on(Events.SESSION_OFFERED, (offer) => this.#emit('offered', offer));
-    this.#hub.on(Events.OFFER_WITHDRAWN, (sessionId) => this.#emit('offer-withdrawn', { sessionId }));
-    this.#hub.on(Events.CRISIS_ALERT, (alert) => this.#emit('crisis-alert', alert));
-    this.#hub.on(Events.WELLBEING_NOTICE, (notice) => this.#emit('wellbeing', notice));
-    this.#hub.on(Events.SESSION_CHANGED, (change) => this.#onSessionChanged(change));
-    this.#hub.on(Events.CALLER_PRESENCE, ({ sessionId, present }) => {
+    this.#hub.on(StaffEvents.QueueChanged, (snapshot) => this.#emit('queue', snapshot));
+    this.#hub.on(StaffEvents.SessionOffered, (offer) => this.#emit('offered', offer));
+    this.#hub.on(StaffEvents.OfferWithdrawn, (sessionId) => this.#emit('offer-withdrawn', { sessionId }));
+    this.#hub.on(StaffEvents.CrisisAlert, (alert) => this.#emit('crisis-alert', alert));
+    this.#hub.on(StaffEvents.WellbeingNotice, (notice) => this.#emit('wellbeing', notice));
+    this.#hub.on(StaffEvents.SessionChanged, (change) => this.#onSessionChanged(change));
+    this.#hub.on(StaffEvents.CallerPresence, ({ sessionId, present }) => {
       if (this.#sessions.get(sessionId)?.known) this.#emit('presence', { sessionId, present });
     });
-    this.#hub.on(Events.MESSAGE_RECEIVED, (envelope) => {
+    this.#hub.on(StaffEvents.MessageReceived, (envelope) => {
       const session = this.#session(envelope.sessionId);
       session.ready.then(() => session.lane.accept(envelope));
     });
-    this.#hub.on(Events.MESSAGES_DELIVERED, (receipt) => {
+    this.#hub.on(StaffEvents.MessagesDelivered, (receipt) => {
       const session = this.#sessions.get(receipt.sessionId);
       session?.ready.then(() => session.lane.delivered(receipt.upToSeq));
     });
@@ -80,37 +98,42 @@ export class SupporterDesk extends EventTarget {
   }
 
   startShift(capacity = null) {
-    return this.#call('StartShift', capacity);
+    return this.#call(StaffHub.StartShift, capacity);
   }
 
   endShift() {
-    return this.#call('EndShift');
+    return this.#call(StaffHub.EndShift);
   }
 
   async claimNext() {
-    return this.#hold(await this.#call('ClaimNext'));
+    return this.#hold(await this.#call(StaffHub.ClaimNext));
   }
 
+  /** @param {string} sessionId */
   async claim(sessionId) {
     this.#session(sessionId); // its backlog arrives before the view
     try {
-      return await this.#hold(await this.#call('Claim', sessionId));
+      return await this.#hold(await this.#call(StaffHub.Claim, sessionId));
     } catch (error) {
       if (!this.#sessions.get(sessionId)?.known) this.#sessions.delete(sessionId);
       throw error;
     }
   }
 
+  /** @param {string} sessionId */
   declineOffer(sessionId) {
-    return this.#call('DeclineOffer', sessionId);
+    return this.#call(StaffHub.DeclineOffer, sessionId);
   }
 
   /**
    * Sends one message (bytes from app/content.js); returns its message id (hex) at once, the `status` events follow
    * it. `onSent` runs once the server has stored it.
+   * @param {string} sessionId
+   * @param {Uint8Array} content
+   * @param {{ onSent?: (() => void) | null }} options
    */
   send(sessionId, content, { onSent = null } = {}) {
-    const session = this.#sessions.get(sessionId);
+    const session = /** @type {HeldSession} a pane's session is held */ (this.#sessions.get(sessionId));
     const messageId = toHex(newMessageId());
     if (onSent) session.onSent.set(messageId, onSent);
     session.transcript.outgoing(messageId, content);
@@ -118,49 +141,71 @@ export class SupporterDesk extends EventTarget {
     return messageId;
   }
 
-  /** Sends a directory entry as a card, end to end; once it is stored, the server records its kind only. */
+  /**
+   * Sends a directory entry as a card, end to end; once it is stored, the server records its kind only.
+   * @param {string} sessionId
+   * @param {DirectoryEntry} entry
+   */
   shareResource(sessionId, entry) {
     return this.send(sessionId, resourceContent(entry), {
-      onSent: () => this.#call('ShareResource', sessionId, entry.kind).catch(() => {}), // a lost count is not worth a retry loop
+      onSent: () => this.#call(StaffHub.ShareResource, sessionId, entry.kind).catch(() => {}), // a lost count is not worth a retry loop
     });
   }
 
+  /** @param {string} sessionId @param {string} disposition a Dispositions code */
   async close(sessionId, disposition) {
-    await this.#call('CloseSession', sessionId, disposition);
-    await this.#drop(sessionId, States.CLOSED, Reasons.CLOSED_BY_SUPPORTER);
+    await this.#call(StaffHub.CloseSession, sessionId, disposition);
+    await this.#drop(sessionId, SessionStates.Closed, ChangeReasons.ClosedBySupporter);
   }
 
-  /** As the session's supporter: asks the caller whether this lead (on shift) may join. */
+  /**
+   * As the session's supporter: asks the caller whether this lead (on shift) may join.
+   * @param {string} sessionId
+   * @param {string} login
+   */
   inviteLead(sessionId, login) {
-    return this.#call('InviteLead', sessionId, login);
+    return this.#call(StaffHub.InviteLead, sessionId, login);
   }
 
-  /** As a lead in the session: leaves it. */
+  /**
+   * As a lead in the session: leaves it.
+   * @param {string} sessionId
+   */
   async leave(sessionId) {
-    await this.#call('LeaveSession', sessionId);
-    await this.#drop(sessionId, States.ACTIVE, Reasons.LEAD_LEFT);
+    await this.#call(StaffHub.LeaveSession, sessionId);
+    await this.#drop(sessionId, SessionStates.Active, ChangeReasons.LeadLeft);
   }
 
-  /** To a named supporter on shift, or back to the head of the queue (login null). */
+  /**
+   * To a named supporter on shift, or back to the head of the queue (login null).
+   * @param {string} sessionId
+   * @param {string | null} login
+   */
   async transfer(sessionId, login) {
-    await this.#call('Transfer', sessionId, login);
-    await this.#drop(sessionId, login === null ? States.WAITING : States.ACTIVE, Reasons.TRANSFERRED_AWAY);
+    await this.#call(StaffHub.Transfer, sessionId, login);
+    await this.#drop(sessionId, login === null ? SessionStates.Waiting : SessionStates.Active, ChangeReasons.TransferredAway);
   }
 
+  /**
+   * A hub call; a refusal rejects with an Error whose `code` is the PeerLine code.
+   * @param {string} method
+   * @param {...unknown} args
+   * @returns {Promise<any>} the method's result record
+   */
   async #call(method, ...args) {
     await this.#hub.whenConnected();
     try {
       return await this.#hub.invoke(method, ...args);
     } catch (error) {
-      const code = errorCode(error);
-      throw Object.assign(new Error(code), { code });
+      throw refusal(errorCode(error));
     }
   }
 
   /** After every (re)connection; `afterTransfer` when a transfer to this supporter (or a lead joining) triggered it. */
   async #resume({ afterTransfer = false } = {}) {
     for (const session of this.#sessions.values()) session.ready.then(() => session.lane.hold());
-    const views = await this.#hub.invoke('Resume');
+    /** @type {SessionView[]} */
+    const views = await this.#hub.invoke(StaffHub.Resume);
     const held = new Set(views.map((v) => v.sessionId));
     for (const [id, session] of [...this.#sessions]) {
       if (!held.has(id) && session.known) await this.#drop(id, null, null); // ended while we were away
@@ -168,15 +213,16 @@ export class SupporterDesk extends EventTarget {
     if (!this.#resumedOnce) this.#forgetStale(held);
     this.#resumedOnce = true;
     for (const view of views) await this.#hold(view, { mayAskRestart: !afterTransfer });
-    this.#emit('queue', await this.#hub.invoke('GetQueue'));
+    this.#emit('queue', await this.#hub.invoke(StaffHub.GetQueue));
   }
 
+  /** @param {SessionView} view */
   async #hold(view, { mayAskRestart = false } = {}) {
     const session = this.#session(view.sessionId);
     await session.ready;
     const isNew = !session.known;
     session.known = true;
-    session.role = view.role ?? 'supporter';
+    session.role = view.role ?? SessionRoles.Supporter;
     if (isNew) this.#emit('session', { view, entries: session.transcript.entries, safetyCode: session.lane.safetyCode });
     this.#emit('presence', { sessionId: view.sessionId, present: view.callerPresent ?? true });
     await session.lane.sync(view);
@@ -187,37 +233,47 @@ export class SupporterDesk extends EventTarget {
     return view;
   }
 
+  /** @param {SessionChange} change */
   #onSessionChanged(change) {
-    if (change.reason === Reasons.TRANSFERRED_TO_YOU) {
+    if (change.reason === ChangeReasons.TransferredToYou) {
       this.#resume({ afterTransfer: true }).catch(() => {}); // a transfer brings neither the view nor the backlog (§4)
       return;
     }
     const mine = this.#sessions.get(change.sessionId);
-    if (change.reason === Reasons.LEAD_JOINED || change.reason === Reasons.LEAD_DECLINED || change.reason === Reasons.LEAD_LEFT) {
-      if (mine?.role === 'lead' && change.reason === Reasons.LEAD_LEFT) this.#drop(change.sessionId, change.state, change.reason);
-      else if (mine === undefined && change.reason === Reasons.LEAD_JOINED) this.#resume({ afterTransfer: true }).catch(() => {}); // let in as the lead
+    if (change.reason === ChangeReasons.LeadJoined || change.reason === ChangeReasons.LeadDeclined || change.reason === ChangeReasons.LeadLeft) {
+      if (mine?.role === SessionRoles.Lead && change.reason === ChangeReasons.LeadLeft) this.#drop(change.sessionId, change.state, change.reason);
+      else if (mine === undefined && change.reason === ChangeReasons.LeadJoined) this.#resume({ afterTransfer: true }).catch(() => {}); // let in as the lead
       else if (mine) this.#emit('lead', { sessionId: change.sessionId, status: change.reason });
       return;
     }
-    if (change.state !== States.ACTIVE || change.reason === Reasons.TRANSFERRED_AWAY) this.#drop(change.sessionId, change.state, change.reason);
+    if (change.state !== SessionStates.Active || change.reason === ChangeReasons.TransferredAway) this.#drop(change.sessionId, change.state, change.reason);
   }
 
-  /** The session's lane, made (or restored from this device) on first sight; `ready` resolves once it is usable. */
+  /**
+   * The session's lane, made (or restored from this device) on first sight; `ready` resolves once it is usable.
+   * @param {string} sessionId
+   * @returns {HeldSession}
+   */
   #session(sessionId) {
-    let session = this.#sessions.get(sessionId);
-    if (session) return session;
-    session = { known: false, role: null, lane: null, transcript: null, keeper: null, onSent: new Map() };
+    const held = this.#sessions.get(sessionId);
+    if (held) return held;
+    // lane, transcript and keeper are set by #open before `ready` resolves, and used only after it.
+    const session = /** @type {HeldSession} */ (/** @type {unknown} */ ({
+      known: false, role: null, lane: null, transcript: null, keeper: null, onSent: new Map(),
+    }));
     session.ready = this.#open(sessionId, session);
     this.#sessions.set(sessionId, session);
     return session;
   }
 
+  /** @param {string} sessionId @param {HeldSession} session */
   async #open(sessionId, session) {
     const key = `${this.#login}|${sessionId}`;
     session.keeper = new RecordKeeper(vault, key, async () => ({
       sessionId, role: session.role, lane: await session.lane.snapshot(), transcript: session.transcript.entries,
     }));
     const options = { hub: this.#hub, sessionId, initiator: false, hooks: this.#hooks(sessionId, session) };
+    /** @type {KeptSession | null} */
     const record = await vault.load(key).catch(() => null);
     if (record === null) {
       session.transcript = new Transcript();
@@ -229,6 +285,11 @@ export class SupporterDesk extends EventTarget {
     session.lane = await Lane.restore(options, record.lane, (state) => SecureChannel.fromState(state));
   }
 
+  /**
+   * @param {string} sessionId
+   * @param {HeldSession} session
+   * @returns {LaneHooks}
+   */
   #hooks(sessionId, session) {
     return {
       save: () => session.keeper.save(),
@@ -240,22 +301,27 @@ export class SupporterDesk extends EventTarget {
       },
       status: (messageId, status) => {
         session.transcript.status(messageId, status);
-        if (status === 'sent' || status === 'delivered') {
+        if (status === Status.SENT || status === Status.DELIVERED) {
           session.onSent.get(messageId)?.();
           session.onSent.delete(messageId);
         }
         this.#emit('status', { sessionId, messageId, status });
       },
-      secure: (channel) => this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(channel.remoteStaticKey) }),
+      secure: (channel) => this.#emit('secure', { sessionId, safetyCode: channel.safetyCode, episodeKey: toBase64(/** @type {Uint8Array} established */ (channel.remoteStaticKey)) }),
       securing: ({ restarted }) => this.#emit('securing', { sessionId, restarted }),
       refused: (code) => this.#emit('refused', { sessionId, code }),
       openChannel: () => SecureChannel.forSupporter({
-        sessionId, staticKey: this.#deviceKey, party: session.role === 'lead' ? Party.LEAD : Party.SUPPORTER,
+        sessionId, staticKey: this.#deviceKey, party: session.role === SessionRoles.Lead ? Party.LEAD : Party.SUPPORTER,
       }),
     };
   }
 
-  /** No longer held here: R7 for what was not delivered, then nothing of it stays on this device. */
+  /**
+   * No longer held here: R7 for what was not delivered, then nothing of it stays on this device.
+   * @param {string} sessionId
+   * @param {string | null} state
+   * @param {string | null} reason null: it ended while this desk was not connected
+   */
   async #drop(sessionId, state, reason) {
     const session = this.#sessions.get(sessionId);
     if (!session) return;
@@ -266,7 +332,10 @@ export class SupporterDesk extends EventTarget {
     this.#emit('ended', { sessionId, state, reason });
   }
 
-  /** Records of chats this login no longer holds (closed while this console was not open) are removed. */
+  /**
+   * Records of chats this login no longer holds (closed while this console was not open) are removed.
+   * @param {Set<string>} held
+   */
   async #forgetStale(held) {
     try {
       const prefix = `${this.#login}|`;
@@ -278,6 +347,7 @@ export class SupporterDesk extends EventTarget {
     }
   }
 
+  /** @param {string} type @param {unknown} detail */
   #emit(type, detail) {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
