@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -50,7 +49,7 @@ public static class AuditBench
         var verifier = new AuditVerifier(host.Services.GetRequiredService<AuditKey>().PublicKey);
         foreach (var line in File.ReadLines(file))
         {
-            AuditEncoding.TryParseLine(line, out var record, out var note, out _);
+            if (!AuditEncoding.TryParseLine(line, out var record, out var note, out var unreadable)) throw new InvalidOperationException(unreadable);
             var problem = record is not null ? verifier.Add(record) : verifier.AddCheckpoint(note!);
             if (problem is not null) throw new InvalidOperationException(problem);
         }

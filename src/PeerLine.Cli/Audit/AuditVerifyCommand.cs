@@ -30,13 +30,10 @@ public static class AuditVerifyCommand
         {
             lineNumber++;
             if (line.Length == 0) continue;
-            string? problem;
-            if (!AuditEncoding.TryParseLine(line, out var record, out var note, out problem)) { }
-            else if (record is not null) problem = verifier.Add(record);
-            else
+            if (AuditEncoding.TryParseLine(line, out var record, out var note, out var problem))
             {
-                problem = verifier.AddCheckpoint(note!);
-                if (problem is null) checkpoints++;
+                problem = record is not null ? verifier.Add(record) : verifier.AddCheckpoint(note!);
+                if (record is null && problem is null) checkpoints++;
             }
             if (problem is not null)
             {

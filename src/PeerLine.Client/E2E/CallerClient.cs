@@ -1,7 +1,6 @@
 using NSec.Cryptography;
 using PeerLine.Client.Relay;
 using PeerLine.Client.State;
-using PeerLine.Protocol.E2E;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
 

@@ -82,10 +82,10 @@ public sealed class SecureChannel : IDisposable
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.SessionId, nameof(state));
         if (!Enum.IsDefined(state.Party)) throw new ArgumentException("Unknown party.", nameof(state));
-        RequireLength(state.HandshakeHash, "handshake hash");
-        RequireLength(state.RemoteStaticKey, "remote static key");
-        RequireLength(state.SendKey, "send key");
-        RequireLength(state.ReceiveKey, "receive key");
+        RequireLength(state.HandshakeHash, "handshake hash", nameof(state));
+        RequireLength(state.RemoteStaticKey, "remote static key", nameof(state));
+        RequireLength(state.SendKey, "send key", nameof(state));
+        RequireLength(state.ReceiveKey, "receive key", nameof(state));
         return new SecureChannel(state.SessionId, state.Caller, state.Party, handshake: null)
         {
             _send = CipherState.Resume(state.SendKey, state.SendNonce),
@@ -95,9 +95,9 @@ public sealed class SecureChannel : IDisposable
         };
     }
 
-    private static void RequireLength(byte[]? value, string what)
+    private static void RequireLength(byte[]? value, string what, string paramName)
     {
-        if (value is not { Length: 32 }) throw new ArgumentException($"The {what} is 32 bytes.", "state");
+        if (value is not { Length: 32 }) throw new ArgumentException($"The {what} is 32 bytes.", paramName);
     }
 
     public bool IsEstablished => _send is not null;

@@ -34,11 +34,10 @@ public sealed class ClaimService(
         var slotRefusal = await SessionClosing.TakeSlotAsync(db, supporterId, now, ct);
         if (slotRefusal is not null) throw new PeerLineException(slotRefusal);
 
-        var claimed = sessionId is null
+        var claimed = (sessionId is null
             ? await ClaimHeadAsync(db, supporterId, now, ct)
-            : await TryClaimAsync(db, sessionId, supporterId, now, ct) ? sessionId : null;
-        if (claimed is null)
-            throw new PeerLineException(sessionId is null ? ErrorCodes.QueueEmpty : ErrorCodes.AlreadyClaimed);
+            : await TryClaimAsync(db, sessionId, supporterId, now, ct) ? sessionId : null)
+            ?? throw new PeerLineException(sessionId is null ? ErrorCodes.QueueEmpty : ErrorCodes.AlreadyClaimed);
         await tx.CommitAsync(ct);
 
         var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == claimed, ct);

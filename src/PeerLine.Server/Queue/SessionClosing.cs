@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using PeerLine.Server.Hosting;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Queue;

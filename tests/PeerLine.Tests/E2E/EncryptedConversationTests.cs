@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.E2E;

@@ -82,7 +82,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         return this;
     }
 
-    private readonly object _startLock = new();
+    private readonly Lock _startLock = new();
 
     public RelayClientOptions RelayOptions(Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? extra = null)
     {

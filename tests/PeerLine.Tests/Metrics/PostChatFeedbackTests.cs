@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Audit;
 using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 

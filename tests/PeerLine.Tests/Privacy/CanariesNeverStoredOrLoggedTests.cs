@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
@@ -53,7 +52,7 @@ public sealed class CanariesNeverStoredOrLoggedTests
         var atSupporter = new List<RelayEnvelope>();
         staff.On<RelayEnvelope>(ClientEvents.MessageReceived, m => { lock (atSupporter) atSupporter.Add(m); });
         await staff.StartAsync().Within();
-        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within();
 
         // The caller, with canaries in every argument the hub takes.
         await using var caller = app.RawConnection($"{HubRoutes.Caller}?{QueryCanary}=3", WithHeaders);

@@ -66,7 +66,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
         var session = (await supporter.ClaimAsync(active.SessionId!).Within()).SessionId;
         await active.DisposeAsync();
         await Waits.UntilAsync(() => !atSupporter.Events.IsEmpty, because: "the active session's caller left");
-        Assert.Equal(new[] { new CallerPresence(session, false) }, atSupporter.Events);
+        Assert.Equal([new CallerPresence(session, false)], atSupporter.Events);
     }
 
     private async Task<SupporterRelayClient> LeadOnShiftAsync(string login)

@@ -29,7 +29,7 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         // Bare connections that never acknowledge, so both messages are still stored when the session closes.
         await App.CreateStaffAsync("sam");
         await using var staff = await App.StaffConnectionAsync("sam");
-        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within();
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
         var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Routine).Within();

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -102,7 +101,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         var userId = (await App.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.DeviceKeys))).StaffUserId;
         // The service on its own clock (a fake clock for the whole host would fire its timers for every skipped period).
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var keys = ActivatorUtilities.CreateInstance<PeerLine.Server.Roster.DeviceKeyService>(App.Services, (TimeProvider)time);
+        var keys = ActivatorUtilities.CreateInstance<PeerLine.Server.Roster.DeviceKeyService>(App.Services, time);
 
         Assert.Equal(1, await keys.CertifyAsync(userId, "sol", CancellationToken.None));
         Assert.Equal(0, await keys.CertifyAsync(userId, "sol", CancellationToken.None));   // still fresh

@@ -126,6 +126,6 @@ public sealed class ComplianceViewTests(Chromium chromium)
         chromium.AssertNoProblems(compliance.Page, SignedOutAtFirst);
     }
 
-    private static Task Screenshot(IPage page, string name) =>
+    private static Task<byte[]> Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.Directory, name), FullPage = false });
 }

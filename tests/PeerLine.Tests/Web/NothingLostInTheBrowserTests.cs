@@ -246,19 +246,19 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
         await Expect(leadPane.Locator("h3")).ToContainTextAsync("(as lead)");
         var leadCode = await ConsolePage.SafetyCodeAsync(leadPane);
         await Expect(caller.Page.Locator("#messages")).ToContainTextAsync($"Their safety code is {leadCode}");
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync() + "\n" + await lead.StateAsync();
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerInFlight, pages,
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync() + "\n" + await lead.StateAsync();
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerInFlight, Pages,
             "the supporter shows what the caller wrote as the lead joined");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, supporterInFlight, pages,
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, supporterInFlight, Pages,
             "the caller shows what the supporter wrote as the lead joined");
 
         var callerAfter = _texts.Many("caller, to both", 3);
         await caller.SendQuicklyAsync(callerAfter);
         await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(leadPane), callerAfter, lead.StateAsync, "the lead sees what the caller wrote after letting them in");
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerAfter, pages, "the supporter too");
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerAfter, Pages, "the supporter too");
         var leadWrites = _texts.Many("lead", 2);
         await ConsolePage.SendQuicklyAsync(leadPane, leadWrites);
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(leadPane), caller.FromLeadAsync, leadWrites, pages, "the caller shows the lead's messages");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(leadPane), caller.FromLeadAsync, leadWrites, Pages, "the caller shows the lead's messages");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
         await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(leadPane), [.. callerAfter, callerLast], lead.StateAsync, "the lead sees the caller's last words");
@@ -299,9 +299,9 @@ internal static class NothingLost
         var (hello, hi) = (texts.One("caller, hello"), texts.One("supporter, hi"));
         await caller.SendAsync(hello);
         await ConsolePage.SendAsync(pane, hi);
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync();
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [hello], pages, "the greeting reaches the supporter");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [hi], pages, "the greeting reaches the caller");
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync();
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [hello], Pages, "the greeting reaches the supporter");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [hi], Pages, "the greeting reaches the caller");
         return (hello, hi);
     }
 
@@ -314,9 +314,9 @@ internal static class NothingLost
         var (fromCaller, fromSupporter) = (texts.One("caller, last words"), texts.One("supporter, last words"));
         await caller.SendAsync(fromCaller);
         await ConsolePage.SendAsync(pane, fromSupporter);
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync();
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [fromCaller], pages, "the caller's last words arrive");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [fromSupporter], pages, "the supporter's last words arrive");
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync();
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [fromCaller], Pages, "the caller's last words arrive");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [fromSupporter], Pages, "the supporter's last words arrive");
         return (fromCaller, fromSupporter);
     }
 

@@ -40,13 +40,13 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
         var code = await ConsolePage.SafetyCodeAsync(pane);
         Assert.Equal(code, await caller.SafetyCodeAsync());
         await ConsolePage.WaitForCallerAsync(pane, present: true);
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync();
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync();
         var fromCaller = _texts.Many("caller, after the return", 3);
         var fromSupporter = _texts.Many("supporter, after the return", 3);
         await caller.SendQuicklyAsync(fromCaller);
         await ConsolePage.SendQuicklyAsync(pane, fromSupporter);
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), fromCaller, pages, "the supporter shows the caller's messages");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, fromSupporter, pages, "the caller shows the supporter's messages");
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), fromCaller, Pages, "the supporter shows the caller's messages");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, fromSupporter, Pages, "the caller shows the supporter's messages");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
         var atConsole = await ConsolePage.FromCallerAsync(pane);

@@ -90,6 +90,6 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
 
     private static Task AssertAccessibleAsync(IPage page, string step) => Chromium.AssertAccessibleAsync(page, step);
 
-    private static Task Screenshot(IPage page, string name) =>
+    private static Task<byte[]> Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.Directory, name), FullPage = false });
 }

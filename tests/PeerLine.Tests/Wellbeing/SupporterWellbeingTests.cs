@@ -73,13 +73,13 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
             return await db.SaveChangesAsync();
         });
 
-        await me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within(); // 110 of 120 minutes
+        await me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within(); // 110 of 120 minutes
         Time.Advance(TimeSpan.FromMinutes(10));
         await CheckAsync();
 
         await Waits.UntilAsync(() => toMe.Any(n => n.Kind == WellbeingNotices.WeeklyCap));
         Assert.Equal(120, toMe.Single(n => n.Kind == WellbeingNotices.WeeklyCap).WeekMinutes);
-        var refused = await Assert.ThrowsAsync<HubException>(() => me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within());
         Assert.EndsWith(ErrorCodes.WeeklyCapReached, refused.Message);
     }
 
@@ -96,7 +96,7 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         await me.InvokeAsync(StaffMethods.CloseSession, routine.SessionId, Dispositions.Supported).Within();
         await crisis.EndAsync().Within(); // the caller leaves a crisis chat
 
-        await Waits.UntilAsync(() => toMe.Any() && toLead.Any(n => n.Login == "dee"));
+        await Waits.UntilAsync(() => !toMe.IsEmpty && toLead.Any(n => n.Login == "dee"));
         Assert.Equal(WellbeingNotices.DebriefSuggested, toMe.Single().Kind);
         Assert.Equal(WellbeingNotices.DebriefSuggested, toLead.Single(n => n.Login == "dee").Kind);
     }
@@ -107,7 +107,7 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var connection = await App.StaffConnectionAsync(login);
         var notices = new ConcurrentQueue<WellbeingNotice>();
         connection.On<WellbeingNotice>(ClientEvents.WellbeingNotice, notices.Enqueue);
-        if (startShift) await connection.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        if (startShift) await connection.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within();
         return (connection, notices);
     }
 }
