@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -59,7 +61,7 @@ public static class AuditBench
         var status = await host.Services.GetRequiredService<AuditIntegrity>().CheckAsync(CancellationToken.None);
         var integritySeconds = clock.Elapsed.TotalSeconds;
 
-        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+        Console.WriteLine(JsonSerializer.Serialize(new
         {
             events = verifier.Records,
             appendsPerSecondSequential = Math.Round(sequential),
@@ -71,7 +73,7 @@ public static class AuditBench
             integrityCheckSeconds = Math.Round(integritySeconds, 2),
             intact = status.Intact,
         }));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         Directory.Delete(data, recursive: true);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PeerLine.Protocol.Audit;
 
 namespace PeerLine.Cli.Audit;
@@ -47,7 +48,7 @@ public static class AuditVerifyCommand
             await stderr.WriteLineAsync($"FAILED at the end (line {lineNumber}): {incomplete}");
             return Cli.Failed;
         }
-        var signedAt = verifier.LastCheckpoint!.SignedAt.UtcDateTime.ToString(AuditCheckpoint.TimeFormat, System.Globalization.CultureInfo.InvariantCulture);
+        var signedAt = verifier.LastCheckpoint!.SignedAt.UtcDateTime.ToString(AuditCheckpoint.TimeFormat, CultureInfo.InvariantCulture);
         await stdout.WriteLineAsync(
             $"verified {verifier.Records} records (seq {verifier.FirstSeq} to {verifier.LastSeq}) and {checkpoints} checkpoints; last checkpoint signed at {signedAt}");
         return Cli.Ok;

@@ -1,3 +1,4 @@
+using System.Text;
 using NSec.Cryptography;
 using PeerLine.Client.Relay;
 using PeerLine.Client.State;
@@ -136,11 +137,11 @@ public sealed partial class CallerClient : IAsyncDisposable
     /// </summary>
     public Task<Guid> SendAsync(byte[] content, CancellationToken ct = default) => WriteAsync(lead: false, content, ct);
 
-    public Task<Guid> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+    public Task<Guid> SendAsync(string text, CancellationToken ct = default) => SendAsync(Encoding.UTF8.GetBytes(text), ct);
 
     /// <summary>Sends to the lead on their own channel (the supporter does not receive it).</summary>
     public Task<Guid> SendToLeadAsync(string text, CancellationToken ct = default) =>
-        WriteAsync(lead: true, System.Text.Encoding.UTF8.GetBytes(text), ct);
+        WriteAsync(lead: true, Encoding.UTF8.GetBytes(text), ct);
 
     /// <summary>The supporter asks whether a lead may join (answer with <see cref="AnswerLeadInvitationAsync"/>; refusing costs nothing).</summary>
     public event Action<LeadInvitation>? LeadInvited

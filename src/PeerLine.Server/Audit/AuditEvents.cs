@@ -1,3 +1,4 @@
+using PeerLine.Protocol.Audit;
 using PeerLine.Server.Queue;
 
 namespace PeerLine.Server.Audit;
@@ -188,6 +189,6 @@ public sealed record RetentionRun(long Sessions, long Resources, long ShiftRecor
     public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
     {
         ["sessions"] = Sessions, ["resources"] = Resources, ["shift-records"] = ShiftRecords, ["return-codes"] = ReturnCodes,
-        ["audit-events"] = AuditEvents, [Protocol.Audit.AuditVerifier.KeptFromField] = KeptFrom,
+        ["audit-events"] = AuditEvents, [AuditVerifier.KeptFromField] = KeptFrom,
     };
 }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -65,7 +66,7 @@ public sealed class AuditTrail(
             for (var attempt = 1; ; attempt++)
             {
                 try { return await AppendAsync(e.Kind, fields); }
-                catch (Exception ex) when (attempt < Attempts && ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+                catch (Exception ex) when (attempt < Attempts && ex is DbUpdateException or InvalidOperationException or DbException)
                 {
                     await Task.Delay(10 * attempt, CancellationToken.None);
                 }

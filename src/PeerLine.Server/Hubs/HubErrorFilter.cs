@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Hosting;
 
@@ -25,7 +26,7 @@ public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
         {
             throw;
         }
-        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        catch (DbUpdateConcurrencyException)
         {
             // Another node or the relay writer changed the same session first: nothing was applied, try again.
             HubLog.Refused(logger, invocationContext.HubMethodName, ErrorCodes.Unavailable);

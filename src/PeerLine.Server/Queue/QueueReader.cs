@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Relay;
 using PeerLine.Server.Storage;
@@ -8,7 +9,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Queue;
 
 /// <summary>Read side of the queue: order, positions, expected waits, and what staff see.</summary>
-public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptionsMonitor<QueueOptions> options, Escalation.RoutingRules routing)
+public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptionsMonitor<QueueOptions> options, RoutingRules routing)
 {
     /// <summary>Waiting sessions in service order: crisis first, returned sessions first within a level, then first come.</summary>
     public static IQueryable<SupportSession> InServiceOrder(IQueryable<SupportSession> sessions) => sessions

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Queue;
@@ -12,7 +13,7 @@ namespace PeerLine.Server.Supervision;
 /// A lead joins a chat only with the caller's consent: the supporter asks, the caller accepts or refuses (nothing else
 /// changes on a refusal), and an accepted lead gets a lane of their own with the caller (docs/protocol.md §16).
 /// </summary>
-public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, ClientPush push, Audit.AuditTrail audit, ILogger<SupervisionService> logger)
+public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, ClientPush push, AuditTrail audit, ILogger<SupervisionService> logger)
 {
     public async Task InviteAsync(string supporterId, string sessionId, string leadId, CancellationToken ct)
     {
@@ -50,7 +51,7 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
             await push.ToSupporter(supporter, sessionId, SessionState.Active, ChangeReasons.LeadDeclined);
             return;
         }
-        await audit.RecordAsync(new Audit.LeadJoined(sessionId, lead));
+        await audit.RecordAsync(new LeadJoined(sessionId, lead));
         await push.ToCaller(sessionId, SessionState.Active, ChangeReasons.LeadJoined);
         await push.ToSupporter(supporter, sessionId, SessionState.Active, ChangeReasons.LeadJoined);
         await push.ToSupporter(lead, sessionId, SessionState.Active, ChangeReasons.LeadJoined);

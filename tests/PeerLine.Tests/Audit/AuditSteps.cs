@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
@@ -30,7 +31,7 @@ public static class AuditSteps
     {
         using var buffer = new MemoryStream();
         await app.Services.GetRequiredService<AuditExport>().WriteAsync(buffer, "cli", null, CancellationToken.None);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        return Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
     public static string AuditPublicKey(this PeerLineApp app) => Convert.ToBase64String(app.Services.GetRequiredService<AuditKey>().PublicKey);

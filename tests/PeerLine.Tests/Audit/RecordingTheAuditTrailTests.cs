@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using NSec.Cryptography;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Server.Staff;
@@ -100,7 +101,7 @@ public sealed class RecordingTheAuditTrailTests : AppScenario
         await using (var kit = await App.SupporterOnShiftAsync("kit"))
         {
             using var device = NSec.Cryptography.Key.Create(NSec.Cryptography.KeyAgreementAlgorithm.X25519);
-            await kit.EnrollDeviceKeyAsync(device.PublicKey.Export(NSec.Cryptography.KeyBlobFormat.RawPublicKey)).Within();
+            await kit.EnrollDeviceKeyAsync(device.PublicKey.Export(KeyBlobFormat.RawPublicKey)).Within();
         }
 
         Assert.True(await App.Services.GetRequiredService<StaffAccounts>().DisableAsync("kit"));

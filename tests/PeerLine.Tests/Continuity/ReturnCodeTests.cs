@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Queue;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Continuity;
@@ -132,7 +133,7 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
         foreach (var (name, bytes) in App.DatabaseFiles())
             Assert.True(bytes.AsSpan().IndexOf(_lookup) < 0, $"{name} holds the lookup value");
         // The sessions table has no column that refers to a return code: the link exists only while routing a request.
-        Assert.DoesNotContain(typeof(PeerLine.Server.Queue.SupportSession).GetProperties(), p => p.Name.Contains("ReturnCode", StringComparison.Ordinal) || p.PropertyType == typeof(PeerLine.Server.Continuity.ReturnCode));
+        Assert.DoesNotContain(typeof(SupportSession).GetProperties(), p => p.Name.Contains("ReturnCode", StringComparison.Ordinal) || p.PropertyType == typeof(PeerLine.Server.Continuity.ReturnCode));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
@@ -165,7 +166,7 @@ public sealed class NothingLostTests() : AppScenario(new PeerLineApp(kestrel: tr
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
         await using var supporter = await App.CertifiedSupporterAsync("wes", _first);
-        var presence = new System.Collections.Concurrent.ConcurrentQueue<CallerPresence>();
+        var presence = new ConcurrentQueue<CallerPresence>();
         supporter.CallerPresence += presence.Enqueue;
         var options = new RelayClientOptions { Server = network.BaseAddress, MaxReconnectDelay = TimeSpan.FromMilliseconds(300) };
         await using var caller = new CallerClient(options, await App.PinnedTrustAsync());

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -28,7 +30,7 @@ public sealed class Chromium : IAsyncLifetime
         });
     }
 
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, System.Collections.Concurrent.ConcurrentQueue<string>> _problems = [];
+    private readonly ConditionalWeakTable<IPage, ConcurrentQueue<string>> _problems = [];
 
     /// <summary>
     /// A fresh profile (its own cookies, storage and IndexedDB), like another person's browser. Script errors,

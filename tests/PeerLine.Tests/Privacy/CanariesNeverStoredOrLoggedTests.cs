@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using PeerLine.Protocol.Wire;
@@ -102,7 +103,7 @@ public sealed class CanariesNeverStoredOrLoggedTests
         Assert.Contains(app.DatabaseFiles(), f => Contains(f.Bytes, Encoding.UTF8.GetBytes("vic")));
     }
 
-    private static void WithHeaders(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions o)
+    private static void WithHeaders(HttpConnectionOptions o)
     {
         foreach (var (k, v) in Headers) o.Headers[k] = v;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Staff;
@@ -58,7 +59,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
         var waiting = await App.RequestSupportAsync();
         await waiting.DisposeAsync();
         await Waits.UntilAsync(async () => await App.DbAsync(db =>
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Sessions, s => s.CallerAwaySince != null)),
+            db.Sessions.AnyAsync(s => s.CallerAwaySince != null)),
             because: "the disconnect is recorded");
 
         // A later, active session's drop is told: the waiting one's, recorded before it, was not.

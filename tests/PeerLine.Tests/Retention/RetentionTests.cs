@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -102,7 +103,7 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         Assert.Equal(1, cut.Exit);
         Assert.Contains($"records {run.KeptFrom} to {run.KeptFrom} are missing", cut.Err);
         using var auditor = await App.AuditorAsync();
-        var status = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<IntegrityStatus>(auditor, "/api/audit/integrity");
+        var status = await auditor.GetFromJsonAsync<IntegrityStatus>("/api/audit/integrity");
         Assert.True(status!.Intact, status.Problem);
     }
 }

@@ -1,11 +1,15 @@
+using System.Buffers.Text;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using NSec.Cryptography;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
@@ -98,10 +102,10 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         await App.CreateStaffAsync("sol");
         using (var http = await App.SignedInHttpAsync("sol"))
             await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
-        var userId = (await App.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.DeviceKeys))).StaffUserId;
+        var userId = (await App.DbAsync(db => db.DeviceKeys.SingleAsync())).StaffUserId;
         // The service on its own clock (a fake clock for the whole host would fire its timers for every skipped period).
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var keys = ActivatorUtilities.CreateInstance<PeerLine.Server.Roster.DeviceKeyService>(App.Services, time);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keys = ActivatorUtilities.CreateInstance<DeviceKeyService>(App.Services, time);
 
         Assert.Equal(1, await keys.CertifyAsync(userId, "sol", CancellationToken.None));
         Assert.Equal(0, await keys.CertifyAsync(userId, "sol", CancellationToken.None));   // still fresh
@@ -117,7 +121,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private static string Url(byte[] key) => System.Buffers.Text.Base64Url.EncodeToString(key);
+    private static string Url(byte[] key) => Base64Url.EncodeToString(key);
 
     private sealed record Answer(string KeyId, string Status, string? Certificate);
     private sealed record RosterBody(string PublicKey, List<string> RevokedKeyIds);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -28,7 +29,7 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
         await Expect(caller.Page.Locator("#position")).ToHaveTextAsync("You are next in line.");
         await console.WaitForWaitingAsync(1);
 
-        var offline = System.Diagnostics.Stopwatch.StartNew();
+        var offline = Stopwatch.StartNew();
         await caller.GoOfflineAsync();
         var pane = await console.TakeNextAsync();
         await ConsolePage.WaitForCallerAsync(pane, present: false, timeout: Offline + TimeSpan.FromSeconds(10)); // after the client timeout
