@@ -38,13 +38,15 @@ public static class AuditBench
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
-            for (var i = 0; i < events / 2 / writers; i++) await trail.RecordAsync(new SessionRequested($"w{w}-{i}", Topic.Burnout, Priority.Routine, false));
+            for (var i = 0; i < events / 2 / writers; i++)
+                await trail.RecordAsync(new SessionRequested($"w{w}-{i}", Topic.Burnout, Priority.Routine, false));
         })));
         var concurrent = events / 2 / clock.Elapsed.TotalSeconds;
 
         var file = Path.Combine(data, "export.jsonl");
         clock.Restart();
-        await using (var output = File.Create(file)) await host.Services.GetRequiredService<AuditExport>().WriteAsync(output, "cli", null, CancellationToken.None);
+        var export = host.Services.GetRequiredService<AuditExport>();
+        await using (var output = File.Create(file)) await export.WriteAsync(output, "cli", null, CancellationToken.None);
         var exportSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();

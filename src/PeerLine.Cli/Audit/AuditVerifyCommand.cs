@@ -50,7 +50,8 @@ public static class AuditVerifyCommand
         }
         var signedAt = verifier.LastCheckpoint!.SignedAt.UtcDateTime.ToString(AuditCheckpoint.TimeFormat, CultureInfo.InvariantCulture);
         await stdout.WriteLineAsync(
-            $"verified {verifier.Records} records (seq {verifier.FirstSeq} to {verifier.LastSeq}) and {checkpoints} checkpoints; last checkpoint signed at {signedAt}");
+            $"verified {verifier.Records} records (seq {verifier.FirstSeq} to {verifier.LastSeq}) and {checkpoints} checkpoints; "
+            + $"last checkpoint signed at {signedAt}");
         return Cli.Ok;
     }
 }

@@ -40,7 +40,9 @@ public static class SyntheticProbe
             {
                 await stderr.WriteLineAsync(isNew
                     ? $"enrolled a new device key for {settings.Login}; it awaits certification: staff certify --login {settings.Login}"
-                    : $"the device key of {settings.Login} is {status}{(verdict is { } v && status == "certified" ? $" but its certificate is {v}" : "")}; it needs a (new) certificate: staff certify --login {settings.Login}");
+                    : $"the device key of {settings.Login} is {status}"
+                        + (verdict is { } v && status == "certified" ? $" but its certificate is {v}" : "")
+                        + $"; it needs a (new) certificate: staff certify --login {settings.Login}");
                 return Cli.AwaitingCertification;
             }
             serverVersion = await supporter.Relay.ServerVersionAsync(ct);

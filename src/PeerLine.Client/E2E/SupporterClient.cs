@@ -65,7 +65,9 @@ public sealed partial class SupporterClient : IAsyncDisposable
 
     public Task<SessionView> ClaimNextAsync(CancellationToken ct = default) => _relay.ClaimNextAsync(ct);
 
-    /// <summary>Completes with the safety code when the channel in this session is established (or restored); a new handshake starts a new task.</summary>
+    /// <summary>
+    /// Completes with the safety code when the channel in this session is established (or restored); a new handshake starts a new task.
+    /// </summary>
     public Task<string> EstablishedAsync(string sessionId) => Pending(sessionId).Task;
 
     /// <summary>How many messages of this session are kept and not yet known delivered.</summary>
@@ -119,7 +121,9 @@ public sealed partial class SupporterClient : IAsyncDisposable
     }
 
     private string StoreKey(string sessionId) =>
-        _keyPrefix + (sessionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? sessionId : Convert.ToHexStringLower(Encoding.UTF8.GetBytes(sessionId)));
+        _keyPrefix + (sessionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? sessionId
+            : Convert.ToHexStringLower(Encoding.UTF8.GetBytes(sessionId)));
 
     /// <summary>Under the conversation's gate: writes its lane (with the live channel's state) to the store.</summary>
     private Task SaveAsync(StaffConversation conversation)

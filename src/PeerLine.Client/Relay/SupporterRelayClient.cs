@@ -83,7 +83,9 @@ public sealed class SupporterRelayClient : RelayConnection
     public Task<long> SendAsync(string sessionId, Func<long, byte[]> seal, CancellationToken ct = default) =>
         SendAsync(sessionId, StaffMethods.SendCiphertext, seal, ct);
 
-    /// <summary>Uploads this device's X25519 public key; answers its status ("awaiting-certification", "certified", "revoked") and certificate.</summary>
+    /// <summary>
+    /// Uploads this device's X25519 public key; answers its status ("awaiting-certification", "certified", "revoked") and certificate.
+    /// </summary>
     public async Task<(string Status, byte[]? Certificate)> EnrollDeviceKeyAsync(byte[] publicKey, CancellationToken ct = default)
     {
         using var http = await AuthorizedHttpAsync(ct);

@@ -53,7 +53,8 @@ public sealed class AuditTrail(
         try
         {
             fields = e.Fields(_ids);
-            if (AuditValues.Check(fields) is not null || !AuditValues.IsCode(e.Kind)) throw new ArgumentException("An audit event holds codes and counts only.", nameof(e));
+            if (AuditValues.Check(fields) is not null || !AuditValues.IsCode(e.Kind))
+                throw new ArgumentException("An audit event holds codes and counts only.", nameof(e));
         }
         catch (Exception ex)
         {
@@ -95,7 +96,10 @@ public sealed class AuditTrail(
             // Rounded like the events: a finer time would say when the events just before it happened.
             var signedAt = Coarsen(time.GetUtcNow());
             var checkpoint = new AuditCheckpoint(options.Value.Origin, head.Seq, head.Hash, signedAt);
-            var row = new AuditCheckpointRow { Size = head.Seq, Head = head.Hash, SignedAt = signedAt.ToUnixTimeMilliseconds(), Note = key.SignCheckpoint(checkpoint) };
+            var row = new AuditCheckpointRow
+            {
+                Size = head.Seq, Head = head.Hash, SignedAt = signedAt.ToUnixTimeMilliseconds(), Note = key.SignCheckpoint(checkpoint),
+            };
             db.AuditCheckpoints.Add(row);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -9,7 +9,8 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Escalation;
 
 /// <summary>A crisis request alerts every lead on shift at once (the caller is also shown the crisis lines).</summary>
-public sealed class CrisisAlerts(IDbContextFactory<PeerLineDb> dbs, ClientPush push, RoutingRules routing, AuditTrail audit, ILogger<CrisisAlerts> logger)
+public sealed class CrisisAlerts(
+    IDbContextFactory<PeerLineDb> dbs, ClientPush push, RoutingRules routing, AuditTrail audit, ILogger<CrisisAlerts> logger)
 {
     public async Task RaiseAsync(string sessionId, Topic topic, CancellationToken ct)
     {

@@ -51,7 +51,9 @@ public sealed class HandoverService(
         if (session.Priority == Priority.Crisis) await wellbeing.CrisisSessionClosedAsync(supporterId, ct);
     }
 
-    /// <summary>Back to the head of its priority level in the queue (<paramref name="toSupporterId"/> null) or to a named supporter on shift.</summary>
+    /// <summary>
+    /// Back to the head of its priority level in the queue (<paramref name="toSupporterId"/> null) or to a named supporter on shift.
+    /// </summary>
     public async Task TransferAsync(string supporterId, string sessionId, string? toSupporterId, CancellationToken ct)
     {
         if (toSupporterId == supporterId) throw new PeerLineException(ErrorCodes.InvalidArgument);

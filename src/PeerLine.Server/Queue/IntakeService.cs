@@ -35,7 +35,8 @@ public sealed class IntakeService(
         RequestAsync(topicCode, priorityCode, connection, reservation: null, ct);
 
     /// <param name="reservation">A returning caller's earlier supporter (on shift): the session is offered to them first, for a while.</param>
-    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, Reservation? reservation, CancellationToken ct)
+    public async Task<SessionTicket> RequestAsync(
+        string? topicCode, string? priorityCode, string connection, Reservation? reservation, CancellationToken ct)
     {
         var topic = WireCodes.ParseTopic(topicCode);
         var priority = WireCodes.ParsePriority(priorityCode);
@@ -70,7 +71,10 @@ public sealed class IntakeService(
         if (reservation is not null) await audit.RecordAsync(new SessionOffered(session.Id, reservation.SupporterId, "return"));
         if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
         if (reservation is not null)
-            await push.Offer(reservation.SupporterId, new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true));
+        {
+            var offer = new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true);
+            await push.Offer(reservation.SupporterId, offer);
+        }
         notifier.QueueChanged();
         return new SessionTicket(session.Id, secret, await reader.StatusAsync(db, session, ct));
     }

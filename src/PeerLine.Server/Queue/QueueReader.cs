@@ -82,7 +82,8 @@ public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider 
         };
         var everHadLead = s.LeadId is not null || s.CallerToLeadSentSeq > 0 || s.LeadSentSeq > 0;
         var lead = role == SessionRoles.Caller && everHadLead
-            ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq, SessionLanes.Acked(s, Direction.LeadToCaller), SessionLanes.Acked(s, Direction.CallerToLead))
+            ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq,
+                SessionLanes.Acked(s, Direction.LeadToCaller), SessionLanes.Acked(s, Direction.CallerToLead))
             : null;
         return new SessionView(s.Id, s.State.Code(), s.Topic.Code(), s.Priority.Code(),
             SessionLanes.Sent(s, outgoing), SessionLanes.Acked(s, incoming), await StatusAsync(db, s, ct), role, lead,

@@ -55,11 +55,14 @@ public sealed class ShiftService(
 
     public const string EndedBySelf = "self", EndedAtMaximum = "max-length", EndedAtWeeklyCap = "weekly-cap";
 
-    /// <param name="reason">Why it ended, for the audit trail: <see cref="EndedBySelf"/>, <see cref="EndedAtMaximum"/> or <see cref="EndedAtWeeklyCap"/>.</param>
+    /// <param name="reason">
+    /// Why it ended, for the audit trail: <see cref="EndedBySelf"/>, <see cref="EndedAtMaximum"/> or <see cref="EndedAtWeeklyCap"/>.
+    /// </param>
     public async Task<ShiftStatus> EndAsync(string supporterId, string reason, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var ended = await db.Shifts.Where(s => s.SupporterId == supporterId && s.OnShift).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false), ct);
+        var ended = await db.Shifts.Where(s => s.SupporterId == supporterId && s.OnShift)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false), ct);
         await ShiftRecords.CloseOpenAsync(db, supporterId, time.NowMs(), ct);
         // Offers to someone who left go back to the queue at once.
         await db.Sessions.Where(s => s.State == SessionState.Waiting && s.OfferedTo == supporterId)

@@ -58,7 +58,8 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterA
     public async Task<string?> InstallAsync(string staffUserId, byte[] signedBytes, CancellationToken ct)
     {
         var trust = RosterTrust.Pin(roster.PublicKey, time);
-        if (trust.Check(signedBytes, out var certificate) != CertificateVerdict.Trusted) return "the certificate does not verify against the roster key, or is not valid now";
+        if (trust.Check(signedBytes, out var certificate) != CertificateVerdict.Trusted)
+            return "the certificate does not verify against the roster key, or is not valid now";
         var id = certificate!.KeyIdHex;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var key = await db.DeviceKeys.SingleOrDefaultAsync(k => k.Id == id && k.StaffUserId == staffUserId && k.RevokedAt == null, ct);

@@ -18,7 +18,8 @@ public static class RosterApi
     public static IServiceCollection AddRoster(this IServiceCollection services)
     {
         services.AddOptions<RosterOptions>().BindConfiguration(RosterOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.Mode == RosterMode.Server || IsPublicKey(o.PublicKey), "Roster:PublicKey must be a base64 Ed25519 public key in offline mode.")
+            .Validate(o => o.Mode == RosterMode.Server || IsPublicKey(o.PublicKey),
+                "Roster:PublicKey must be a base64 Ed25519 public key in offline mode.")
             .ValidateOnStart();
         services.AddSingleton<IRosterAuthority>(sp => sp.GetRequiredService<IOptions<RosterOptions>>().Value.Mode == RosterMode.Offline
             ? ActivatorUtilities.CreateInstance<OfflineRoster>(sp)

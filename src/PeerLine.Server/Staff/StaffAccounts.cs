@@ -77,7 +77,8 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditTrail audit,
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user);
         var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
-        var endedShift = await db.Shifts.Where(s => s.SupporterId == user.Id && s.OnShift).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
+        var endedShift = await db.Shifts.Where(s => s.SupporterId == user.Id && s.OnShift)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
         await ShiftRecords.CloseOpenAsync(db, user.Id,
             scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
         var revoked = await scope.ServiceProvider.GetRequiredService<DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
@@ -95,7 +96,8 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditTrail audit,
         if (await ActiveUserIdAsync(login) is not { } id) return null;
         // Certificates carry a handle of at most 64 bytes; logins are ASCII by the allowed character set.
         var handle = login.Length <= RosterCertificate.MaxHandleBytes ? login : login[..RosterCertificate.MaxHandleBytes];
-        var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>().CertifyAsync(id, handle, CancellationToken.None);
+        var keys = scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>();
+        var certified = await keys.CertifyAsync(id, handle, CancellationToken.None);
         StaffLog.AccountChanged(logger, "keys-certified");
         if (certified > 0) await audit.RecordAsync(new StaffEvent(AuditKinds.KeyCertified, id, "keys", certified));
         return certified;
@@ -111,7 +113,8 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditTrail audit,
     public async Task<string?> InstallCertificateAsync(string login, byte[] certificate)
     {
         if (await ActiveUserIdAsync(login) is not { } id) return "no such active login";
-        var refusal = await scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>().InstallAsync(id, certificate, CancellationToken.None);
+        var keys = scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>();
+        var refusal = await keys.InstallAsync(id, certificate, CancellationToken.None);
         if (refusal is null)
         {
             StaffLog.AccountChanged(logger, "key-certificate-installed");

@@ -42,7 +42,8 @@ public static class StaffApi
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(StaffLogin body, SignInManager<StaffUser> signIn, string scheme, AuditTrail audit, ILoggerFactory logs)
+    private static async Task<IResult> SignInAsync(
+        StaffLogin body, SignInManager<StaffUser> signIn, string scheme, AuditTrail audit, ILoggerFactory logs)
     {
         var logger = logs.CreateLogger(typeof(StaffApi));
         var refused = TypedResults.Json(new ErrorBody(ErrorCodes.InvalidCredentials), statusCode: StatusCodes.Status401Unauthorized);

@@ -19,7 +19,8 @@ public static class StaffAuthExtensions
     /// <summary>Identity stores, the Argon2id hasher and the rules for staff passwords; shared by the server and its admin commands.</summary>
     public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
     {
-        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StaffAuthOptions>().BindConfiguration(StaffAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<StaffUser>, Argon2idPasswordHasher>();
         services.AddIdentityCore<StaffUser>()

@@ -21,7 +21,8 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (!await db.Shifts.AnyAsync(s => s.SupporterId == leadId && s.OnShift, ct)) throw new PeerLineException(ErrorCodes.NotOnShift);
         var invited = await db.Sessions
-            .Where(s => s.Id == sessionId && s.SupporterId == supporterId && s.State == SessionState.Active && s.LeadId == null && s.LeadInvitedId == null)
+            .Where(s => s.Id == sessionId && s.SupporterId == supporterId && s.State == SessionState.Active
+                && s.LeadId == null && s.LeadInvitedId == null)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadInvitedId, leadId), ct);
         if (invited == 0)
         {
@@ -39,7 +40,8 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId && s.State == SessionState.Active, ct);
         if (session is not { LeadInvitedId: { } lead, SupporterId: { } supporter }) throw new PeerLineException(ErrorCodes.WrongState);
 
-        var pending = db.Sessions.Where(s => s.Id == sessionId && s.LeadInvitedId == lead && s.SupporterId == supporter && s.State == SessionState.Active);
+        var pending = db.Sessions.Where(s =>
+            s.Id == sessionId && s.LeadInvitedId == lead && s.SupporterId == supporter && s.State == SessionState.Active);
         var changed = accept
             ? await pending.ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadId, lead).SetProperty(s => s.LeadInvitedId, (string?)null), ct)
             : await pending.ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadInvitedId, (string?)null), ct);

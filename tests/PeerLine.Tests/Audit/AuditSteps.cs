@@ -12,7 +12,8 @@ namespace PeerLine.Tests.Audit;
 public static class AuditSteps
 {
     /// <summary>Request, claim, share a resource, close with a disposition: the events of one ordinary session.</summary>
-    public static async Task<string> SupportedSessionAsync(this PeerLineApp app, string supporterLogin, string disposition = Dispositions.ReferredTier3)
+    public static async Task<string> SupportedSessionAsync(
+        this PeerLineApp app, string supporterLogin, string disposition = Dispositions.ReferredTier3)
     {
         await using var supporter = await app.SupporterOnShiftAsync(supporterLogin, create: !await app.HasStaffAsync(supporterLogin));
         await using var caller = await app.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon);

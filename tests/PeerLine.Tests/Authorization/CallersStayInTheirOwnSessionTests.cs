@@ -36,7 +36,9 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
         await Waits.UntilAsync(() => atVictim.Count == 1);
 
         Assert.Empty(seenByIntruder);
-        Assert.Equal(1, await App.DbAsync(db => Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == Direction.CallerToSupporter))));
+        var stored = await App.DbAsync(db =>
+            Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == Direction.CallerToSupporter)));
+        Assert.Equal(1, stored);
     }
 
     [Fact]

@@ -124,7 +124,8 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
         await restarted.ConnectAsync().Within();
 
         var after = await restarted.EstablishedAsync(session).Within();
-        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == after, because: "the caller answered the restart request");
+        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == after,
+            because: "the caller answered the restart request");
         Assert.NotEqual(before, after);
         var next = await caller.SendAsync("after-the-restart 41c2").Within();
         await Waits.UntilAsync(() => received.Any(m => m.Text == "after-the-restart 41c2"));

@@ -128,7 +128,8 @@ public sealed class RestartsTests() : AppScenario(new PeerLineApp(kestrel: true)
         SqliteConnection.ClearAllPools();
         await server.StartAsync();
         var options = new RelayClientOptions { Server = server.Address, MaxReconnectDelay = TimeSpan.FromMilliseconds(300) };
-        await using var supporter = new SupporterClient(options, "cyd", PeerLineApp.Password, _device, new FileConversationStore(Path.Combine(_stores, "s")));
+        var supporterStore = new FileConversationStore(Path.Combine(_stores, "s"));
+        await using var supporter = new SupporterClient(options, "cyd", PeerLineApp.Password, _device, supporterStore);
         await supporter.ConnectAsync().Within();
         await supporter.StartShiftAsync().Within();
         using var http = new HttpClient { BaseAddress = server.Address };

@@ -63,7 +63,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     {
         await using var supporter = await App.SupporterOnShiftAsync("ivy");
         using (var http = await App.SignedInHttpAsync("ivy"))
-            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
+            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = DevicePublicKey() });
         await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync("ivy");
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
@@ -89,7 +89,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     {
         await App.CreateStaffAsync("pia");
         await App.CreateStaffAsync("rex");
-        var body = new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) };
+        var body = new { publicKey = DevicePublicKey() };
         using (var pia = await App.SignedInHttpAsync("pia")) await pia.PostAsJsonAsync("/api/staff/device-key", body);
 
         using var rex = await App.SignedInHttpAsync("rex");
@@ -101,7 +101,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     {
         await App.CreateStaffAsync("sol");
         using (var http = await App.SignedInHttpAsync("sol"))
-            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
+            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = DevicePublicKey() });
         var userId = (await App.DbAsync(db => db.DeviceKeys.SingleAsync())).StaffUserId;
         // The service on its own clock (a fake clock for the whole host would fire its timers for every skipped period).
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -122,6 +122,8 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     }
 
     private static string Url(byte[] key) => Base64Url.EncodeToString(key);
+
+    private string DevicePublicKey() => Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey));
 
     private sealed record Answer(string KeyId, string Status, string? Certificate);
     private sealed record RosterBody(string PublicKey, List<string> RevokedKeyIds);

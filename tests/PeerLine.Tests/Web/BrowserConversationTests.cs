@@ -201,7 +201,8 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await transfer.ClickAsync();
         await Expect(paneOne).ToHaveCountAsync(0);
         await Waits.UntilAsync(() => first.Established.IsCompletedSuccessfully && colleague.EstablishedAsync(first.SessionId!).IsCompletedSuccessfully
-            && first.Established.Result == colleague.EstablishedAsync(first.SessionId!).Result, because: "the caller re-handshakes with the colleague");
+            && first.Established.Result == colleague.EstablishedAsync(first.SessionId!).Result,
+            because: "the caller re-handshakes with the colleague");
         await first.SendAsync("hello to the colleague").Within();
         await Waits.UntilAsync(() => atColleague.Contains("hello to the colleague"));
 

@@ -46,8 +46,10 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
         var fromSupporter = _texts.Many("supporter, after the return", 3);
         await caller.SendQuicklyAsync(fromCaller);
         await ConsolePage.SendQuicklyAsync(pane, fromSupporter);
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), fromCaller, Pages, "the supporter shows the caller's messages");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, fromSupporter, Pages, "the caller shows the supporter's messages");
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), fromCaller, Pages,
+            "the supporter shows the caller's messages");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, fromSupporter, Pages,
+            "the caller shows the supporter's messages");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
         var atConsole = await ConsolePage.FromCallerAsync(pane);
@@ -70,7 +72,8 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class NothingLostWhileAWaitingCallerIsAwayTests(Chromium chromium)
-    : AppScenario(new PeerLineApp(QuietTimers.With(new() { ["Queue:AwayGraceMinutes"] = "25" }), new FakeTimeProvider(DateTimeOffset.UtcNow), kestrel: true))
+    : AppScenario(new PeerLineApp(
+        QuietTimers.With(new() { ["Queue:AwayGraceMinutes"] = "25" }), new FakeTimeProvider(DateTimeOffset.UtcNow), kestrel: true))
 {
     private static readonly Regex KeepsPlace = new(@"\b25 minutes\b");
     private readonly NothingLostTexts _texts = new();

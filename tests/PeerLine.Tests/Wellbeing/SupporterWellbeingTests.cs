@@ -52,7 +52,8 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         Time.Advance(TimeSpan.FromMinutes(10));
         await CheckAsync();
         await Waits.UntilAsync(() => toMe.Any(n => n.Kind == WellbeingNotices.ShiftEnded));
-        Assert.False(await App.DbAsync(db => db.Shifts.Where(s => s.OnShift).AnyAsync(s => db.Users.Any(u => u.Id == s.SupporterId && u.UserName == "mo"))));
+        Assert.False(await App.DbAsync(db =>
+            db.Shifts.Where(s => s.OnShift).AnyAsync(s => db.Users.Any(u => u.Id == s.SupporterId && u.UserName == "mo"))));
         Assert.Equal(SessionStates.Active, (await me.InvokeAsync<IReadOnlyList<SessionView>>(StaffMethods.Resume).Within()).Single().State);
 
         using var http = await App.SignedInHttpAsync("mo");
@@ -68,8 +69,9 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         await App.DbAsync(async db =>
         {
-            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 8 * 86_400_000L, EndedAt = now - 8 * 86_400_000L + 3 * 3_600_000L }); // too old
-            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 2 * 86_400_000L, EndedAt = now - 2 * 86_400_000L + 110 * 60_000L });
+            const long day = 86_400_000L;
+            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 8 * day, EndedAt = now - 8 * day + 3 * 3_600_000L }); // too old
+            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 2 * day, EndedAt = now - 2 * day + 110 * 60_000L });
             return await db.SaveChangesAsync();
         });
 
@@ -101,7 +103,8 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         Assert.Equal(WellbeingNotices.DebriefSuggested, toLead.Single(n => n.Login == "dee").Kind);
     }
 
-    private async Task<(HubConnection Connection, ConcurrentQueue<WellbeingNotice> Notices)> StaffOnShiftAsync(string login, string role, bool startShift = true)
+    private async Task<(HubConnection Connection, ConcurrentQueue<WellbeingNotice> Notices)> StaffOnShiftAsync(
+        string login, string role, bool startShift = true)
     {
         await App.CreateStaffAsync(login, role);
         var connection = await App.StaffConnectionAsync(login);
