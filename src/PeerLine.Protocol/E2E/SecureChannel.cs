@@ -48,7 +48,10 @@ public sealed class SecureChannel : IDisposable
     public static SecureChannel ForCaller(string sessionId, ReadOnlySpan<byte> supporterStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
         ForCaller(sessionId, Party.Supporter, supporterStaticKey, episodeKey, fixedEphemeral);
 
-    /// <summary>The caller's side of a channel with <paramref name="party"/> (the supporter, or a lead the caller let in).</summary>
+    /// <summary>
+    /// The caller's side of a channel with <paramref name="party"/> (the supporter, or a lead the caller let in).
+    /// <paramref name="fixedEphemeral"/> replays a handshake from a kept ephemeral key (null: a fresh one); the channel disposes it.
+    /// </summary>
     public static SecureChannel ForCaller(string sessionId, Party party, ReadOnlySpan<byte> staffStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
         new(sessionId, caller: true, party, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
         {
@@ -63,7 +66,10 @@ public sealed class SecureChannel : IDisposable
     public static SecureChannel ForSupporter(string sessionId, Key staticKey, Key? fixedEphemeral = null) =>
         ForStaff(sessionId, Party.Supporter, staticKey, fixedEphemeral);
 
-    /// <summary>A staff member's side: the supporter holding the session, or a lead who joined it.</summary>
+    /// <summary>
+    /// A staff member's side: the supporter holding the session, or a lead who joined it. <paramref name="fixedEphemeral"/>
+    /// as in <see cref="ForCaller(string, Party, ReadOnlySpan{byte}, Key, Key?)"/>.
+    /// </summary>
     public static SecureChannel ForStaff(string sessionId, Party party, Key staticKey, Key? fixedEphemeral = null) =>
         new(sessionId, caller: false, party, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
         {
@@ -99,6 +105,9 @@ public sealed class SecureChannel : IDisposable
     {
         if (value is not { Length: 32 }) throw new ArgumentException($"The {what} is 32 bytes.", paramName);
     }
+
+    /// <summary>The transport states themselves: tests check that disposing the channel zeroes their keys.</summary>
+    internal (CipherState? Send, CipherState? Receive) TransportStates => (_send, _receive);
 
     public bool IsEstablished => _send is not null;
 

@@ -10,6 +10,7 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>The caller page and the supporter console in real Chromium against the real server on a socket.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);

@@ -6,6 +6,7 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>A refused request gets a plain answer and the crisis resources, not a spinner.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class CallerPageWhenTheLineIsFullTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["Queue:MaxWaiting"] = "1" }, kestrel: true))
 {

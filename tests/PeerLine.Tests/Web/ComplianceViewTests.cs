@@ -15,6 +15,7 @@ namespace PeerLine.Tests.Web;
 /// reads the program metrics; a lead sees the metrics only; any other account is turned away.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ComplianceViewTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["Audit:MaxPageSize"] = PageSize.ToString(), ["Metrics:IncludeCurrentWeek"] = "true" }, kestrel: true))
 {

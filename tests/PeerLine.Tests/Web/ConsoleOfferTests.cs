@@ -8,6 +8,7 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>Push mode in the console: an offered chat is taken or declined from a banner.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ConsoleOfferTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["Queue:Mode"] = "Push" }, kestrel: true))
 {

@@ -14,6 +14,7 @@ namespace PeerLine.Tests.Web;
 /// is alerted and takes the chat, shares the Physician Support Line as a card and closes with a hand-over to 988.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]
@@ -62,6 +63,7 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
 /// shift can still answer.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class AfterHoursPathTests(Chromium chromium) : AppScenario(new PeerLineApp(OutsideCoverageNow(), kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);

@@ -10,6 +10,7 @@ namespace PeerLine.Tests.Web;
 /// on the caller page, the lead's console gets the chat with its own secure connection.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class LeadJoinPathTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace PeerLine.Tests.Web;
 /// did not keep. "In flight" means written on one page and not yet shown on the other when the disturbance comes.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly NothingLostTexts _texts = new();

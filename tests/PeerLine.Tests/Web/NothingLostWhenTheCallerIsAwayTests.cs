@@ -15,6 +15,7 @@ namespace PeerLine.Tests.Web;
 /// socket after its client timeout (set to 20 s here: above the browser's 15 s keep-alive).
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["HubLimits:ClientTimeoutSeconds"] = "20" }, kestrel: true))
 {
@@ -71,6 +72,7 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
 /// quiet and the test runs the queue sweep itself.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class NothingLostWhileAWaitingCallerIsAwayTests(Chromium chromium)
     : AppScenario(new PeerLineApp(
         QuietTimers.With(new() { ["Queue:AwayGraceMinutes"] = "25" }), new FakeTimeProvider(DateTimeOffset.UtcNow), kestrel: true))

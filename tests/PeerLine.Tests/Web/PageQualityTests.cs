@@ -11,6 +11,7 @@ namespace PeerLine.Tests.Web;
 /// CSP or integrity error, nothing fetched from another origin; screenshots written as test artifacts.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);

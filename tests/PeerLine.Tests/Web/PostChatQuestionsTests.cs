@@ -13,6 +13,7 @@ namespace PeerLine.Tests.Web;
 /// counted per week, and never asked after a request nobody answered.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class PostChatQuestionsTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);

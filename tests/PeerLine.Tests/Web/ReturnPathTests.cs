@@ -9,6 +9,7 @@ namespace PeerLine.Tests.Web;
 /// the code brings them to the same supporter first, whose console recognises the episode.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]
