@@ -54,7 +54,7 @@ public static partial class DirectoryFile
             entries.Add(entry);
         }
         if (index == 0) errors.Add($"{file}: \"entries\" is empty.");
-        else if (errors.Count == 0 && !entries.Any(e => e.Crisis && e.Hours.Kind == OpeningHours.Always))
+        else if (errors.Count == 0 && !entries.Any(e => e.Crisis && e.Hours.Kind == HoursKinds.Always))
             errors.Add($"{file}: at least one crisis resource must be open at all times (crisis routing shows it to callers).");
         return errors.Count == 0 ? (entries, []) : (null, errors);
     }

@@ -14,8 +14,6 @@ namespace PeerLine.Server.Metrics;
 /// </summary>
 public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptions<MetricsOptions> options)
 {
-    public const string Answered = "answered", Abandoned = "abandoned", Open = "open", NoDisposition = "none";
-
     public async Task<ProgramMetricsReport> ReportAsync(int? weeks, CancellationToken ct)
     {
         var o = options.Value;
@@ -37,13 +35,13 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         var sessions = SessionsTable(events, WeekOf, count);
         var tables = new List<(string Id, string[] Columns, long[,] Cells)>
         {
-            ("sessions", [Answered, Abandoned, Open], sessions),
-            ("dispositions", [.. Dispositions.All, NoDisposition], DispositionsTable(events, WeekOf, count)),
-            ("resources", [.. ResourceKinds.All],
+            (MetricTables.Sessions, [MetricColumns.Answered, MetricColumns.Abandoned, MetricColumns.Open], sessions),
+            (MetricTables.Dispositions, [.. Dispositions.All, MetricColumns.NoDisposition], DispositionsTable(events, WeekOf, count)),
+            (MetricTables.Resources, [.. ResourceKinds.All],
                 Count(events.Where(e => e.Kind == AuditKinds.ResourceOffered), WeekOf, count, ResourceKinds.All, e => e.Code("resource"))),
         };
         foreach (var (question, answers) in FeedbackQuestions.Answers)
-            tables.Add(("feedback-" + question, [.. answers], FeedbackTable(feedback, starts, question, answers)));
+            tables.Add((MetricTables.Feedback(question), [.. answers], FeedbackTable(feedback, starts, question, answers)));
 
         var weekNames = starts.Select(s => s.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
         var published = tables.Select(t => Publish(t.Id, t.Columns, t.Cells, o.SuppressUpTo, weekNames)).ToList();
@@ -72,9 +70,9 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     {
         var recorded = events.Where(e => e.Kind == AuditKinds.DispositionRecorded)
             .GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => g.ToList());
-        string[] columns = [.. Dispositions.All, NoDisposition];
+        string[] columns = [.. Dispositions.All, MetricColumns.NoDisposition];
         return Count(events.Where(e => e.Kind == AuditKinds.SessionClosed), weekOf, weeks, columns, close =>
-            close.Code("disposition") == NoDisposition && recorded.TryGetValue(close.Code("session")!, out var later)
+            close.Code("disposition") == MetricColumns.NoDisposition && recorded.TryGetValue(close.Code("session")!, out var later)
                 && later.LastOrDefault(r => weekOf(r) == weekOf(close)) is { } sameWeek
                 ? sameWeek.Code("disposition")
                 : close.Code("disposition"));

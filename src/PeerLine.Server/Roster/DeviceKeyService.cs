@@ -122,5 +122,7 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterA
     }
 
     private static DeviceKeyStatus Status(DeviceKey key) => new(key.Id,
-        key.RevokedAt is not null ? "revoked" : key.Certificate is null ? "awaiting-certification" : "certified", key.Certificate);
+        key.RevokedAt is not null ? DeviceKeyStatuses.Revoked
+        : key.Certificate is null ? DeviceKeyStatuses.AwaitingCertification
+        : DeviceKeyStatuses.Certified, key.Certificate);
 }

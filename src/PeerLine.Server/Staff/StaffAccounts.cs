@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Roster;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;

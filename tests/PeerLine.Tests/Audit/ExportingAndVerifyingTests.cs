@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NSec.Cryptography;
 using PeerLine.Protocol.Audit;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Tests.Infrastructure;
 

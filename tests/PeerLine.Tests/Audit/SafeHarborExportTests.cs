@@ -5,7 +5,6 @@ using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Protocol.Audit;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Audit;
 using PeerLine.Server.Retention;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;

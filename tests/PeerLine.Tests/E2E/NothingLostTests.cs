@@ -4,7 +4,6 @@ using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.E2E;

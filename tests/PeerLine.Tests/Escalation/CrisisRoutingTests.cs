@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Escalation;
@@ -28,7 +27,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
     {
         await App.CreateStaffAsync("lena", StaffRoles.Lead);
         await using var lead = await App.StaffConnectionAsync("lena");
-        await lead.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within();
+        await lead.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await App.CreateStaffAsync("offduty", StaffRoles.Lead);
         await using var offShiftLead = await App.StaffConnectionAsync("offduty");
         await using var supporter = await App.SupporterOnShiftAsync("sam");
@@ -134,7 +133,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
     private static ConcurrentQueue<CrisisAlert> Alerts(HubConnection connection)
     {
         var alerts = new ConcurrentQueue<CrisisAlert>();
-        connection.On<CrisisAlert>(ClientEvents.CrisisAlert, alerts.Enqueue);
+        connection.On<CrisisAlert>(nameof(IStaffClient.CrisisAlert), alerts.Enqueue);
         return alerts;
     }
 }

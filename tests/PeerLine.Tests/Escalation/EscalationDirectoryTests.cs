@@ -25,7 +25,7 @@ public sealed class EscalationDirectoryTests()
         Assert.True(byId["988"].Crisis);
         Assert.Equal("988", byId["988"].Contact.Phone);
         Assert.Equal("988", byId["988"].Contact.Text);
-        Assert.Equal(OpeningHours.Always, byId["988"].Hours.Kind);
+        Assert.Equal(HoursKinds.Always, byId["988"].Hours.Kind);
         var psl = byId["psl"];
         Assert.Equal("1-888-409-0141", psl.Contact.Phone);
         Assert.Equal("America/New_York", psl.Hours.Zone.Id);

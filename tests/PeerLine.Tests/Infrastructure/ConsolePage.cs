@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using PeerLine.Server.Staff;
+using PeerLine.Protocol.Wire;
 using static Microsoft.Playwright.Assertions;
 
 namespace PeerLine.Tests.Infrastructure;

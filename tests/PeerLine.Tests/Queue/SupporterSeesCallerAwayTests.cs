@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Queue;
@@ -81,7 +80,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
     {
         var connection = await App.StaffConnectionAsync(login);
         var watch = new PresenceWatch(connection);
-        connection.On<CallerPresence>(ClientEvents.CallerPresence, watch.Events.Enqueue);
+        connection.On<CallerPresence>(nameof(IStaffClient.CallerPresence), watch.Events.Enqueue);
         return watch;
     }
 

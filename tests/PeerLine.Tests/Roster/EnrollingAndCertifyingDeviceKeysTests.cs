@@ -67,17 +67,19 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync("ivy");
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Soon).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon).Within();
 
-        var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, ticket.SessionId).Within());
+        var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
+            ticket.SessionId).Within());
         Assert.EndsWith(ErrorCodes.WrongState, early.Message);
 
         await supporter.ClaimNextAsync().Within();
-        var certificate = await caller.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, ticket.SessionId).Within();
+        var certificate = await caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate), ticket.SessionId).Within();
         Assert.Equal(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey), certificate.AsSpan(21, 32).ToArray());
 
         await App.Services.GetRequiredService<StaffAccounts>().DisableAsync("ivy");
-        var refused = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, ticket.SessionId).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
+            ticket.SessionId).Within());
         Assert.EndsWith(ErrorCodes.NotFound, refused.Message);
         using var anonymous = App.Http();
         var roster = await anonymous.GetFromJsonAsync<RosterBody>("/api/roster");

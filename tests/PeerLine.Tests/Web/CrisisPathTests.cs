@@ -3,7 +3,6 @@ using Microsoft.Playwright;
 using NSec.Cryptography;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using PeerLine.Server.Staff;
+using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 

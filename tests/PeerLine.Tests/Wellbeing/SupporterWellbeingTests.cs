@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Server.Wellbeing;
 using PeerLine.Tests.Infrastructure;
 
@@ -36,7 +35,7 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var (colleague, toColleague) = await StaffOnShiftAsync("cal", StaffRoles.Supporter);
         var (me, toMe) = await StaffOnShiftAsync("mo", StaffRoles.Supporter);
         await using var caller = await App.RequestSupportAsync();
-        await me.InvokeAsync<SessionView>(StaffMethods.Claim, caller.SessionId).Within();
+        await me.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), caller.SessionId).Within();
 
         Time.Advance(TimeSpan.FromMinutes(49));
         await CheckAsync();
@@ -54,7 +53,7 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         await Waits.UntilAsync(() => toMe.Any(n => n.Kind == WellbeingNotices.ShiftEnded));
         Assert.False(await App.DbAsync(db =>
             db.Shifts.Where(s => s.OnShift).AnyAsync(s => db.Users.Any(u => u.Id == s.SupporterId && u.UserName == "mo"))));
-        Assert.Equal(SessionStates.Active, (await me.InvokeAsync<IReadOnlyList<SessionView>>(StaffMethods.Resume).Within()).Single().State);
+        Assert.Equal(SessionStates.Active, (await me.InvokeAsync<IReadOnlyList<SessionView>>(nameof(IStaffHub.Resume)).Within()).Single().State);
 
         using var http = await App.SignedInHttpAsync("mo");
         var status = await http.GetFromJsonAsync<WellbeingService.Status>("/api/staff/wellbeing");
@@ -75,13 +74,13 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
             return await db.SaveChangesAsync();
         });
 
-        await me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within(); // 110 of 120 minutes
+        await me.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within(); // 110 of 120 minutes
         Time.Advance(TimeSpan.FromMinutes(10));
         await CheckAsync();
 
         await Waits.UntilAsync(() => toMe.Any(n => n.Kind == WellbeingNotices.WeeklyCap));
         Assert.Equal(120, toMe.Single(n => n.Kind == WellbeingNotices.WeeklyCap).WeekMinutes);
-        var refused = await Assert.ThrowsAsync<HubException>(() => me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => me.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within());
         Assert.EndsWith(ErrorCodes.WeeklyCapReached, refused.Message);
     }
 
@@ -92,10 +91,10 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var (me, toMe) = await StaffOnShiftAsync("dee", StaffRoles.Supporter);
         await using var routine = await App.RequestSupportAsync(Topics.Burnout, Priorities.Routine);
         await using var crisis = await App.RequestSupportAsync(Topics.PatientDeath, Priorities.Crisis);
-        await me.InvokeAsync<SessionView>(StaffMethods.Claim, routine.SessionId).Within();
-        await me.InvokeAsync<SessionView>(StaffMethods.Claim, crisis.SessionId).Within();
+        await me.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), routine.SessionId).Within();
+        await me.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), crisis.SessionId).Within();
 
-        await me.InvokeAsync(StaffMethods.CloseSession, routine.SessionId, Dispositions.Supported).Within();
+        await me.InvokeAsync(nameof(IStaffHub.CloseSession), routine.SessionId, Dispositions.Supported).Within();
         await crisis.EndAsync().Within(); // the caller leaves a crisis chat
 
         await Waits.UntilAsync(() => !toMe.IsEmpty && toLead.Any(n => n.Login == "dee"));
@@ -109,8 +108,8 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         await App.CreateStaffAsync(login, role);
         var connection = await App.StaffConnectionAsync(login);
         var notices = new ConcurrentQueue<WellbeingNotice>();
-        connection.On<WellbeingNotice>(ClientEvents.WellbeingNotice, notices.Enqueue);
-        if (startShift) await connection.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, null).Within();
+        connection.On<WellbeingNotice>(nameof(IStaffClient.WellbeingNotice), notices.Enqueue);
+        if (startShift) await connection.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         return (connection, notices);
     }
 }
