@@ -1,3 +1,4 @@
+using PeerLine.Cli.Audit;
 using PeerLine.Cli.Probe;
 using PeerLine.Cli.Roster;
 using PeerLine.Protocol.CommandLine;
@@ -30,8 +31,9 @@ public static class Cli
             case "roster" when options is not null && args.ElementAtOrDefault(1) == "sign":
                 code = await OfflineRosterCommands.SignAsync(options, stdout, stderr, TimeProvider.System);
                 break;
-            case "audit" when options is not null && args.ElementAtOrDefault(1) == "verify" && args.Length > 2 && options.TryGetValue("key", out var auditKey):
-                code = await Audit.AuditVerifyCommand.RunAsync(args[2], auditKey, stdout, stderr);
+            case "audit" when options is not null && args.ElementAtOrDefault(1) == "verify" && args.Length > 2
+                && options.TryGetValue("key", out var auditKey):
+                code = await AuditVerifyCommand.RunAsync(args[2], auditKey, stdout, stderr);
                 break;
             case "probe" when options is not null && ProbeSettings.From(options) is { } settings:
                 var password = (await stdin.ReadLineAsync())?.TrimEnd('\r', '\n');

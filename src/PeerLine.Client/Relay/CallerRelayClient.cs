@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using PeerLine.Protocol.Wire;
 
@@ -82,7 +84,7 @@ public sealed class CallerRelayClient : RelayConnection
     {
         using var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
         http.BaseAddress = _options.Server;
-        var roster = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<RosterAnswer>(http, "/api/roster", ct);
+        var roster = await http.GetFromJsonAsync<RosterAnswer>("/api/roster", ct);
         return roster?.RevokedKeyIds.Select(Convert.FromHexString).ToList() ?? [];
     }
 
@@ -164,7 +166,7 @@ public sealed class CallerRelayClient : RelayConnection
         {
             return [await Connection.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), ticket.SessionId, ticket.CallerSecret, ct)];
         }
-        catch (Microsoft.AspNetCore.SignalR.HubException e) when (e.Message.EndsWith(ErrorCodes.NotFound, StringComparison.Ordinal))
+        catch (HubException e) when (e.Message.EndsWith(ErrorCodes.NotFound, StringComparison.Ordinal))
         {
             throw new RelayException(ErrorCodes.NotFound);
         }

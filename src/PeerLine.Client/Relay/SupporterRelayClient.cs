@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -11,7 +14,7 @@ namespace PeerLine.Client.Relay;
 /// </summary>
 public sealed class SupporterRelayClient : RelayConnection
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _roles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _roles = new(StringComparer.Ordinal);
     private readonly RelayClientOptions _options;
     private readonly StaffLogin _login;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
@@ -105,7 +108,7 @@ public sealed class SupporterRelayClient : RelayConnection
         var token = await TokenAsync(ct);
         var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
         http.BaseAddress = _options.Server;
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
 
@@ -194,8 +197,8 @@ public sealed class SupporterRelayClient : RelayConnection
             if (!response.IsSuccessStatusCode)
                 throw new RelayException(response.StatusCode switch
                 {
-                    System.Net.HttpStatusCode.Unauthorized => ErrorCodes.InvalidCredentials,
-                    System.Net.HttpStatusCode.TooManyRequests => ErrorCodes.RateLimited,
+                    HttpStatusCode.Unauthorized => ErrorCodes.InvalidCredentials,
+                    HttpStatusCode.TooManyRequests => ErrorCodes.RateLimited,
                     _ => ErrorCodes.Unavailable,
                 });
             var token = await response.Content.ReadFromJsonAsync<TokenResponse>(ct)

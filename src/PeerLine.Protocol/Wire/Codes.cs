@@ -53,7 +53,10 @@ public static class ResourceKinds
     public const string Other = "other";
 
     public static readonly IReadOnlyList<string> All =
-        [CrisisLine, Emergency, PhysicianSupportLine, Eap, Therapy, OptOutTherapy, PeerMentoring, Coaching, BalintGroup, SchwartzRounds, MedicalImprov, SupportGroup, Other];
+    [
+        CrisisLine, Emergency, PhysicianSupportLine, Eap, Therapy, OptOutTherapy, PeerMentoring, Coaching, BalintGroup, SchwartzRounds,
+        MedicalImprov, SupportGroup, Other,
+    ];
 }
 
 /// <summary>When an escalation resource is open (hours.kind of a directory entry, GET /api/directory).</summary>

@@ -1,3 +1,4 @@
+using PeerLine.Protocol.Audit;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
 
@@ -92,19 +93,22 @@ public sealed record SessionAbandoned(string SessionId, string Reason) : AuditEv
 public sealed record ResourceOffered(string SessionId, string ResourceKind) : AuditEvent
 {
     public override string Kind => AuditKinds.ResourceOffered;
-    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["resource"] = ResourceKind };
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
+        new() { ["session"] = ids.Session(SessionId), ["resource"] = ResourceKind };
 }
 
 public sealed record CrisisAlertRaised(string SessionId, int LeadsAlerted) : AuditEvent
 {
     public override string Kind => AuditKinds.CrisisAlert;
-    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["leads"] = (long)LeadsAlerted };
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
+        new() { ["session"] = ids.Session(SessionId), ["leads"] = (long)LeadsAlerted };
 }
 
 public sealed record LeadJoined(string SessionId, string LeadId) : AuditEvent
 {
     public override string Kind => AuditKinds.LeadJoined;
-    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(LeadId) };
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
+        new() { ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(LeadId) };
 }
 
 /// <summary>A staff event: the staff member's pseudonym and coded details.</summary>
@@ -156,6 +160,6 @@ public sealed record RetentionRun(long Sessions, long Resources, long ShiftRecor
     public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
     {
         ["sessions"] = Sessions, ["resources"] = Resources, ["shift-records"] = ShiftRecords, ["return-codes"] = ReturnCodes,
-        ["audit-events"] = AuditEvents, [Protocol.Audit.AuditVerifier.KeptFromField] = KeptFrom,
+        ["audit-events"] = AuditEvents, [AuditVerifier.KeptFromField] = KeptFrom,
     };
 }

@@ -2,7 +2,9 @@ using PeerLine.Protocol.Wire;
 
 namespace PeerLine.Server.Escalation;
 
-/// <summary>One weekly window: opens at <see cref="From"/> on each of <see cref="Days"/>, closes at <see cref="To"/> (the next day when To ≤ From).</summary>
+/// <summary>
+/// One weekly window: opens at <see cref="From"/> on each of <see cref="Days"/>, closes at <see cref="To"/> (the next day when To ≤ From).
+/// </summary>
 public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, TimeOnly To);
 
 /// <summary>

@@ -26,8 +26,9 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         await using var db = await dbs.CreateDbContextAsync(ct);
         var kinds = new[] { AuditKinds.SessionRequested, AuditKinds.SessionClaimed, AuditKinds.SessionAbandoned, AuditKinds.SessionClosed,
             AuditKinds.DispositionRecorded, AuditKinds.ResourceOffered };
-        var events = (await db.AuditEvents.AsNoTracking().Where(r => r.At >= from && r.At < until && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct))
-            .Select(AuditTrail.ToRecord).ToList();
+        var rows = await db.AuditEvents.AsNoTracking()
+            .Where(r => r.At >= from && r.At < until && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct);
+        var events = rows.Select(AuditTrail.ToRecord).ToList();
         var feedback = await db.FeedbackCounts.AsNoTracking().Where(f => f.WeekStart >= from && f.WeekStart < until).ToListAsync(ct);
 
         int WeekOf(AuditRecord r) => starts.FindLastIndex(s => s <= r.At);
@@ -81,7 +82,8 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     private static Dictionary<string, int> FirstWeekOf(List<AuditRecord> events, string kind, Func<AuditRecord, int> weekOf) =>
         events.Where(e => e.Kind == kind).GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => weekOf(g.First()));
 
-    private static long[,] Count(IEnumerable<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks, IReadOnlyList<string> columns, Func<AuditRecord, string?> column)
+    private static long[,] Count(
+        IEnumerable<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks, IReadOnlyList<string> columns, Func<AuditRecord, string?> column)
     {
         var cells = new long[weeks, columns.Count];
         foreach (var e in events)
@@ -104,7 +106,9 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         return cells;
     }
 
-    /// <summary>Median and 90th percentile of first-answer waits (answered in the week asked), and abandonment, for weeks whose counts are published.</summary>
+    /// <summary>
+    /// Median and 90th percentile of first-answer waits (answered in the week asked), and abandonment, for weeks whose counts are published.
+    /// </summary>
     private static List<WeeklyWaits> Waits(List<AuditRecord> events, Func<AuditRecord, int> weekOf, MetricsTable sessions, List<string> weeks)
     {
         var requestWeek = FirstWeekOf(events, AuditKinds.SessionRequested, weekOf);

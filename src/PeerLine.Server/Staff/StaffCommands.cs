@@ -90,7 +90,8 @@ public static class StaffCommands
                 {
                     foreach (var (keyId, publicKey) in await accounts.PendingKeysAsync(toCertify) ?? [])
                         Console.WriteLine($"{keyId}\t{Convert.ToBase64String(publicKey)}");
-                    await Console.Error.WriteLineAsync("error: the roster key is offline: sign each key above with `peerline roster sign`, then pass --certificate");
+                    await Console.Error.WriteLineAsync(
+                        "error: the roster key is offline: sign each key above with `peerline roster sign`, then pass --certificate");
                     return 1;
                 }
                 var certified = await accounts.CertifyAsync(toCertify);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Relay;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
 
@@ -37,7 +38,9 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
         await Waits.UntilAsync(() => atVictim.Count == 1);
 
         Assert.Empty(seenByIntruder);
-        Assert.Equal(1, await App.DbAsync(db => Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == PeerLine.Server.Relay.Direction.CallerToSupporter))));
+        var stored = await App.DbAsync(db =>
+            Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == Direction.CallerToSupporter)));
+        Assert.Equal(1, stored);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
     {
         await App.CreateStaffAsync("lena", StaffRoles.Lead);
         await using var lead = await App.StaffConnectionAsync("lena");
-        await lead.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), (int?)null).Within();
+        await lead.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await App.CreateStaffAsync("offduty", StaffRoles.Lead);
         await using var offShiftLead = await App.StaffConnectionAsync("offduty");
         await using var supporter = await App.SupporterOnShiftAsync("sam");

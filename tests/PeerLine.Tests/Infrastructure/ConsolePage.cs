@@ -49,7 +49,8 @@ public sealed class ConsolePage(IPage page)
         catch (PlaywrightException e)
         {
             // Say what the page says: the console shows why a shift did not start.
-            var state = await page.EvaluateAsync<string>("() => JSON.stringify({ ...document.body.dataset, error: document.querySelector('#desk-error')?.textContent })");
+            var state = await page.EvaluateAsync<string>(
+                "() => JSON.stringify({ ...document.body.dataset, error: document.querySelector('#desk-error')?.textContent })");
             throw new PlaywrightException($"{e.Message}\nconsole state: {state}");
         }
     }

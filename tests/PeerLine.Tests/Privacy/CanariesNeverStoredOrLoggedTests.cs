@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
@@ -41,7 +41,8 @@ public sealed class CanariesNeverStoredOrLoggedTests
         // Staff sign-in attempts with canary credentials, and canary headers on every REST call.
         using var http = app.Http();
         foreach (var (k, v) in Headers) http.DefaultRequestHeaders.TryAddWithoutValidation(k, v);
-        Assert.False((await http.PostAsJsonAsync($"/api/staff/token?{QueryCanary}=1", new StaffLogin(WrongLogin, WrongPassword))).IsSuccessStatusCode);
+        var tokenRefused = await http.PostAsJsonAsync($"/api/staff/token?{QueryCanary}=1", new StaffLogin(WrongLogin, WrongPassword));
+        Assert.False(tokenRefused.IsSuccessStatusCode);
         Assert.False((await http.PostAsJsonAsync("/api/staff/login", new StaffLogin("vic", WrongPassword))).IsSuccessStatusCode);
         var token = (await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("vic", SupporterPassword)))
             .Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
@@ -53,7 +54,7 @@ public sealed class CanariesNeverStoredOrLoggedTests
         var atSupporter = new List<RelayEnvelope>();
         staff.On<RelayEnvelope>(nameof(IStaffClient.MessageReceived), m => { lock (atSupporter) atSupporter.Add(m); });
         await staff.StartAsync().Within();
-        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
 
         // The caller, with canaries in every argument the hub takes.
         await using var caller = app.RawConnection($"{HubRoutes.Caller}?{QueryCanary}=3", WithHeaders);
@@ -90,7 +91,8 @@ public sealed class CanariesNeverStoredOrLoggedTests
 
         var logs = app.Logs.All;
         Assert.Contains(app.Logs.Lines, l => l.Contains("\"Code\":\"invalid-argument\""));   // refusals were logged, by code
-        foreach (var revealing in new[] { "/hubs/", "/api/", "RequestPath", "RequestId", "ConnectionId", "RemoteIp", "UserAgent", "Referer", "access_token" })
+        string[] revealingWords = ["/hubs/", "/api/", "RequestPath", "RequestId", "ConnectionId", "RemoteIp", "UserAgent", "Referer", "access_token"];
+        foreach (var revealing in revealingWords)
             Assert.False(logs.Contains(revealing, StringComparison.OrdinalIgnoreCase), $"log mentions {revealing}");
         foreach (var canary in canaries)
         {
@@ -105,7 +107,7 @@ public sealed class CanariesNeverStoredOrLoggedTests
         Assert.Contains(app.DatabaseFiles(), f => Contains(f.Bytes, Encoding.UTF8.GetBytes("vic")));
     }
 
-    private static void WithHeaders(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions o)
+    private static void WithHeaders(HttpConnectionOptions o)
     {
         foreach (var (k, v) in Headers) o.Headers[k] = v;
     }

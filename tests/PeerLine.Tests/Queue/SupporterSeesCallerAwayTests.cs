@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
@@ -57,7 +58,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
         var waiting = await App.RequestSupportAsync();
         await waiting.DisposeAsync();
         await Waits.UntilAsync(async () => await App.DbAsync(db =>
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Sessions, s => s.CallerAwaySince != null)),
+            db.Sessions.AnyAsync(s => s.CallerAwaySince != null)),
             because: "the disconnect is recorded");
 
         // A later, active session's drop is told: the waiting one's, recorded before it, was not.
@@ -65,7 +66,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
         var session = (await supporter.ClaimAsync(active.SessionId!).Within()).SessionId;
         await active.DisposeAsync();
         await Waits.UntilAsync(() => !atSupporter.Events.IsEmpty, because: "the active session's caller left");
-        Assert.Equal(new[] { new CallerPresence(session, false) }, atSupporter.Events);
+        Assert.Equal([new CallerPresence(session, false)], atSupporter.Events);
     }
 
     private async Task<SupporterRelayClient> LeadOnShiftAsync(string login)

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
-using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;

@@ -21,7 +21,7 @@ public sealed class RetriesAndDuplicatesTests() : AppScenario
         var ticket = await _caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
         _session = ticket.SessionId;
         await using var staff = await App.StaffConnectionAsync("gus");
-        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
     }
 

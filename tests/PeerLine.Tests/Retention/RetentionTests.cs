@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +30,7 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         // Bare connections that never acknowledge, so both messages are still stored when the session closes.
         await App.CreateStaffAsync("sam");
         await using var staff = await App.StaffConnectionAsync("sam");
-        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
         var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine).Within();
@@ -104,7 +105,7 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         Assert.Equal(1, cut.Exit);
         Assert.Contains($"records {run.KeptFrom} to {run.KeptFrom} are missing", cut.Err);
         using var auditor = await App.AuditorAsync();
-        var status = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<IntegrityStatus>(auditor, "/api/audit/integrity");
+        var status = await auditor.GetFromJsonAsync<IntegrityStatus>("/api/audit/integrity");
         Assert.True(status!.Intact, status.Problem);
     }
 }

@@ -100,14 +100,15 @@ public sealed class LeadJoinsWithConsentTests() : AppScenario(new PeerLineApp(ke
 
         var answerFirst = await Assert.ThrowsAsync<RelayException>(() => caller.AnswerLeadInvitationAsync(true).Within());
         Assert.Equal(ErrorCodes.WrongState, answerFirst.Code);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<RelayException>(() => supporter.InviteLeadAsync(session, "notalead").Within())).Code);
-        Assert.Equal(ErrorCodes.NotOnShift, (await Assert.ThrowsAsync<RelayException>(() => supporter.InviteLeadAsync(session, "offshift").Within())).Code);
+        static async Task<string> RefusedAsync(Func<Task> invite) => (await Assert.ThrowsAsync<RelayException>(() => invite().Within())).Code;
+        Assert.Equal(ErrorCodes.NotFound, await RefusedAsync(() => supporter.InviteLeadAsync(session, "notalead")));
+        Assert.Equal(ErrorCodes.NotOnShift, await RefusedAsync(() => supporter.InviteLeadAsync(session, "offshift")));
         await supporter.InviteLeadAsync(session, "lia2").Within();
-        Assert.Equal(ErrorCodes.WrongState, (await Assert.ThrowsAsync<RelayException>(() => supporter.InviteLeadAsync(session, "lia2").Within())).Code);
-        Assert.Equal(ErrorCodes.InvalidArgument, (await Assert.ThrowsAsync<RelayException>(() => onShiftLead.InviteLeadAsync(session, "lia2").Within())).Code); // yourself
+        Assert.Equal(ErrorCodes.WrongState, await RefusedAsync(() => supporter.InviteLeadAsync(session, "lia2")));
+        Assert.Equal(ErrorCodes.InvalidArgument, await RefusedAsync(() => onShiftLead.InviteLeadAsync(session, "lia2"))); // yourself
         await App.CreateStaffAsync("lia3", StaffRoles.Lead);
         await using var otherLead = await App.SupporterOnShiftAsync("lia3", create: false);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<RelayException>(() => onShiftLead.InviteLeadAsync(session, "lia3").Within())).Code); // not theirs
+        Assert.Equal(ErrorCodes.NotFound, await RefusedAsync(() => onShiftLead.InviteLeadAsync(session, "lia3"))); // not theirs
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Reflection;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Web;

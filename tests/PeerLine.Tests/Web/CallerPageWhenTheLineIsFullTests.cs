@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -17,7 +18,7 @@ public sealed class CallerPageWhenTheLineIsFullTests(Chromium chromium)
         await caller.AnswerTheScreenAsync("A patient death");
 
         await Expect(caller.Page.Locator("#ended-reason")).ToContainTextAsync("The line is very busy right now");
-        await Expect(caller.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Help now" })).ToBeVisibleAsync();
+        await Expect(caller.Page.GetByRole(AriaRole.Button, new() { Name = "Help now" })).ToBeVisibleAsync();
         Assert.Equal(0, await caller.SessionStorageLengthAsync());
         chromium.AssertNoProblems(caller.Page);
     }

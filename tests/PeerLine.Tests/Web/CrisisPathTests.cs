@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
 using NSec.Cryptography;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
@@ -31,15 +32,15 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
         var alert = console.Page.Locator(".crisis-alert");
         await Expect(alert).ToContainTextAsync("Crisis request waiting · A patient death");
         await Chromium.AssertAccessibleAsync(console.Page, "lead console with a crisis alert");
-        await alert.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await alert.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
         var pane = console.Page.Locator(".chat-pane");
         await Expect(pane).ToHaveAttributeAsync("data-priority", "crisis");
         Assert.Equal(await caller.SafetyCodeAsync(), await ConsolePage.SafetyCodeAsync(pane));
         await Expect(lines).ToBeHiddenAsync(); // in the chat the lines stay under Help now
 
         await pane.GetByText("Share a resource").ClickAsync();
-        await pane.Locator("select[aria-label^='Resource to share']").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "Physician Support Line" });
-        await pane.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Share in chat" }).ClickAsync();
+        await pane.Locator("select[aria-label^='Resource to share']").SelectOptionAsync(new SelectOptionValue { Label = "Physician Support Line" });
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Share in chat" }).ClickAsync();
         var card = caller.Page.Locator("#messages .msg.in.resource");
         await Expect(card).ToContainTextAsync("Physician Support Line");
         await Expect(card).ToContainTextAsync("Call 1-888-409-0141");
