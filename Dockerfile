@@ -17,7 +17,7 @@ WORKDIR /src
 
 # Restore first, with only the project files copied in. This layer stays cached until a project
 # file or the shared build settings change.
-COPY PeerLine.sln Directory.Build.props dotnet-tools.json ./
+COPY PeerLine.sln Directory.Build.props Directory.Packages.props .editorconfig dotnet-tools.json ./
 COPY src/PeerLine.Protocol/PeerLine.Protocol.csproj src/PeerLine.Protocol/
 COPY src/PeerLine.Server/PeerLine.Server.csproj     src/PeerLine.Server/
 COPY src/PeerLine.Client/PeerLine.Client.csproj     src/PeerLine.Client/

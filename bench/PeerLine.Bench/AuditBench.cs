@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Configuration;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,20 +38,22 @@ public static class AuditBench
         clock.Restart();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
-            for (var i = 0; i < events / 2 / writers; i++) await trail.RecordAsync(new SessionRequested($"w{w}-{i}", Topic.Burnout, Priority.Routine, false));
+            for (var i = 0; i < events / 2 / writers; i++)
+                await trail.RecordAsync(new SessionRequested($"w{w}-{i}", Topic.Burnout, Priority.Routine, false));
         })));
         var concurrent = events / 2 / clock.Elapsed.TotalSeconds;
 
         var file = Path.Combine(data, "export.jsonl");
         clock.Restart();
-        await using (var output = File.Create(file)) await host.Services.GetRequiredService<AuditExport>().WriteAsync(output, "cli", null, CancellationToken.None);
+        var export = host.Services.GetRequiredService<AuditExport>();
+        await using (var output = File.Create(file)) await export.WriteAsync(output, "cli", null, CancellationToken.None);
         var exportSeconds = clock.Elapsed.TotalSeconds;
 
         clock.Restart();
         var verifier = new AuditVerifier(host.Services.GetRequiredService<AuditKey>().PublicKey);
         foreach (var line in File.ReadLines(file))
         {
-            AuditEncoding.TryParseLine(line, out var record, out var note, out _);
+            if (!AuditEncoding.TryParseLine(line, out var record, out var note, out var unreadable)) throw new InvalidOperationException(unreadable);
             var problem = record is not null ? verifier.Add(record) : verifier.AddCheckpoint(note!);
             if (problem is not null) throw new InvalidOperationException(problem);
         }
@@ -60,7 +63,7 @@ public static class AuditBench
         var status = await host.Services.GetRequiredService<AuditIntegrity>().CheckAsync(CancellationToken.None);
         var integritySeconds = clock.Elapsed.TotalSeconds;
 
-        Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new
+        Console.WriteLine(JsonSerializer.Serialize(new
         {
             events = verifier.Records,
             appendsPerSecondSequential = Math.Round(sequential),
@@ -72,7 +75,7 @@ public static class AuditBench
             integrityCheckSeconds = Math.Round(integritySeconds, 2),
             intact = status.Intact,
         }));
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         Directory.Delete(data, recursive: true);
     }
 }

@@ -1,9 +1,11 @@
+using PeerLine.Cli.Audit;
 using PeerLine.Cli.Probe;
 using PeerLine.Cli.Roster;
+using PeerLine.Protocol.CommandLine;
 
 namespace PeerLine.Cli;
 
-/// <summary>The <c>peerline</c> command: verbs and their options, parsed by hand (they are few and flat).</summary>
+/// <summary>The <c>peerline</c> command: verbs and their <c>--name value</c> options (<see cref="CommandOptions"/>).</summary>
 public static class Cli
 {
     public const int Ok = 0, Failed = 1, Usage = 2, AwaitingCertification = 3;
@@ -19,7 +21,7 @@ public static class Cli
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
-        var options = Options.Parse(args.Skip(args.FirstOrDefault() switch { "roster" => 2, "audit" => 3, _ => 1 }));
+        var options = CommandOptions.Parse(args.Skip(args.FirstOrDefault() switch { "roster" => 2, "audit" => 3, _ => 1 }));
         var code = Usage;
         switch (args.FirstOrDefault())
         {
@@ -29,8 +31,9 @@ public static class Cli
             case "roster" when options is not null && args.ElementAtOrDefault(1) == "sign":
                 code = await OfflineRosterCommands.SignAsync(options, stdout, stderr, TimeProvider.System);
                 break;
-            case "audit" when options is not null && args.ElementAtOrDefault(1) == "verify" && args.Length > 2 && options.TryGetValue("key", out var auditKey):
-                code = await Audit.AuditVerifyCommand.RunAsync(args[2], auditKey, stdout, stderr);
+            case "audit" when options is not null && args.ElementAtOrDefault(1) == "verify" && args.Length > 2
+                && options.TryGetValue("key", out var auditKey):
+                code = await AuditVerifyCommand.RunAsync(args[2], auditKey, stdout, stderr);
                 break;
             case "probe" when options is not null && ProbeSettings.From(options) is { } settings:
                 var password = (await stdin.ReadLineAsync())?.TrimEnd('\r', '\n');
@@ -43,21 +46,5 @@ public static class Cli
         }
         if (code == Usage) await stderr.WriteLineAsync(Help);
         return code;
-    }
-}
-
-/// <summary><c>--name value</c> pairs.</summary>
-public static class Options
-{
-    public static Dictionary<string, string>? Parse(IEnumerable<string> args)
-    {
-        var list = args.ToList();
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < list.Count; i += 2)
-        {
-            if (!list[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= list.Count) return null;
-            options[list[i][2..]] = list[i + 1];
-        }
-        return options;
     }
 }

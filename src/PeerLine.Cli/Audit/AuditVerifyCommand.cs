@@ -1,3 +1,4 @@
+using System.Globalization;
 using PeerLine.Protocol.Audit;
 
 namespace PeerLine.Cli.Audit;
@@ -30,13 +31,10 @@ public static class AuditVerifyCommand
         {
             lineNumber++;
             if (line.Length == 0) continue;
-            string? problem;
-            if (!AuditEncoding.TryParseLine(line, out var record, out var note, out problem)) { }
-            else if (record is not null) problem = verifier.Add(record);
-            else
+            if (AuditEncoding.TryParseLine(line, out var record, out var note, out var problem))
             {
-                problem = verifier.AddCheckpoint(note!);
-                if (problem is null) checkpoints++;
+                problem = record is not null ? verifier.Add(record) : verifier.AddCheckpoint(note!);
+                if (record is null && problem is null) checkpoints++;
             }
             if (problem is not null)
             {
@@ -50,9 +48,10 @@ public static class AuditVerifyCommand
             await stderr.WriteLineAsync($"FAILED at the end (line {lineNumber}): {incomplete}");
             return Cli.Failed;
         }
-        var signedAt = verifier.LastCheckpoint!.SignedAt.UtcDateTime.ToString(AuditCheckpoint.TimeFormat, System.Globalization.CultureInfo.InvariantCulture);
+        var signedAt = verifier.LastCheckpoint!.SignedAt.UtcDateTime.ToString(AuditCheckpoint.TimeFormat, CultureInfo.InvariantCulture);
         await stdout.WriteLineAsync(
-            $"verified {verifier.Records} records (seq {verifier.FirstSeq} to {verifier.LastSeq}) and {checkpoints} checkpoints; last checkpoint signed at {signedAt}");
+            $"verified {verifier.Records} records (seq {verifier.FirstSeq} to {verifier.LastSeq}) and {checkpoints} checkpoints; "
+            + $"last checkpoint signed at {signedAt}");
         return Cli.Ok;
     }
 }

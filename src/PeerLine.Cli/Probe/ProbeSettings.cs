@@ -12,7 +12,8 @@ public sealed record ProbeSettings(Uri Server, string Login, string StateDirecto
         if (!options.TryGetValue("server", out var server) || !Uri.TryCreate(server, UriKind.Absolute, out var uri)) return null;
         if (!options.TryGetValue("login", out var login) || !options.TryGetValue("state", out var state)) return null;
         var timeout = 30;
-        if (options.TryGetValue("timeout", out var t) && (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out timeout) || timeout < 1))
+        if (options.TryGetValue("timeout", out var t)
+            && (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out timeout) || timeout < 1))
             return null;
         return new ProbeSettings(uri, login, state, options.GetValueOrDefault("message") ?? DefaultMessage, TimeSpan.FromSeconds(timeout));
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text;
 using NSec.Cryptography;
 
 namespace PeerLine.Cli.Probe;
@@ -36,7 +37,7 @@ public sealed class ProbeState(string directory)
 
         using var http = new HttpClient { BaseAddress = server };
         var roster = await http.GetFromJsonAsync<RosterAnswer>("/api/roster", ct) ?? throw new InvalidOperationException("no roster");
-        WriteOwnerOnly(path, System.Text.Encoding.ASCII.GetBytes(roster.PublicKey));
+        WriteOwnerOnly(path, Encoding.ASCII.GetBytes(roster.PublicKey));
         return Convert.FromBase64String(roster.PublicKey);
     }
 

@@ -36,11 +36,13 @@ public static class SyntheticProbe
             await using var supporter = new SupporterClient(options, settings.Login, password, deviceKey, store);
             var (status, certificate) = await supporter.EnrollAsync(ct);
             var verdict = certificate is null ? (CertificateVerdict?)null : trust.Check(certificate, out _);
-            if (status != "certified" || verdict != CertificateVerdict.Trusted)
+            if (status != DeviceKeyStatuses.Certified || verdict != CertificateVerdict.Trusted)
             {
+                var badCertificate = verdict is { } v && status == DeviceKeyStatuses.Certified ? $" but its certificate is {v}" : "";
                 await stderr.WriteLineAsync(isNew
                     ? $"enrolled a new device key for {settings.Login}; it awaits certification: staff certify --login {settings.Login}"
-                    : $"the device key of {settings.Login} is {status}{(verdict is { } v && status == "certified" ? $" but its certificate is {v}" : "")}; it needs a (new) certificate: staff certify --login {settings.Login}");
+                    : $"the device key of {settings.Login} is {status}{badCertificate}; "
+                        + $"it needs a (new) certificate: staff certify --login {settings.Login}");
                 return Cli.AwaitingCertification;
             }
             serverVersion = await supporter.Relay.ServerVersionAsync(ct);

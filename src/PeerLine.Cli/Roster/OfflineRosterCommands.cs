@@ -33,7 +33,8 @@ public static class OfflineRosterCommands
         if (!options.TryGetValue("key", out var keyFile) || !options.TryGetValue("public-key", out var publicKeyText) ||
             !options.TryGetValue("handle", out var handle)) return Cli.Usage;
         var days = 30;
-        if (options.TryGetValue("days", out var d) && (!int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > 365))
+        if (options.TryGetValue("days", out var d)
+            && (!int.TryParse(d, NumberStyles.None, CultureInfo.InvariantCulture, out days) || days is < 1 or > 365))
             return Cli.Usage;
 
         byte[] publicKey;

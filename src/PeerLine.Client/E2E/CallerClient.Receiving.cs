@@ -270,7 +270,8 @@ public sealed partial class CallerClient
                 var leadFresh = _lead!.Confirm(leadView.LastSentSeq);
                 if (!leadView.Joined)
                 {
-                    if (_lead.Channel is not null || _lead.Record.Handshake is not null || _lead.Record.Outbox.Count > 0) leadUndelivered = EndLeadLane();
+                    if (_lead.Channel is not null || _lead.Record.Handshake is not null || _lead.Record.Outbox.Count > 0)
+                        leadUndelivered = EndLeadLane();
                 }
                 else if (_record!.LeadConsent && view.State == SessionStates.Active)
                 {

@@ -1,7 +1,7 @@
+using System.Text;
 using NSec.Cryptography;
 using PeerLine.Client.Relay;
 using PeerLine.Client.State;
-using PeerLine.Protocol.E2E;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
 
@@ -53,14 +53,16 @@ public sealed partial class CallerClient : IAsyncDisposable
     /// The session kept in <paramref name="store"/> (after the application restarted), not yet connected: set
     /// <see cref="MessageReceived"/> and the events, then call <see cref="ResumeAsync"/>. Null when nothing is kept.
     /// </summary>
-    public static async Task<CallerClient?> LoadStoredAsync(RelayClientOptions options, RosterTrust trust, IConversationStore store, CancellationToken ct = default)
+    public static async Task<CallerClient?> LoadStoredAsync(
+        RelayClientOptions options, RosterTrust trust, IConversationStore store, CancellationToken ct = default)
     {
         var record = StateJson.Read<CallerRecord>(await store.LoadAsync(CallerRecord.Key, ct));
         return record is null ? null : new CallerClient(options, trust, store, record);
     }
 
     /// <summary>Loads the kept session and resumes it at once; null when nothing is kept.</summary>
-    public static async Task<CallerClient?> ResumeStoredAsync(RelayClientOptions options, RosterTrust trust, IConversationStore store, CancellationToken ct = default)
+    public static async Task<CallerClient?> ResumeStoredAsync(
+        RelayClientOptions options, RosterTrust trust, IConversationStore store, CancellationToken ct = default)
     {
         var caller = await LoadStoredAsync(options, trust, store, ct);
         if (caller is not null) await caller.ResumeAsync(ct);
@@ -77,7 +79,9 @@ public sealed partial class CallerClient : IAsyncDisposable
     /// <summary>The other side kept this message (its id as <see cref="SendAsync(byte[], CancellationToken)"/> returned it).</summary>
     public event Action<Guid>? Delivered;
 
-    /// <summary>The chat (or the lane with the lead) ended before the other side kept this message: "Not delivered — please write it again".</summary>
+    /// <summary>
+    /// The chat (or the lane with the lead) ended before the other side kept this message: "Not delivered — please write it again".
+    /// </summary>
     public event Action<Guid>? NotDelivered;
 
     /// <summary>Raised when a staff member's certificate is refused, a handshake fails or a message cannot be read (a code, never content).</summary>
@@ -137,11 +141,11 @@ public sealed partial class CallerClient : IAsyncDisposable
     /// </summary>
     public Task<Guid> SendAsync(byte[] content, CancellationToken ct = default) => WriteAsync(lead: false, content, ct);
 
-    public Task<Guid> SendAsync(string text, CancellationToken ct = default) => SendAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+    public Task<Guid> SendAsync(string text, CancellationToken ct = default) => SendAsync(Encoding.UTF8.GetBytes(text), ct);
 
     /// <summary>Sends to the lead on their own channel (the supporter does not receive it).</summary>
     public Task<Guid> SendToLeadAsync(string text, CancellationToken ct = default) =>
-        WriteAsync(lead: true, System.Text.Encoding.UTF8.GetBytes(text), ct);
+        WriteAsync(lead: true, Encoding.UTF8.GetBytes(text), ct);
 
     /// <summary>The supporter asks whether a lead may join (answer with <see cref="AnswerLeadInvitationAsync"/>; refusing costs nothing).</summary>
     public event Action<LeadInvitation>? LeadInvited

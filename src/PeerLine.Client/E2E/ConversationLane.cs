@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using PeerLine.Client.Relay;
 using PeerLine.Client.State;
 using PeerLine.Protocol.E2E;
 
@@ -230,7 +232,7 @@ internal sealed class ConversationLane : IDisposable
             {
                 await _send(next.Value.Seq, next.Value.RelayId, next.Value.Envelope, _lifetime.Token);
             }
-            catch (Relay.RelayException e)
+            catch (RelayException e)
             {
                 refusal = e.Code;
             }
@@ -299,7 +301,7 @@ internal sealed class ConversationLane : IDisposable
     /// <summary>The attempt under way is over (done or given up): its ephemeral private key is wiped.</summary>
     public void DropHandshake()
     {
-        if (Record.Handshake is { } recipe) System.Security.Cryptography.CryptographicOperations.ZeroMemory(recipe.Ephemeral);
+        if (Record.Handshake is { } recipe) CryptographicOperations.ZeroMemory(recipe.Ephemeral);
         Record.Handshake = null;
     }
 

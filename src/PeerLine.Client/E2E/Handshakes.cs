@@ -19,8 +19,11 @@ internal static class Handshakes
         return (recipe, message1);
     }
 
-    /// <summary>The caller's copy of the handshake reads a reply; established (with message 3 to send) or null when it is not for this attempt.</summary>
-    public static (SecureChannel Channel, byte[] Message3)? FinishAsCaller(string sessionId, Party party, HandshakeRecipe recipe, Key episodeKey, byte[] reply, long seq)
+    /// <summary>
+    /// The caller's copy of the handshake reads a reply; established (with message 3 to send) or null when it is not for this attempt.
+    /// </summary>
+    public static (SecureChannel Channel, byte[] Message3)? FinishAsCaller(
+        string sessionId, Party party, HandshakeRecipe recipe, Key episodeKey, byte[] reply, long seq)
     {
         var channel = CallerCopy(sessionId, party, recipe, episodeKey, out _);
         var result = channel.Receive(reply, seq);

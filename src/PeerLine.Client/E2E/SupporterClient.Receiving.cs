@@ -37,7 +37,8 @@ public sealed partial class SupporterClient
             if (message.Seq <= lane.Record.LastOpenedSeq) return;
             lane.Record.LastOpenedSeq = message.Seq;
             if (lane.Record.Handshake is { } recipe
-                && Handshakes.FinishAsStaff(conversation.SessionId, conversation.Party, _deviceKey, recipe, message.Ciphertext, message.Seq) is { } channel)
+                && Handshakes.FinishAsStaff(
+                    conversation.SessionId, conversation.Party, _deviceKey, recipe, message.Ciphertext, message.Seq) is { } channel)
             {
                 lane.Establish(channel);
                 code = channel.SafetyCode;

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using NSec.Cryptography;
 using PeerLine.Client.Relay;
 using PeerLine.Client.State;
@@ -30,7 +32,7 @@ public sealed partial class SupporterClient : IAsyncDisposable
         _deviceKey = deviceKey;
         _store = store ?? new MemoryConversationStore();
         // Per login: a store may serve several accounts on one device.
-        _keyPrefix = "staff-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(login)).AsSpan(0, 4)) + "-";
+        _keyPrefix = "staff-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(login)).AsSpan(0, 4)) + "-";
         _relay.MessageReceived = OnEnvelopeAsync;
         _relay.SignalReceived = OnSignalAsync;
     }
@@ -63,7 +65,9 @@ public sealed partial class SupporterClient : IAsyncDisposable
 
     public Task<SessionView> ClaimNextAsync(CancellationToken ct = default) => _relay.ClaimNextAsync(ct);
 
-    /// <summary>Completes with the safety code when the channel in this session is established (or restored); a new handshake starts a new task.</summary>
+    /// <summary>
+    /// Completes with the safety code when the channel in this session is established (or restored); a new handshake starts a new task.
+    /// </summary>
     public Task<string> EstablishedAsync(string sessionId) => Pending(sessionId).Task;
 
     /// <summary>How many messages of this session are kept and not yet known delivered.</summary>
@@ -99,7 +103,7 @@ public sealed partial class SupporterClient : IAsyncDisposable
     }
 
     public Task<Guid> SendAsync(string sessionId, string text, CancellationToken ct = default) =>
-        SendAsync(sessionId, System.Text.Encoding.UTF8.GetBytes(text), ct);
+        SendAsync(sessionId, Encoding.UTF8.GetBytes(text), ct);
 
     public async Task CloseAsync(string sessionId, string disposition, CancellationToken ct = default)
     {
@@ -117,7 +121,9 @@ public sealed partial class SupporterClient : IAsyncDisposable
     }
 
     private string StoreKey(string sessionId) =>
-        _keyPrefix + (sessionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') ? sessionId : Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(sessionId)));
+        _keyPrefix + (sessionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+            ? sessionId
+            : Convert.ToHexStringLower(Encoding.UTF8.GetBytes(sessionId)));
 
     /// <summary>Under the conversation's gate: writes its lane (with the live channel's state) to the store.</summary>
     private Task SaveAsync(StaffConversation conversation)

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using PeerLine.Protocol.Wire;
 
@@ -14,14 +16,14 @@ public sealed class CallerRelayClient : RelayConnection
 
     public CallerRelayClient(RelayClientOptions options) : base(options, HubRoutes.Caller)
     {
-        Connection.On<LeadInvitation>(ClientEvents.LeadInvited, i => LeadInvited?.Invoke(i));
+        Connection.On<LeadInvitation>(nameof(ICallerClient.LeadInvited), i => LeadInvited?.Invoke(i));
         // A lead let in (or gone): the view says where the lead lane stands, and brings what it holds.
         SessionChanged += change =>
         {
             if (change.Reason == ChangeReasons.LeadJoined) _ = Task.Run(RefreshAsync);
         };
         _options = options;
-        Connection.On<QueueStatus>(ClientEvents.QueueMoved, s => QueueMoved?.Invoke(s));
+        Connection.On<QueueStatus>(nameof(ICallerClient.QueueMoved), s => QueueMoved?.Invoke(s));
     }
 
     public event Action<QueueStatus>? QueueMoved;
@@ -35,15 +37,16 @@ public sealed class CallerRelayClient : RelayConnection
     public string? CallerSecret => _ticket?.CallerSecret;
 
     public Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default) =>
-        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, topic, priority, ct), ct);
+        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), topic, priority, ct), ct);
 
     /// <summary>Asks for support with a return code's 32-byte lookup value; the ticket's Return says where it led.</summary>
     public Task<SessionTicket> RequestReturnAsync(string topic, string priority, byte[] returnLookup, CancellationToken ct = default) =>
-        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(CallerMethods.RequestReturn, topic, priority, returnLookup, ct), ct);
+        RequestAsync(
+            topic, priority, () => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestReturn), topic, priority, returnLookup, ct), ct);
 
     /// <summary>Takes a return code for the supporter now holding the session: only its lookup value is sent.</summary>
     public Task<ReturnCodeInfo> RegisterReturnCodeAsync(byte[] returnLookup, CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync<ReturnCodeInfo>(CallerMethods.RegisterReturnCode, SessionId, returnLookup, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync<ReturnCodeInfo>(nameof(ICallerHub.RegisterReturnCode), SessionId, returnLookup, ct), ct);
 
     private async Task<SessionTicket> RequestAsync(string topic, string priority, Func<Task<SessionTicket>> request, CancellationToken ct)
     {
@@ -65,22 +68,23 @@ public sealed class CallerRelayClient : RelayConnection
     }
 
     public Task<long> SendAsync(byte[] ciphertext, CancellationToken ct = default) =>
-        SendAsync(RequireSession(), CallerMethods.SendCiphertext, ciphertext, ct);
+        SendAsync(RequireSession(), nameof(ICallerHub.SendCiphertext), ciphertext, ct);
 
     /// <summary>Sends ciphertext sealed for the sequence number it will travel under.</summary>
     public Task<long> SendAsync(Func<long, byte[]> seal, CancellationToken ct = default) =>
-        SendAsync(RequireSession(), CallerMethods.SendCiphertext, seal, ct);
+        SendAsync(RequireSession(), nameof(ICallerHub.SendCiphertext), seal, ct);
 
     /// <summary>Sends an envelope sealed and kept for <paramref name="seq"/> (on the lane with the lead when <paramref name="toLead"/>).</summary>
     public Task SendSealedAsync(Guid relayId, long seq, byte[] envelope, bool toLead, CancellationToken ct = default) =>
-        SendSealedAsync(RequireSession(), toLead ? CallerMethods.SendToLead : CallerMethods.SendCiphertext, relayId, seq, envelope, ct, toLead);
+        SendSealedAsync(
+            RequireSession(), toLead ? nameof(ICallerHub.SendToLead) : nameof(ICallerHub.SendCiphertext), relayId, seq, envelope, ct, toLead);
 
     /// <summary>The device key ids the server lists as revoked (GET /api/roster).</summary>
     public async Task<IReadOnlyList<byte[]>> RevokedKeyIdsAsync(CancellationToken ct = default)
     {
         using var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
         http.BaseAddress = _options.Server;
-        var roster = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<RosterAnswer>(http, "/api/roster", ct);
+        var roster = await http.GetFromJsonAsync<RosterAnswer>("/api/roster", ct);
         return roster?.RevokedKeyIds.Select(Convert.FromHexString).ToList() ?? [];
     }
 
@@ -92,19 +96,19 @@ public sealed class CallerRelayClient : RelayConnection
     public Task AnswerLeadInvitationAsync(bool accept, CancellationToken ct = default)
     {
         var id = RequireSession();
-        return WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.AnswerLeadInvitation, id, accept, ct), ct);
+        return WithRetryAsync(() => Connection.InvokeAsync(nameof(ICallerHub.AnswerLeadInvitation), id, accept, ct), ct);
     }
 
     /// <summary>The roster certificate of the lead in the session (to verify before the lead channel's handshake).</summary>
     public Task<byte[]> LeadCertificateAsync(CancellationToken ct = default)
     {
         var id = RequireSession();
-        return WithRetryAsync(() => Connection.InvokeAsync<byte[]>(CallerMethods.LeadCertificate, id, ct), ct);
+        return WithRetryAsync(() => Connection.InvokeAsync<byte[]>(nameof(ICallerHub.LeadCertificate), id, ct), ct);
     }
 
     /// <summary>Sends on the lane with the lead, sealed for the sequence number it will travel under.</summary>
     public Task<long> SendToLeadAsync(Func<long, byte[]> seal, CancellationToken ct = default) =>
-        SendAsync(RequireSession(), CallerMethods.SendToLead, seal, ct, toLead: true);
+        SendAsync(RequireSession(), nameof(ICallerHub.SendToLead), seal, ct, toLead: true);
 
     /// <summary>Sends bytes as they are on the lane with the lead (handshake envelopes).</summary>
     public Task<long> SendToLeadAsync(byte[] ciphertext, CancellationToken ct = default) => SendToLeadAsync(_ => ciphertext, ct);
@@ -113,14 +117,14 @@ public sealed class CallerRelayClient : RelayConnection
     public Task<byte[]> SupporterCertificateAsync(CancellationToken ct = default)
     {
         var id = RequireSession();
-        return WithRetryAsync(() => Connection.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, id, ct), ct);
+        return WithRetryAsync(() => Connection.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate), id, ct), ct);
     }
 
     /// <summary>Leaves: withdraws a waiting request or closes an active session (its stored ciphertext is deleted).</summary>
     public async Task EndAsync(CancellationToken ct = default)
     {
         var id = RequireSession();
-        await WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.EndSession, id, ct), ct);
+        await WithRetryAsync(() => Connection.InvokeAsync(nameof(ICallerHub.EndSession), id, ct), ct);
         Forget(id);
     }
 
@@ -131,7 +135,7 @@ public sealed class CallerRelayClient : RelayConnection
     public Task GiveFeedbackAsync(IReadOnlyDictionary<string, string> answers, CancellationToken ct = default)
     {
         var id = RequireSession();
-        return WithRetryAsync(() => Connection.InvokeAsync(CallerMethods.GiveFeedback, id, answers, ct), ct);
+        return WithRetryAsync(() => Connection.InvokeAsync(nameof(ICallerHub.GiveFeedback), id, answers, ct), ct);
     }
 
     /// <summary>Resumes the session again (idempotent): picks up the lead lane after a lead joined.</summary>
@@ -160,15 +164,15 @@ public sealed class CallerRelayClient : RelayConnection
         var ticket = _ticket ?? throw new InvalidOperationException("No session to resume.");
         try
         {
-            return [await Connection.InvokeAsync<SessionView>(CallerMethods.Resume, ticket.SessionId, ticket.CallerSecret, ct)];
+            return [await Connection.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), ticket.SessionId, ticket.CallerSecret, ct)];
         }
-        catch (Microsoft.AspNetCore.SignalR.HubException e) when (e.Message.EndsWith(ErrorCodes.NotFound, StringComparison.Ordinal))
+        catch (HubException e) when (e.Message.EndsWith(ErrorCodes.NotFound, StringComparison.Ordinal))
         {
             throw new RelayException(ErrorCodes.NotFound);
         }
     }
 
-    protected override string AcknowledgeMethod => CallerMethods.Acknowledge;
+    protected override string AcknowledgeMethod => nameof(ICallerHub.Acknowledge);
 
     private string RequireSession() => _ticket?.SessionId ?? throw new InvalidOperationException("No session yet.");
 }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using PeerLine.Protocol.Wire;
@@ -28,25 +30,25 @@ public abstract class RelayConnection : IAsyncDisposable
         Connection = new HubConnectionBuilder()
             .WithUrl(new Uri(options.Server, hubPath), o =>
             {
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.Transports = HttpTransportType.WebSockets;
                 o.SkipNegotiation = false;
                 ConfigureConnection(o);
                 options.ConfigureConnection?.Invoke(o);
             })
             .Build();
-        Connection.On<RelayEnvelope>(ClientEvents.MessageReceived, envelope => _inbound.Writer.TryWrite(new(envelope, false)));
-        Connection.On<RelayEnvelope>(ClientEvents.LeadMessageReceived, envelope => _inbound.Writer.TryWrite(new(envelope, true)));
-        Connection.On<DeliveryReceipt>(ClientEvents.MessagesDelivered, r =>
+        Connection.On<RelayEnvelope>(nameof(ICallerClient.MessageReceived), envelope => _inbound.Writer.TryWrite(new(envelope, false)));
+        Connection.On<RelayEnvelope>(nameof(ICallerClient.LeadMessageReceived), envelope => _inbound.Writer.TryWrite(new(envelope, true)));
+        Connection.On<DeliveryReceipt>(nameof(ICallerClient.MessagesDelivered), r =>
         {
             Signal(new ReceiptSignal(r, FromLead: false));
             Delivered?.Invoke(r);
         });
-        Connection.On<DeliveryReceipt>(ClientEvents.LeadMessagesDelivered, r =>
+        Connection.On<DeliveryReceipt>(nameof(ICallerClient.LeadMessagesDelivered), r =>
         {
             Signal(new ReceiptSignal(r, FromLead: true));
             LeadDelivered?.Invoke(r);
         });
-        Connection.On<SessionChange>(ClientEvents.SessionChanged, c =>
+        Connection.On<SessionChange>(nameof(ICallerClient.SessionChanged), c =>
         {
             Signal(new ChangeSignal(c));
             SessionChanged?.Invoke(c);
@@ -79,7 +81,7 @@ public abstract class RelayConnection : IAsyncDisposable
     /// <summary>Times the connection was re-established after a drop.</summary>
     public int Reconnects { get; private set; }
 
-    protected virtual void ConfigureConnection(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions options) { }
+    protected virtual void ConfigureConnection(HttpConnectionOptions options) { }
 
     /// <summary>Rebinds to the server after every (re)connect; returns the views of the sessions this party is in.</summary>
     protected abstract Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct);
@@ -154,7 +156,8 @@ public abstract class RelayConnection : IAsyncDisposable
     /// Sends one envelope already sealed (and kept) for its sequence number, under the relay message id it was kept
     /// with: a retry, also after a restart, repeats exactly these bytes, id and number. One send in flight at a time.
     /// </summary>
-    protected async Task SendSealedAsync(string sessionId, string method, Guid relayId, long seq, byte[] envelope, CancellationToken ct, bool toLead = false)
+    protected async Task SendSealedAsync(
+        string sessionId, string method, Guid relayId, long seq, byte[] envelope, CancellationToken ct, bool toLead = false)
     {
         var pipe = _pipes.GetOrAdd(Lane(sessionId, toLead), _ => new SessionPipe(sessionId));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
@@ -218,7 +221,10 @@ public abstract class RelayConnection : IAsyncDisposable
             foreach (var ready in pipe.Arrive(envelope))
             {
                 if (MessageReceived is { } handler)
-                    await UntilHandledAsync(() => handler(new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead)));
+                {
+                    var received = new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead);
+                    await UntilHandledAsync(() => handler(received));
+                }
                 acks.Acknowledge(ready.SessionId, ready.Seq, fromLead);
             }
         }
@@ -296,7 +302,8 @@ public abstract class RelayConnection : IAsyncDisposable
         await _disposed.CancelAsync();
         _inbound.Writer.TryComplete();
         // An application handler that never returns must not hold the disposal forever.
-        try { await _deliveryLoop.WaitAsync(TimeSpan.FromSeconds(5)); } catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+        try { await _deliveryLoop.WaitAsync(TimeSpan.FromSeconds(5)); }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
         await Connection.DisposeAsync();
         _disposed.Dispose();
         GC.SuppressFinalize(this);
@@ -326,7 +333,7 @@ public abstract class RelayConnection : IAsyncDisposable
                     try
                     {
                         await owner._ready.Task.WaitAsync(owner._disposed.Token);
-                        var method = lane.Lead ? CallerMethods.AcknowledgeLead : owner.AcknowledgeMethod;
+                        var method = lane.Lead ? nameof(ICallerHub.AcknowledgeLead) : owner.AcknowledgeMethod;
                         await connection.InvokeAsync(method, lane.SessionId, seq, owner._disposed.Token);
                         _wanted.TryRemove(new KeyValuePair<(string, bool), long>(lane, seq));
                     }

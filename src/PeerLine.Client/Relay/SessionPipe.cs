@@ -9,7 +9,7 @@ namespace PeerLine.Client.Relay;
 internal sealed class SessionPipe(string sessionId)
 {
     private readonly SortedDictionary<long, RelayEnvelope> _early = [];
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private long _lastSent;
     private long _delivered;
     private bool _synced;

@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -11,7 +14,7 @@ namespace PeerLine.Client.Relay;
 /// </summary>
 public sealed class SupporterRelayClient : RelayConnection
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _roles = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _roles = new(StringComparer.Ordinal);
     private readonly RelayClientOptions _options;
     private readonly StaffLogin _login;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
@@ -22,10 +25,10 @@ public sealed class SupporterRelayClient : RelayConnection
     {
         _options = options;
         _login = new StaffLogin(login, password);
-        Connection.On<QueueSnapshot>(ClientEvents.QueueChanged, s => QueueChanged?.Invoke(s));
-        Connection.On<SessionOffer>(ClientEvents.SessionOffered, o => SessionOffered?.Invoke(o));
-        Connection.On<string>(ClientEvents.OfferWithdrawn, id => OfferWithdrawn?.Invoke(id));
-        Connection.On<CallerPresence>(ClientEvents.CallerPresence, p =>
+        Connection.On<QueueSnapshot>(nameof(IStaffClient.QueueChanged), s => QueueChanged?.Invoke(s));
+        Connection.On<SessionOffer>(nameof(IStaffClient.SessionOffered), o => SessionOffered?.Invoke(o));
+        Connection.On<string>(nameof(IStaffClient.OfferWithdrawn), id => OfferWithdrawn?.Invoke(id));
+        Connection.On<CallerPresence>(nameof(IStaffClient.CallerPresence), p =>
         {
             Signal(new PresenceSignal(p));
             CallerPresenceChanged?.Invoke(p);
@@ -51,39 +54,39 @@ public sealed class SupporterRelayClient : RelayConnection
     }
 
     public Task<ShiftStatus> StartShiftAsync(int? capacity = null, CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, capacity, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), capacity, ct), ct);
 
     public Task<ShiftStatus> EndShiftAsync(CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync<ShiftStatus>(StaffMethods.EndShift, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync<ShiftStatus>(nameof(IStaffHub.EndShift), ct), ct);
 
     public Task<QueueSnapshot> GetQueueAsync(CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync<QueueSnapshot>(StaffMethods.GetQueue, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync<QueueSnapshot>(nameof(IStaffHub.GetQueue), ct), ct);
 
     public Task<SessionView> ClaimNextAsync(CancellationToken ct = default) =>
-        TrackedAsync(() => Connection.InvokeAsync<SessionView>(StaffMethods.ClaimNext, ct), ct);
+        TrackedAsync(() => Connection.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext), ct), ct);
 
     public Task<SessionView> ClaimAsync(string sessionId, CancellationToken ct = default) =>
-        TrackedAsync(() => Connection.InvokeAsync<SessionView>(StaffMethods.Claim, sessionId, ct), ct);
+        TrackedAsync(() => Connection.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), sessionId, ct), ct);
 
     public Task DeclineOfferAsync(string sessionId, CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.DeclineOffer, sessionId, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync(nameof(IStaffHub.DeclineOffer), sessionId, ct), ct);
 
     /// <summary>Records that a resource card of this kind (a ResourceKinds code) was sent in the session, end to end.</summary>
     public Task ShareResourceAsync(string sessionId, string kind, CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.ShareResource, sessionId, kind, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync(nameof(IStaffHub.ShareResource), sessionId, kind, ct), ct);
 
     /// <summary>Sends an envelope sealed and kept for <paramref name="seq"/> under relay message id <paramref name="relayId"/>.</summary>
     public Task SendSealedAsync(string sessionId, Guid relayId, long seq, byte[] envelope, CancellationToken ct = default) =>
-        SendSealedAsync(sessionId, StaffMethods.SendCiphertext, relayId, seq, envelope, ct);
+        SendSealedAsync(sessionId, nameof(IStaffHub.SendCiphertext), relayId, seq, envelope, ct);
 
     public Task<long> SendAsync(string sessionId, byte[] ciphertext, CancellationToken ct = default) =>
-        SendAsync(sessionId, StaffMethods.SendCiphertext, ciphertext, ct);
+        SendAsync(sessionId, nameof(IStaffHub.SendCiphertext), ciphertext, ct);
 
     /// <summary>Sends ciphertext sealed for the sequence number it will travel under.</summary>
     public Task<long> SendAsync(string sessionId, Func<long, byte[]> seal, CancellationToken ct = default) =>
-        SendAsync(sessionId, StaffMethods.SendCiphertext, seal, ct);
+        SendAsync(sessionId, nameof(IStaffHub.SendCiphertext), seal, ct);
 
-    /// <summary>Uploads this device's X25519 public key; answers its status ("awaiting-certification", "certified", "revoked") and certificate.</summary>
+    /// <summary>Uploads this device's X25519 public key; answers its status (a DeviceKeyStatuses code) and certificate.</summary>
     public async Task<(string Status, byte[]? Certificate)> EnrollDeviceKeyAsync(byte[] publicKey, CancellationToken ct = default)
     {
         using var http = await AuthorizedHttpAsync(ct);
@@ -105,7 +108,7 @@ public sealed class SupporterRelayClient : RelayConnection
         var token = await TokenAsync(ct);
         var http = _options.HttpHandlerFactory is { } f ? new HttpClient(f()) : new HttpClient();
         http.BaseAddress = _options.Server;
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return http;
     }
 
@@ -114,14 +117,14 @@ public sealed class SupporterRelayClient : RelayConnection
 
     public async Task CloseAsync(string sessionId, string disposition, CancellationToken ct = default)
     {
-        await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.CloseSession, sessionId, disposition, ct), ct);
+        await WithRetryAsync(() => Connection.InvokeAsync(nameof(IStaffHub.CloseSession), sessionId, disposition, ct), ct);
         Forget(sessionId);
     }
 
     /// <summary>To the named supporter on shift, or back to the queue when <paramref name="toLogin"/> is null.</summary>
     public async Task TransferAsync(string sessionId, string? toLogin, CancellationToken ct = default)
     {
-        await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.Transfer, sessionId, toLogin, ct), ct);
+        await WithRetryAsync(() => Connection.InvokeAsync(nameof(IStaffHub.Transfer), sessionId, toLogin, ct), ct);
         Forget(sessionId);
     }
 
@@ -139,12 +142,12 @@ public sealed class SupporterRelayClient : RelayConnection
 
     /// <summary>Asks the caller whether this lead (on shift) may join; the answer comes as SessionChanged (lead-joined or lead-declined).</summary>
     public Task InviteLeadAsync(string sessionId, string leadLogin, CancellationToken ct = default) =>
-        WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.InviteLead, sessionId, leadLogin, ct), ct);
+        WithRetryAsync(() => Connection.InvokeAsync(nameof(IStaffHub.InviteLead), sessionId, leadLogin, ct), ct);
 
     /// <summary>As a lead: leaves a session joined with the caller's consent.</summary>
     public async Task LeaveSessionAsync(string sessionId, CancellationToken ct = default)
     {
-        await WithRetryAsync(() => Connection.InvokeAsync(StaffMethods.LeaveSession, sessionId, ct), ct);
+        await WithRetryAsync(() => Connection.InvokeAsync(nameof(IStaffHub.LeaveSession), sessionId, ct), ct);
         Forget(sessionId);
     }
 
@@ -171,9 +174,9 @@ public sealed class SupporterRelayClient : RelayConnection
         options.AccessTokenProvider = () => TokenAsync(CancellationToken.None)!;
 
     protected override async Task<IReadOnlyList<SessionView>> RejoinAsync(CancellationToken ct) =>
-        await Connection.InvokeAsync<IReadOnlyList<SessionView>>(StaffMethods.Resume, ct);
+        await Connection.InvokeAsync<IReadOnlyList<SessionView>>(nameof(IStaffHub.Resume), ct);
 
-    protected override string AcknowledgeMethod => StaffMethods.Acknowledge;
+    protected override string AcknowledgeMethod => nameof(IStaffHub.Acknowledge);
 
     private async Task<SessionView> TrackedAsync(Func<Task<SessionView>> claim, CancellationToken ct)
     {
@@ -194,8 +197,8 @@ public sealed class SupporterRelayClient : RelayConnection
             if (!response.IsSuccessStatusCode)
                 throw new RelayException(response.StatusCode switch
                 {
-                    System.Net.HttpStatusCode.Unauthorized => ErrorCodes.InvalidCredentials,
-                    System.Net.HttpStatusCode.TooManyRequests => ErrorCodes.RateLimited,
+                    HttpStatusCode.Unauthorized => ErrorCodes.InvalidCredentials,
+                    HttpStatusCode.TooManyRequests => ErrorCodes.RateLimited,
                     _ => ErrorCodes.Unavailable,
                 });
             var token = await response.Content.ReadFromJsonAsync<TokenResponse>(ct)

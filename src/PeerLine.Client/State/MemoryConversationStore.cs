@@ -23,5 +23,6 @@ public sealed class MemoryConversationStore : IConversationStore
     }
 
     public Task<IReadOnlyList<string>> KeysAsync(string prefix, CancellationToken ct = default) =>
-        Task.FromResult<IReadOnlyList<string>>(_entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList());
+        Task.FromResult<IReadOnlyList<string>>(
+            _entries.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList());
 }

@@ -18,7 +18,8 @@ public sealed record AuditCheckpoint(string Origin, long Size, byte[] Head, Date
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm'Z'";
 
     public string Body =>
-        $"{Origin}\n{Size.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToBase64String(Head)}\ntime {SignedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}\n";
+        $"{Origin}\n{Size.ToString(CultureInfo.InvariantCulture)}\n{Convert.ToBase64String(Head)}\n"
+        + $"time {SignedAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}\n";
 
     public string Sign(Key key)
     {
@@ -44,7 +45,8 @@ public sealed record AuditCheckpoint(string Origin, long Size, byte[] Head, Date
         if (!long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size < 1) return null;
         var head = new byte[AuditRecord.HashBytes];
         if (!Convert.TryFromBase64String(lines[2], head, out var headLength) || headLength != head.Length) return null;
-        if (!DateTimeOffset.TryParseExact(lines[3][5..], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)) return null;
+        if (!DateTimeOffset.TryParseExact(lines[3][5..], TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            return null;
         var checkpoint = new AuditCheckpoint(lines[0], size, head, at);
         if (checkpoint.Body != body) return null;
 

@@ -128,7 +128,8 @@ public static class AuditEncoding
         }
     }
 
-    private static void WriteBody(Utf8JsonWriter json, long seq, DateTimeOffset at, string kind, IReadOnlyDictionary<string, object> fields, byte[] prev)
+    private static void WriteBody(
+        Utf8JsonWriter json, long seq, DateTimeOffset at, string kind, IReadOnlyDictionary<string, object> fields, byte[] prev)
     {
         json.WriteNumber("seq", seq);
         json.WriteString("at", FormatTime(at));

@@ -18,7 +18,9 @@ public enum Party : byte { Supporter = 0x00, Lead = 0x01 }
 /// </summary>
 public static class Envelope
 {
-    /// <summary>Envelope format 2: transport plaintexts carry an end-to-end message id (<see cref="Padding"/>). Version 1 envelopes are rejected.</summary>
+    /// <summary>
+    /// Envelope format 2: transport plaintexts carry an end-to-end message id (<see cref="Padding"/>). Version 1 envelopes are rejected.
+    /// </summary>
     public const byte Version = 0x02;
     public const int HeaderSize = 2;
 

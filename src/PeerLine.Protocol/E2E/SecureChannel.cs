@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NSec.Cryptography;
 using PeerLine.Protocol.Noise;
 
@@ -8,7 +9,9 @@ public enum ChannelOutcome
 {
     /// <summary>A handshake step; <see cref="ChannelResult.Reply"/> may hold the next handshake envelope to send.</summary>
     Handshake,
-    /// <summary>A message: <see cref="ChannelResult.Content"/> holds its plaintext, <see cref="ChannelResult.MessageId"/> its end-to-end id.</summary>
+    /// <summary>
+    /// A message: <see cref="ChannelResult.Content"/> holds its plaintext, <see cref="ChannelResult.MessageId"/> its end-to-end id.
+    /// </summary>
     Message,
     /// <summary>Not authentic, not in order, not for this session or direction, or malformed. Nothing was accepted.</summary>
     Rejected,
@@ -48,8 +51,12 @@ public sealed class SecureChannel : IDisposable
     public static SecureChannel ForCaller(string sessionId, ReadOnlySpan<byte> supporterStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
         ForCaller(sessionId, Party.Supporter, supporterStaticKey, episodeKey, fixedEphemeral);
 
-    /// <summary>The caller's side of a channel with <paramref name="party"/> (the supporter, or a lead the caller let in).</summary>
-    public static SecureChannel ForCaller(string sessionId, Party party, ReadOnlySpan<byte> staffStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
+    /// <summary>
+    /// The caller's side of a channel with <paramref name="party"/> (the supporter, or a lead the caller let in).
+    /// <paramref name="fixedEphemeral"/> replays a handshake from a kept ephemeral key (null: a fresh one); the channel disposes it.
+    /// </summary>
+    public static SecureChannel ForCaller(
+        string sessionId, Party party, ReadOnlySpan<byte> staffStaticKey, Key episodeKey, Key? fixedEphemeral = null) =>
         new(sessionId, caller: true, party, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
         {
             Initiator = true,
@@ -63,7 +70,10 @@ public sealed class SecureChannel : IDisposable
     public static SecureChannel ForSupporter(string sessionId, Key staticKey, Key? fixedEphemeral = null) =>
         ForStaff(sessionId, Party.Supporter, staticKey, fixedEphemeral);
 
-    /// <summary>A staff member's side: the supporter holding the session, or a lead who joined it.</summary>
+    /// <summary>
+    /// A staff member's side: the supporter holding the session, or a lead who joined it. <paramref name="fixedEphemeral"/>
+    /// as in <see cref="ForCaller(string, Party, ReadOnlySpan{byte}, Key, Key?)"/>.
+    /// </summary>
     public static SecureChannel ForStaff(string sessionId, Party party, Key staticKey, Key? fixedEphemeral = null) =>
         new(sessionId, caller: false, party, new HandshakeState(Binding.ProtocolName, new HandshakeOptions
         {
@@ -82,10 +92,10 @@ public sealed class SecureChannel : IDisposable
         ArgumentNullException.ThrowIfNull(state);
         ArgumentException.ThrowIfNullOrEmpty(state.SessionId, nameof(state));
         if (!Enum.IsDefined(state.Party)) throw new ArgumentException("Unknown party.", nameof(state));
-        RequireLength(state.HandshakeHash, "handshake hash");
-        RequireLength(state.RemoteStaticKey, "remote static key");
-        RequireLength(state.SendKey, "send key");
-        RequireLength(state.ReceiveKey, "receive key");
+        RequireLength(state.HandshakeHash, "handshake hash", nameof(state));
+        RequireLength(state.RemoteStaticKey, "remote static key", nameof(state));
+        RequireLength(state.SendKey, "send key", nameof(state));
+        RequireLength(state.ReceiveKey, "receive key", nameof(state));
         return new SecureChannel(state.SessionId, state.Caller, state.Party, handshake: null)
         {
             _send = CipherState.Resume(state.SendKey, state.SendNonce),
@@ -95,10 +105,13 @@ public sealed class SecureChannel : IDisposable
         };
     }
 
-    private static void RequireLength(byte[]? value, string what)
+    private static void RequireLength(byte[]? value, string what, string paramName)
     {
-        if (value is not { Length: 32 }) throw new ArgumentException($"The {what} is 32 bytes.", "state");
+        if (value is not { Length: 32 }) throw new ArgumentException($"The {what} is 32 bytes.", paramName);
     }
+
+    /// <summary>The transport states themselves: tests check that disposing the channel zeroes their keys.</summary>
+    internal (CipherState? Send, CipherState? Receive) TransportStates => (_send, _receive);
 
     public bool IsEstablished => _send is not null;
 
@@ -155,7 +168,7 @@ public sealed class SecureChannel : IDisposable
         if (!messageId.TryWriteBytes(id, bigEndian: true, out _)) throw new InvalidOperationException("A Guid is 16 bytes.");
         var padded = Padding.Pad(id, content);
         var ciphertext = send.EncryptWithAd(Binding.AssociatedData(_sessionId, Outgoing, seq), padded);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(padded);
+        CryptographicOperations.ZeroMemory(padded);
         return Envelope.Wrap(EnvelopeType.Transport, ciphertext);
     }
 
@@ -196,7 +209,7 @@ public sealed class SecureChannel : IDisposable
         var padded = _receive.DecryptWithAd(Binding.AssociatedData(_sessionId, Incoming, seq), body);
         if (padded is null) return new(ChannelOutcome.Rejected);
         var unpadded = Padding.Unpad(padded);
-        System.Security.Cryptography.CryptographicOperations.ZeroMemory(padded);
+        CryptographicOperations.ZeroMemory(padded);
         if (unpadded is not { } message) return new(ChannelOutcome.Rejected);
         return new(ChannelOutcome.Message, Content: message.Content, MessageId: new Guid(message.MessageId, bigEndian: true));
     }

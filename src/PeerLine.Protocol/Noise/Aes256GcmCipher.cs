@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using NSec.Cryptography;
 
 namespace PeerLine.Protocol.Noise;
@@ -55,7 +56,7 @@ internal static class Aes256GcmCipher
             aes.Decrypt(nonce, ciphertext[..^TagSize], ciphertext[^TagSize..], output, ad);
             return output;
         }
-        catch (System.Security.Cryptography.AuthenticationTagMismatchException)
+        catch (AuthenticationTagMismatchException)
         {
             return null;
         }

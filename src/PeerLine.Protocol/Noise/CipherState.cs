@@ -26,6 +26,9 @@ public sealed class CipherState : IDisposable
     /// <summary>The next nonce this state will use (the count of messages it has processed).</summary>
     public ulong Nonce => _nonce;
 
+    /// <summary>The live key array, not a copy: tests check that it is zeroed when it is replaced or disposed.</summary>
+    internal ReadOnlyMemory<byte> KeyInUse => _key;
+
     /// <summary>A copy of the key, for persisting a transport state (see <see cref="Resume"/>).</summary>
     internal byte[] ExportKey()
     {

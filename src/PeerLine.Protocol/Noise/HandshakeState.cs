@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using NSec.Cryptography;
 
 namespace PeerLine.Protocol.Noise;
@@ -11,8 +12,11 @@ public sealed record HandshakeOptions
     public byte[]? RemoteStatic { get; init; }
     public IReadOnlyList<byte[]> PreSharedKeys { get; init; } = [];
 
-    /// <summary>For test vectors only: a fixed ephemeral key instead of a fresh one.</summary>
-    public Key? FixedEphemeral { get; init; }
+    /// <summary>
+    /// A given ephemeral key instead of a fresh one: for test vectors, and for <see cref="E2E.SecureChannel"/>, whose
+    /// callers replay a handshake from a kept recipe. The handshake disposes it with itself.
+    /// </summary>
+    internal Key? FixedEphemeral { get; init; }
 }
 
 /// <summary>
@@ -68,6 +72,9 @@ public sealed class HandshakeState : IDisposable
     /// <summary>The other party's static public key, once it is known (pre-message or transmitted).</summary>
     public byte[]? RemoteStaticPublicKey => _rs?.ToArray();
 
+    /// <summary>The symmetric state itself: tests check that its secrets are zeroed.</summary>
+    internal SymmetricState Symmetric => _symmetric;
+
     public byte[] WriteMessage(ReadOnlySpan<byte> payload)
     {
         if (!IsMyTurn) throw new InvalidOperationException("Not this party's turn to write.");
@@ -90,7 +97,7 @@ public sealed class HandshakeState : IDisposable
                     _symmetric.MixKeyAndHash(NextPsk());
                     break;
                 default:
-                    _symmetric.MixKey(Dh(token) ?? throw new InvalidOperationException("Key agreement failed."));
+                    MixKeyOnce(Dh(token) ?? throw new InvalidOperationException("Key agreement failed."));
                     break;
             }
         }
@@ -135,7 +142,7 @@ public sealed class HandshakeState : IDisposable
                 default:
                     var shared = Dh(token);
                     if (shared is null) return null;
-                    _symmetric.MixKey(shared);
+                    MixKeyOnce(shared);
                     break;
             }
         }
@@ -167,6 +174,13 @@ public sealed class HandshakeState : IDisposable
         // NSec refuses an all-zero result (a low-order point): the handshake fails instead.
         using var secret = KeyAgreementAlgorithm.X25519.Agree(local, remoteKey, creation);
         return secret?.Export(SharedSecretBlobFormat.RawSharedSecret);
+    }
+
+    // A shared secret is used once, by the key mix, and then zeroed.
+    private void MixKeyOnce(byte[] sharedSecret)
+    {
+        _symmetric.MixKey(sharedSecret);
+        CryptographicOperations.ZeroMemory(sharedSecret);
     }
 
     private byte[] NextPsk() =>

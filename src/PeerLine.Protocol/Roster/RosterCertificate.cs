@@ -48,13 +48,13 @@ public sealed record RosterCertificate(byte[] KeyId, byte[] StaticKey, DateTimeO
     }
 
     /// <summary>Parses and checks the signature against the pinned roster public key; null when either fails.</summary>
-    public static RosterCertificate? Verify(ReadOnlySpan<byte> signed, PublicKey rosterPublicKey)
+    public static RosterCertificate? Verify(ReadOnlySpan<byte> signedBytes, PublicKey rosterPublicKey)
     {
-        if (signed.Length < 70 + SignatureSize || !signed[..4].SequenceEqual(Magic) || signed[4] != Version) return null;
-        int handleLength = signed[69];
-        if (handleLength > MaxHandleBytes || signed.Length != 70 + handleLength + SignatureSize) return null;
-        var body = signed[..^SignatureSize];
-        if (!SignatureAlgorithm.Ed25519.Verify(rosterPublicKey, body, signed[^SignatureSize..])) return null;
+        if (signedBytes.Length < 70 + SignatureSize || !signedBytes[..4].SequenceEqual(Magic) || signedBytes[4] != Version) return null;
+        int handleLength = signedBytes[69];
+        if (handleLength > MaxHandleBytes || signedBytes.Length != 70 + handleLength + SignatureSize) return null;
+        var body = signedBytes[..^SignatureSize];
+        if (!SignatureAlgorithm.Ed25519.Verify(rosterPublicKey, body, signedBytes[^SignatureSize..])) return null;
         // The key id names the key for revocation, so it must be that key's id and no other.
         if (!body.Slice(5, KeyIdSize).SequenceEqual(KeyIdFor(body.Slice(21, 32)))) return null;
 

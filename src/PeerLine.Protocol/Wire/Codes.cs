@@ -53,7 +53,19 @@ public static class ResourceKinds
     public const string Other = "other";
 
     public static readonly IReadOnlyList<string> All =
-        [CrisisLine, Emergency, PhysicianSupportLine, Eap, Therapy, OptOutTherapy, PeerMentoring, Coaching, BalintGroup, SchwartzRounds, MedicalImprov, SupportGroup, Other];
+    [
+        CrisisLine, Emergency, PhysicianSupportLine, Eap, Therapy, OptOutTherapy, PeerMentoring, Coaching, BalintGroup, SchwartzRounds,
+        MedicalImprov, SupportGroup, Other,
+    ];
+}
+
+/// <summary>When an escalation resource is open (hours.kind of a directory entry, GET /api/directory).</summary>
+public static class HoursKinds
+{
+    public const string Always = "always";
+    public const string Weekly = "weekly";
+    /// <summary>By appointment only: never "open now".</summary>
+    public const string ByAppointment = "by-appointment";
 }
 
 /// <summary>Why a waiting caller is shown escalation resources (QueueStatus.resources).</summary>
@@ -137,9 +149,18 @@ public static class FeedbackQuestions
 
     public static readonly IReadOnlyList<(string Question, IReadOnlyList<string> Answers)> Answers =
     [
-        (Helped, ["yes", "somewhat", "no"]),
-        (WouldReturn, ["yes", "maybe", "no"]),
+        (Helped, [FeedbackAnswers.Yes, FeedbackAnswers.Somewhat, FeedbackAnswers.No]),
+        (WouldReturn, [FeedbackAnswers.Yes, FeedbackAnswers.Maybe, FeedbackAnswers.No]),
     ];
+}
+
+/// <summary>The coded answers to <see cref="FeedbackQuestions"/> (which question takes which: FeedbackQuestions.Answers).</summary>
+public static class FeedbackAnswers
+{
+    public const string Yes = "yes";
+    public const string Somewhat = "somewhat";
+    public const string Maybe = "maybe";
+    public const string No = "no";
 }
 
 /// <summary>Error codes a hub call or REST call can fail with. Messages carry the code only.</summary>
@@ -182,4 +203,99 @@ public static class ChangeReasons
     public const string LeadDeclined = "lead-declined";
     /// <summary>The lead left, or was removed by a transfer: to the caller, the supporter and the lead.</summary>
     public const string LeadLeft = "lead-left";
+}
+
+/// <summary>The roles a staff login can have (StaffIdentity.Roles; the role names of the admin commands).</summary>
+public static class StaffRoles
+{
+    public const string Supporter = "supporter";
+    public const string Lead = "lead";
+    public const string Auditor = "auditor";
+    public const string Admin = "admin";
+
+    public static readonly IReadOnlyList<string> All = [Supporter, Lead, Auditor, Admin];
+}
+
+/// <summary>Where a staff device key stands (the status of POST/GET /api/staff/device-key).</summary>
+public static class DeviceKeyStatuses
+{
+    /// <summary>Enrolled, waiting for an admin's certificate.</summary>
+    public const string AwaitingCertification = "awaiting-certification";
+    public const string Certified = "certified";
+    public const string Revoked = "revoked";
+}
+
+/// <summary>The status of GET /healthz and GET /readyz.</summary>
+public static class HealthStatuses
+{
+    public const string Alive = "alive";
+    public const string Ready = "ready";
+    public const string DatabaseUnreachable = "database-unreachable";
+}
+
+/// <summary>The closed set of audit event kinds (GET /api/audit/kinds, the kind filter of GET /api/audit/events, the export).</summary>
+public static class AuditKinds
+{
+    public const string SessionRequested = "session-requested";
+    public const string SessionOffered = "session-offered";
+    public const string SessionClaimed = "session-claimed";
+    public const string SessionTransferred = "session-transferred";
+    public const string SessionClosed = "session-closed";
+    public const string DispositionRecorded = "disposition-recorded";
+    public const string SessionAbandoned = "session-abandoned";
+    public const string ResourceOffered = "resource-offered";
+    public const string CrisisAlert = "crisis-alert";
+    public const string LeadJoined = "lead-joined";
+    public const string StaffAdded = "staff-added";
+    public const string StaffLogin = "staff-login";
+    public const string StaffLoginFailed = "staff-login-failed";
+    public const string StaffLoginThrottled = "staff-login-throttled";
+    public const string ShiftStarted = "shift-started";
+    public const string ShiftEnded = "shift-ended";
+    public const string RoleChanged = "role-changed";
+    public const string StaffDisabled = "staff-disabled";
+    public const string KeyCertified = "key-certified";
+    public const string KeyRevoked = "key-revoked";
+    public const string ExportMade = "export-made";
+    public const string RetentionRun = "retention-run";
+
+    public static readonly IReadOnlyList<string> All =
+    [
+        SessionRequested, SessionOffered, SessionClaimed, SessionTransferred, SessionClosed, DispositionRecorded, SessionAbandoned,
+        ResourceOffered, CrisisAlert, LeadJoined, StaffAdded, StaffLogin, StaffLoginFailed, StaffLoginThrottled, ShiftStarted,
+        ShiftEnded, RoleChanged, StaffDisabled, KeyCertified, KeyRevoked, ExportMade, RetentionRun,
+    ];
+}
+
+/// <summary>The ids of the weekly tables of GET /api/metrics.</summary>
+public static class MetricTables
+{
+    private const string FeedbackPrefix = "feedback-";
+
+    /// <summary>Requests by what became of them in their week (columns: <see cref="MetricColumns"/>).</summary>
+    public const string Sessions = "sessions";
+    /// <summary>Closed chats by disposition (columns: Dispositions, and <see cref="MetricColumns.NoDisposition"/>).</summary>
+    public const string Dispositions = "dispositions";
+    /// <summary>Resource cards shared, by kind (columns: ResourceKinds).</summary>
+    public const string Resources = "resources";
+    /// <summary>Answers to <see cref="FeedbackQuestions.Helped"/> (columns: its answers).</summary>
+    public const string FeedbackHelped = FeedbackPrefix + FeedbackQuestions.Helped;
+    /// <summary>Answers to <see cref="FeedbackQuestions.WouldReturn"/> (columns: its answers).</summary>
+    public const string FeedbackWouldReturn = FeedbackPrefix + FeedbackQuestions.WouldReturn;
+
+    /// <summary>The table of one feedback question's answers.</summary>
+    public static string Feedback(string question) => FeedbackPrefix + question;
+}
+
+/// <summary>Columns of GET /api/metrics tables that no other code class names.</summary>
+public static class MetricColumns
+{
+    /// <summary>Sessions table: claimed in the week of the request.</summary>
+    public const string Answered = "answered";
+    /// <summary>Sessions table: withdrawn or abandoned in that week.</summary>
+    public const string Abandoned = "abandoned";
+    /// <summary>Sessions table: still waiting at the week's end.</summary>
+    public const string Open = "open";
+    /// <summary>Dispositions table, and the disposition of an audit record: closed with no disposition recorded.</summary>
+    public const string NoDisposition = "none";
 }

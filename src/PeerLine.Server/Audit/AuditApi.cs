@@ -23,7 +23,8 @@ public static class AuditApi
         var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(StaffPolicies.Auditing);
 
         audit.MapGet("/events", ListAsync)
-            .WithSummary("Audit events of periods that have ended, oldest first: optional from/to (ISO times; from is rounded down to the time resolution, to is exclusive), kind, after (a seq, for the next page) and limit.");
+            .WithSummary("Audit events of periods that have ended, oldest first: optional from/to (ISO times; from is rounded down to "
+                + "the time resolution, to is exclusive), kind, after (a seq, for the next page) and limit.");
 
         audit.MapGet("/kinds", () => TypedResults.Ok(AuditKinds.All))
             .WithSummary("The closed set of audit event kinds.");

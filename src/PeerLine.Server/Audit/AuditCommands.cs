@@ -1,3 +1,4 @@
+using PeerLine.Protocol.CommandLine;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Storage;
 
@@ -19,7 +20,7 @@ public static class AuditCommands
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args.Length > 1 ? args[1] : "";
-        var options = AdminHost.ParseOptions(args.Skip(2).ToArray());
+        var options = CommandOptions.Parse(args.Skip(2));
         if (options is null || verb is not ("export" or "key") || (verb == "export" && !options.ContainsKey("out")))
         {
             await Console.Error.WriteLineAsync(Usage);

@@ -1,6 +1,8 @@
 namespace PeerLine.Server.Audit;
 
-/// <summary>A stored audit record (see PeerLine.Protocol.Audit.AuditRecord). <see cref="Fields"/> is the canonical JSON of its codes and counts.</summary>
+/// <summary>
+/// A stored audit record (see PeerLine.Protocol.Audit.AuditRecord). <see cref="Fields"/> is the canonical JSON of its codes and counts.
+/// </summary>
 public sealed class AuditEventRow
 {
     public long Seq { get; set; }

@@ -1,3 +1,5 @@
+using PeerLine.Protocol.Audit;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
 
 namespace PeerLine.Server.Audit;
@@ -13,43 +15,10 @@ public abstract record AuditEvent
     /// <summary>The record's fields; <paramref name="ids"/> turns a session or staff id into its pseudonym.</summary>
     public abstract Dictionary<string, object> Fields(AuditPseudonyms ids);
 
-    protected static string DispositionCode(Disposition d) => d == Disposition.None ? "none" : d.Code();
+    protected static string DispositionCode(Disposition d) => d == Disposition.None ? MetricColumns.NoDisposition : d.Code();
 }
 
 public sealed record AuditPseudonyms(Func<string, string> Session, Func<string, string> Staff);
-
-public static class AuditKinds
-{
-    public const string SessionRequested = "session-requested";
-    public const string SessionOffered = "session-offered";
-    public const string SessionClaimed = "session-claimed";
-    public const string SessionTransferred = "session-transferred";
-    public const string SessionClosed = "session-closed";
-    public const string DispositionRecorded = "disposition-recorded";
-    public const string SessionAbandoned = "session-abandoned";
-    public const string ResourceOffered = "resource-offered";
-    public const string CrisisAlert = "crisis-alert";
-    public const string LeadJoined = "lead-joined";
-    public const string StaffAdded = "staff-added";
-    public const string StaffLogin = "staff-login";
-    public const string StaffLoginFailed = "staff-login-failed";
-    public const string StaffLoginThrottled = "staff-login-throttled";
-    public const string ShiftStarted = "shift-started";
-    public const string ShiftEnded = "shift-ended";
-    public const string RoleChanged = "role-changed";
-    public const string StaffDisabled = "staff-disabled";
-    public const string KeyCertified = "key-certified";
-    public const string KeyRevoked = "key-revoked";
-    public const string ExportMade = "export-made";
-    public const string RetentionRun = "retention-run";
-
-    public static readonly IReadOnlyList<string> All =
-    [
-        SessionRequested, SessionOffered, SessionClaimed, SessionTransferred, SessionClosed, DispositionRecorded, SessionAbandoned,
-        ResourceOffered, CrisisAlert, LeadJoined, StaffAdded, StaffLogin, StaffLoginFailed, StaffLoginThrottled, ShiftStarted,
-        ShiftEnded, RoleChanged, StaffDisabled, KeyCertified, KeyRevoked, ExportMade, RetentionRun,
-    ];
-}
 
 public sealed record SessionRequested(string SessionId, Topic Topic, Priority Priority, bool Returning) : AuditEvent
 {
@@ -124,19 +93,22 @@ public sealed record SessionAbandoned(string SessionId, string Reason) : AuditEv
 public sealed record ResourceOffered(string SessionId, string ResourceKind) : AuditEvent
 {
     public override string Kind => AuditKinds.ResourceOffered;
-    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["resource"] = ResourceKind };
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
+        new() { ["session"] = ids.Session(SessionId), ["resource"] = ResourceKind };
 }
 
 public sealed record CrisisAlertRaised(string SessionId, int LeadsAlerted) : AuditEvent
 {
     public override string Kind => AuditKinds.CrisisAlert;
-    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["leads"] = (long)LeadsAlerted };
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
+        new() { ["session"] = ids.Session(SessionId), ["leads"] = (long)LeadsAlerted };
 }
 
 public sealed record LeadJoined(string SessionId, string LeadId) : AuditEvent
 {
     public override string Kind => AuditKinds.LeadJoined;
-    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new() { ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(LeadId) };
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
+        new() { ["session"] = ids.Session(SessionId), ["staff"] = ids.Staff(LeadId) };
 }
 
 /// <summary>A staff event: the staff member's pseudonym and coded details.</summary>
@@ -188,6 +160,6 @@ public sealed record RetentionRun(long Sessions, long Resources, long ShiftRecor
     public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
     {
         ["sessions"] = Sessions, ["resources"] = Resources, ["shift-records"] = ShiftRecords, ["return-codes"] = ReturnCodes,
-        ["audit-events"] = AuditEvents, [Protocol.Audit.AuditVerifier.KeptFromField] = KeptFrom,
+        ["audit-events"] = AuditEvents, [AuditVerifier.KeptFromField] = KeptFrom,
     };
 }

@@ -30,7 +30,8 @@ public sealed class AuditExport(IDbContextFactory<PeerLineDb> dbs, AuditTrail tr
         long written = 0, after = 0;
         while (true)
         {
-            var rows = await read.AuditEvents.AsNoTracking().Where(r => r.Seq > after && r.Seq <= final.Size).OrderBy(r => r.Seq).Take(Batch).ToListAsync(ct);
+            var rows = await read.AuditEvents.AsNoTracking()
+                .Where(r => r.Seq > after && r.Seq <= final.Size).OrderBy(r => r.Seq).Take(Batch).ToListAsync(ct);
             if (rows.Count == 0) break;
             foreach (var row in rows)
             {

@@ -27,7 +27,8 @@ public sealed class AuditIntegrity(IDbContextFactory<PeerLineDb> dbs, AuditKey k
         var last = await db.AuditEvents.MaxAsync(r => (long?)r.Seq, ct) ?? 0;
         if (failure is null && verifier.MissingStart() is { } missing) failure = (first, missing);
         var signedSize = await db.AuditCheckpoints.MaxAsync(c => (long?)c.Size, ct) ?? 0;
-        if (failure is null && signedSize > last) failure = (last + 1, $"records {last + 1} to {signedSize} are missing: a signed checkpoint covers them");
+        if (failure is null && signedSize > last)
+            failure = (last + 1, $"records {last + 1} to {signedSize} are missing: a signed checkpoint covers them");
 
         // What is reported stops where the events list does: a count that moves with each new event would time it.
         var shownBefore = trail.ShownBefore();
@@ -35,8 +36,8 @@ public sealed class AuditIntegrity(IDbContextFactory<PeerLineDb> dbs, AuditKey k
         var shownLast = await db.AuditEvents.Where(r => r.At < shownBefore).MaxAsync(r => (long?)r.Seq, ct) ?? 0;
         return failure is { } bad
             ? new IntegrityStatus(false, count, first, shownLast, 0, null, bad.Seq, bad.Problem, Convert.ToBase64String(key.PublicKey))
-            : new IntegrityStatus(true, count, first, shownLast, Math.Min(verifier.CoveredThrough, shownLast), verifier.LastCheckpoint?.SignedAt, null, null,
-                Convert.ToBase64String(key.PublicKey));
+            : new IntegrityStatus(true, count, first, shownLast, Math.Min(verifier.CoveredThrough, shownLast),
+                verifier.LastCheckpoint?.SignedAt, null, null, Convert.ToBase64String(key.PublicKey));
     }
 
     private static async Task<(long Seq, string Problem)?> VerifyAllAsync(PeerLineDb db, AuditVerifier verifier, CancellationToken ct)

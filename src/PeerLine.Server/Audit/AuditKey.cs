@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.Extensions.Options;
 using NSec.Cryptography;
 using PeerLine.Protocol.Audit;
@@ -46,7 +48,7 @@ public sealed class AuditKey : IDisposable
     /// </summary>
     public string Pseudonym(string label, string id)
     {
-        var mac = System.Security.Cryptography.HMACSHA256.HashData(_pseudonymKey, System.Text.Encoding.UTF8.GetBytes(label + ":" + id));
+        var mac = HMACSHA256.HashData(_pseudonymKey, Encoding.UTF8.GetBytes(label + ":" + id));
         const string letters = "cbdefghijklnrtuv";
         return string.Create(24, mac, (span, m) =>
         {

@@ -1,8 +1,9 @@
+using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Audit;
-using PeerLine.Server.Hosting;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Audit;
@@ -12,6 +13,9 @@ namespace PeerLine.Server.Audit;
 /// the primary key across processes (the admin commands write too): a lost race reads the new head and retries.
 /// An append that still fails is logged and does not fail the caller's or supporter's action.
 /// </summary>
+[SuppressMessage("Reliability", "CA1001", Justification =
+    "A singleton for the life of the process. Its SemaphoreSlim never creates a wait handle (AvailableWaitHandle is "
+    + "not used), so disposing it frees nothing, and an append still waiting at shutdown would then throw.")]
 public sealed class AuditTrail(
     IDbContextFactory<PeerLineDb> dbs,
     AuditKey key,
@@ -49,7 +53,8 @@ public sealed class AuditTrail(
         try
         {
             fields = e.Fields(_ids);
-            if (AuditValues.Check(fields) is not null || !AuditValues.IsCode(e.Kind)) throw new ArgumentException("An audit event holds codes and counts only.", nameof(e));
+            if (AuditValues.Check(fields) is not null || !AuditValues.IsCode(e.Kind))
+                throw new ArgumentException("An audit event holds codes and counts only.", nameof(e));
         }
         catch (Exception ex)
         {
@@ -62,7 +67,7 @@ public sealed class AuditTrail(
             for (var attempt = 1; ; attempt++)
             {
                 try { return await AppendAsync(e.Kind, fields); }
-                catch (Exception ex) when (attempt < Attempts && ex is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+                catch (Exception ex) when (attempt < Attempts && ex is DbUpdateException or InvalidOperationException or DbException)
                 {
                     await Task.Delay(10 * attempt, CancellationToken.None);
                 }
@@ -91,7 +96,10 @@ public sealed class AuditTrail(
             // Rounded like the events: a finer time would say when the events just before it happened.
             var signedAt = Coarsen(time.GetUtcNow());
             var checkpoint = new AuditCheckpoint(options.Value.Origin, head.Seq, head.Hash, signedAt);
-            var row = new AuditCheckpointRow { Size = head.Seq, Head = head.Hash, SignedAt = signedAt.ToUnixTimeMilliseconds(), Note = key.SignCheckpoint(checkpoint) };
+            var row = new AuditCheckpointRow
+            {
+                Size = head.Seq, Head = head.Hash, SignedAt = signedAt.ToUnixTimeMilliseconds(), Note = key.SignCheckpoint(checkpoint),
+            };
             db.AuditCheckpoints.Add(row);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -16,7 +16,8 @@ public static class DirectoryApi
 
     public static IEndpointRouteBuilder MapDirectoryApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/directory", Results<Ok<DirectoryBody>, BadRequest<ErrorBody>> (string? at, EscalationDirectory directory, TimeProvider time) =>
+        app.MapGet("/api/directory",
+            Results<Ok<DirectoryBody>, BadRequest<ErrorBody>> (string? at, EscalationDirectory directory, TimeProvider time) =>
             {
                 var when = time.GetUtcNow();
                 if (at is not null && !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out when))

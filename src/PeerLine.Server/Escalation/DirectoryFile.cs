@@ -26,7 +26,8 @@ public static partial class DirectoryFile
         if (!File.Exists(path)) return (null, [$"{path}: the escalation directory file does not exist (Directory:File)."]);
         try
         {
-            using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            var options = new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+            using var document = JsonDocument.Parse(File.ReadAllText(path), options);
             return Parse(document.RootElement, Path.GetFileName(path));
         }
         catch (JsonException e)
@@ -53,7 +54,7 @@ public static partial class DirectoryFile
             entries.Add(entry);
         }
         if (index == 0) errors.Add($"{file}: \"entries\" is empty.");
-        else if (errors.Count == 0 && !entries.Any(e => e.Crisis && e.Hours.Kind == OpeningHours.Always))
+        else if (errors.Count == 0 && !entries.Any(e => e.Crisis && e.Hours.Kind == HoursKinds.Always))
             errors.Add($"{file}: at least one crisis resource must be open at all times (crisis routing shows it to callers).");
         return errors.Count == 0 ? (entries, []) : (null, errors);
     }
@@ -84,13 +85,15 @@ public static partial class DirectoryFile
             if (id is not null)
             {
                 Where += $" (\"{id}\")";
-                if (!IdPattern().IsMatch(id)) errors.Add($"{Where}: id must be 1–32 characters of a–z, 0–9 and '-', starting with a letter or digit.");
+                if (!IdPattern().IsMatch(id))
+                    errors.Add($"{Where}: id must be 1–32 characters of a–z, 0–9 and '-', starting with a letter or digit.");
             }
             var name = Text(element, "name", 100);
             var kind = Text(element, "kind", 40);
             if (kind is not null && !ResourceKinds.All.Contains(kind))
                 errors.Add($"{Where}: kind \"{kind}\" is not one of {string.Join(", ", ResourceKinds.All)}.");
-            var tier = element.TryGetProperty("tier", out var t) && t.TryGetInt32(out var n) && n is >= 1 and <= 3 ? n : Fail<int>("tier must be 1, 2 or 3");
+            var tier = element.TryGetProperty("tier", out var t) && t.TryGetInt32(out var n) && n is >= 1 and <= 3
+                ? n : Fail<int>("tier must be 1, 2 or 3");
             var crisis = element.TryGetProperty("crisis", out var c) && c.ValueKind is JsonValueKind.True or JsonValueKind.False
                 ? c.GetBoolean() : Fail<bool>("crisis must be true or false");
             var contact = ReadContact();
@@ -114,7 +117,8 @@ public static partial class DirectoryFile
             if (text is not null && !PhonePattern().IsMatch(text)) errors.Add($"{Where}: contact.text \"{text}\" is not a number to text.");
             if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps))
                 errors.Add($"{Where}: contact.url must be an https:// address.");
-            if (phone is null && text is null && url is null && how is null) errors.Add($"{Where}: contact needs at least one of phone, text, url or howToReach.");
+            if (phone is null && text is null && url is null && how is null)
+                errors.Add($"{Where}: contact needs at least one of phone, text, url or howToReach.");
             return new Contact(phone, text, url, how);
         }
 
@@ -129,8 +133,10 @@ public static partial class DirectoryFile
                 errors.Add($"{Where}: hours.timeZone \"{zoneId}\" is not a known time zone (use an IANA name such as America/New_York).");
             if (zone is null) return (null, text);
 
-            if (hours.TryGetProperty("always", out var always) && always.ValueKind == JsonValueKind.True) return (OpeningHours.AlwaysOpen(zone), text);
-            if (hours.TryGetProperty("byAppointment", out var appointment) && appointment.ValueKind == JsonValueKind.True) return (OpeningHours.Appointment(zone), text);
+            if (hours.TryGetProperty("always", out var always) && always.ValueKind == JsonValueKind.True)
+                return (OpeningHours.AlwaysOpen(zone), text);
+            if (hours.TryGetProperty("byAppointment", out var appointment) && appointment.ValueKind == JsonValueKind.True)
+                return (OpeningHours.Appointment(zone), text);
             if (!hours.TryGetProperty("weekly", out var weekly) || weekly.ValueKind != JsonValueKind.Array || weekly.GetArrayLength() == 0)
                 return (Fail<OpeningHours>("hours needs \"always\": true, \"byAppointment\": true, or a non-empty \"weekly\" list"), text);
             return (ReadWindows(weekly, zone), text);
@@ -156,7 +162,8 @@ public static partial class DirectoryFile
                 }
                 var from = Time(w, "from", at);
                 var to = Time(w, "to", at);
-                if (days.Count > 0 && from is not null && to is not null) windows.Add(new WeeklyWindow(days.Distinct().ToList(), from.Value, to.Value));
+                if (days.Count > 0 && from is not null && to is not null)
+                    windows.Add(new WeeklyWindow(days.Distinct().ToList(), from.Value, to.Value));
             }
             return OpeningHours.WeeklyWindows(zone, windows);
         }

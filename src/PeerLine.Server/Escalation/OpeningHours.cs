@@ -1,6 +1,10 @@
+using PeerLine.Protocol.Wire;
+
 namespace PeerLine.Server.Escalation;
 
-/// <summary>One weekly window: opens at <see cref="From"/> on each of <see cref="Days"/>, closes at <see cref="To"/> (the next day when To ≤ From).</summary>
+/// <summary>
+/// One weekly window: opens at <see cref="From"/> on each of <see cref="Days"/>, closes at <see cref="To"/> (the next day when To ≤ From).
+/// </summary>
 public sealed record WeeklyWindow(IReadOnlyList<DayOfWeek> Days, TimeOnly From, TimeOnly To);
 
 /// <summary>
@@ -16,23 +20,19 @@ public sealed class OpeningHours
         Windows = windows;
     }
 
-    public const string Always = "always";
-    public const string Weekly = "weekly";
-    public const string ByAppointment = "by-appointment";
-
     public string Kind { get; }
     public TimeZoneInfo Zone { get; }
     public IReadOnlyList<WeeklyWindow> Windows { get; }
 
-    public static OpeningHours AlwaysOpen(TimeZoneInfo zone) => new(Always, zone, []);
-    public static OpeningHours Appointment(TimeZoneInfo zone) => new(ByAppointment, zone, []);
-    public static OpeningHours WeeklyWindows(TimeZoneInfo zone, IReadOnlyList<WeeklyWindow> windows) => new(Weekly, zone, windows);
+    public static OpeningHours AlwaysOpen(TimeZoneInfo zone) => new(HoursKinds.Always, zone, []);
+    public static OpeningHours Appointment(TimeZoneInfo zone) => new(HoursKinds.ByAppointment, zone, []);
+    public static OpeningHours WeeklyWindows(TimeZoneInfo zone, IReadOnlyList<WeeklyWindow> windows) => new(HoursKinds.Weekly, zone, windows);
 
     /// <summary>Open at that instant: null for by-appointment resources, which are never "open now".</summary>
     public bool? IsOpen(DateTimeOffset at)
     {
-        if (Kind == Always) return true;
-        if (Kind == ByAppointment) return null;
+        if (Kind == HoursKinds.Always) return true;
+        if (Kind == HoursKinds.ByAppointment) return null;
         var local = TimeZoneInfo.ConvertTime(at, Zone);
         var time = TimeOnly.FromDateTime(local.DateTime);
         var today = local.DayOfWeek;

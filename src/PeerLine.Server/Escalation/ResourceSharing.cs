@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Storage;
@@ -7,7 +8,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Escalation;
 
 /// <summary>Records the kind of a resource card a supporter sent in a session they hold (for program metrics).</summary>
-public sealed class ResourceSharing(IDbContextFactory<PeerLineDb> dbs, Audit.AuditTrail audit, TimeProvider time, ILogger<ResourceSharing> logger)
+public sealed class ResourceSharing(IDbContextFactory<PeerLineDb> dbs, AuditTrail audit, TimeProvider time, ILogger<ResourceSharing> logger)
 {
     public async Task RecordAsync(string supporterId, string sessionId, string? kind, CancellationToken ct)
     {
@@ -18,6 +19,6 @@ public sealed class ResourceSharing(IDbContextFactory<PeerLineDb> dbs, Audit.Aud
         db.Add(new SharedResource { SessionId = sessionId, Kind = kind, SharedAt = time.NowMs() });
         await db.SaveChangesAsync(ct);
         EscalationLog.ResourceShared(logger, kind);
-        await audit.RecordAsync(new Audit.ResourceOffered(sessionId, kind));
+        await audit.RecordAsync(new ResourceOffered(sessionId, kind));
     }
 }

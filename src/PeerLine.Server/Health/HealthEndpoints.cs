@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Health;
@@ -7,15 +8,15 @@ public static class HealthEndpoints
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", () => TypedResults.Ok(new { status = "alive" }))
+        app.MapGet("/healthz", () => TypedResults.Ok(new { status = HealthStatuses.Alive }))
             .WithTags("Health").WithSummary("The process answers.");
 
         app.MapGet("/readyz", async (IDbContextFactory<PeerLineDb> dbs, CancellationToken ct) =>
             {
                 await using var db = await dbs.CreateDbContextAsync(ct);
                 return await db.Database.CanConnectAsync(ct)
-                    ? Results.Ok(new { status = "ready" })
-                    : Results.Json(new { status = "database-unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+                    ? Results.Ok(new { status = HealthStatuses.Ready })
+                    : Results.Json(new { status = HealthStatuses.DatabaseUnreachable }, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
             .WithTags("Health").WithSummary("The database is reachable.");
 

@@ -4,8 +4,8 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Hosting;
 
 /// <summary>
-/// What the admin commands (<c>staff …</c>, <c>audit …</c>) share: <c>--name value</c> options, and a host on the
-/// server's configuration and data directory (<c>--data DIR</c>) with storage and the audit trail, quiet on the console.
+/// What the admin commands (<c>staff …</c>, <c>audit …</c>) share: a host on the server's configuration and data
+/// directory (<c>--data DIR</c>) with storage and the audit trail, quiet on the console.
 /// </summary>
 public static class AdminHost
 {
@@ -18,17 +18,5 @@ public static class AdminHost
         builder.Services.AddPeerLineStorage(builder.Configuration);
         builder.Services.AddAuditTrail();
         return builder;
-    }
-
-    /// <summary>The options after the verb, or null when they are not all <c>--name value</c> pairs.</summary>
-    public static Dictionary<string, string>? ParseOptions(string[] args)
-    {
-        var options = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i += 2)
-        {
-            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) return null;
-            options[args[i][2..]] = args[i + 1];
-        }
-        return options;
     }
 }

@@ -1,7 +1,13 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Continuity;
 using PeerLine.Server.Hosting;
+using PeerLine.Server.Metrics;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
+using PeerLine.Server.Roster;
+using PeerLine.Server.Supervision;
 
 namespace PeerLine.Server.Hubs;
 
@@ -12,11 +18,12 @@ namespace PeerLine.Server.Hubs;
 public sealed class CallerHub(
     IntakeService intake,
     RelayService relay,
-    Roster.DeviceKeyService deviceKeys,
-    Continuity.ContinuityService continuity,
-    Supervision.SupervisionService supervision,
-    Metrics.FeedbackService feedback,
-    Microsoft.Extensions.Options.IOptionsMonitor<Continuity.ContinuityOptions> continuityOptions) : Microsoft.AspNetCore.SignalR.Hub<ICallerClient>
+    DeviceKeyService deviceKeys,
+    ContinuityService continuity,
+    SupervisionService supervision,
+    FeedbackService feedback,
+    IOptionsMonitor<ContinuityOptions> continuityOptions)
+    : Hub<ICallerClient>, ICallerHub
 {
     private const string BoundSession = "session";
     private const string ConnectionMarker = "marker";

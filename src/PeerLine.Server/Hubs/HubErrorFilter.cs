@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Hosting;
 
@@ -10,34 +11,34 @@ namespace PeerLine.Server.Hubs;
 /// </summary>
 public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
 {
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
-            return await next(context);
+            return await next(invocationContext);
         }
         catch (PeerLineException e)
         {
-            HubLog.Refused(logger, context.HubMethodName, e.Code);
+            HubLog.Refused(logger, invocationContext.HubMethodName, e.Code);
             throw new HubException(e.Code);
         }
         catch (HubException)
         {
             throw;
         }
-        catch (Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException)
+        catch (DbUpdateConcurrencyException)
         {
             // Another node or the relay writer changed the same session first: nothing was applied, try again.
-            HubLog.Refused(logger, context.HubMethodName, ErrorCodes.Unavailable);
+            HubLog.Refused(logger, invocationContext.HubMethodName, ErrorCodes.Unavailable);
             throw new HubException(ErrorCodes.Unavailable);
         }
-        catch (OperationCanceledException) when (context.Context.ConnectionAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (invocationContext.Context.ConnectionAborted.IsCancellationRequested)
         {
             throw new HubException(ErrorCodes.Unavailable);
         }
         catch (Exception e)
         {
-            HubLog.Failed(logger, context.HubMethodName, e.GetType().Name);
+            HubLog.Failed(logger, invocationContext.HubMethodName, e.GetType().Name);
             throw new HubException(ErrorCodes.Internal);
         }
     }

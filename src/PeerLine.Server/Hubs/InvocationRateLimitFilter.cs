@@ -13,16 +13,16 @@ public sealed class InvocationRateLimitFilter(IOptions<HubLimitsOptions> options
 {
     private const string BucketKey = "rate-bucket";
 
-    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var bucket = (RateLimiter)context.Context.Items[BucketKey]!;
+        var bucket = (RateLimiter)invocationContext.Context.Items[BucketKey]!;
         using var lease = bucket.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            HubLog.Throttled(logger, context.HubMethodName);
+            HubLog.Throttled(logger, invocationContext.HubMethodName);
             throw new HubException(ErrorCodes.RateLimited);
         }
-        return await next(context);
+        return await next(invocationContext);
     }
 
     public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)

@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
 using PeerLine.Server.Staff;
+using PeerLine.Server.Supervision;
 
 namespace PeerLine.Server.Hubs;
 
@@ -13,13 +15,13 @@ namespace PeerLine.Server.Hubs;
 [Authorize(Policy = StaffPolicies.Answering)]
 public sealed class StaffHub(
     ShiftService shifts,
-    Escalation.ResourceSharing resources,
-    Supervision.SupervisionService supervision,
+    ResourceSharing resources,
+    SupervisionService supervision,
     ClaimService claims,
     HandoverService handover,
     QueueReader reader,
     RelayService relay,
-    UserManager<StaffUser> users) : Hub<IStaffClient>
+    UserManager<StaffUser> users) : Hub<IStaffClient>, IStaffHub
 {
     public override async Task OnConnectedAsync()
     {

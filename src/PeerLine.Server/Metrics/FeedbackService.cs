@@ -15,7 +15,8 @@ public sealed class FeedbackService(IDbContextFactory<PeerLineDb> dbs, TimeProvi
     /// <param name="answers">Question code → answer code; a question may be left out, at least one must be answered.</param>
     public async Task GiveAsync(string sessionId, IReadOnlyDictionary<string, string>? answers, CancellationToken ct)
     {
-        if (answers is null || answers.Count == 0 || answers.Any(a => !IsAnswer(a.Key, a.Value))) throw new PeerLineException(ErrorCodes.InvalidArgument);
+        if (answers is null || answers.Count == 0 || answers.Any(a => !IsAnswer(a.Key, a.Value)))
+            throw new PeerLineException(ErrorCodes.InvalidArgument);
         var week = Weeks.StartOf(time.GetUtcNow()).ToUnixTimeMilliseconds();
 
         await using var db = await dbs.CreateDbContextAsync(ct);

@@ -18,7 +18,8 @@ public static class MetricsApi
         app.MapGet("/api/metrics", (int? weeks, MetricsService metrics, CancellationToken ct) => metrics.ReportAsync(weeks, ct))
             .RequireAuthorization(StaffPolicies.ProgramMetrics)
             .WithTags("Metrics")
-            .WithSummary("Sessions, waits, abandonment, dispositions, resources offered and feedback per week; counts 1–10 and what would reveal them are null.");
+            .WithSummary("Sessions, waits, abandonment, dispositions, resources offered and feedback per week; "
+                + "counts 1–10 and what would reveal them are null.");
         return app;
     }
 }

@@ -14,8 +14,6 @@ namespace PeerLine.Server.Metrics;
 /// </summary>
 public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptions<MetricsOptions> options)
 {
-    public const string Answered = "answered", Abandoned = "abandoned", Open = "open", NoDisposition = "none";
-
     public async Task<ProgramMetricsReport> ReportAsync(int? weeks, CancellationToken ct)
     {
         var o = options.Value;
@@ -28,20 +26,22 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         await using var db = await dbs.CreateDbContextAsync(ct);
         var kinds = new[] { AuditKinds.SessionRequested, AuditKinds.SessionClaimed, AuditKinds.SessionAbandoned, AuditKinds.SessionClosed,
             AuditKinds.DispositionRecorded, AuditKinds.ResourceOffered };
-        var events = (await db.AuditEvents.AsNoTracking().Where(r => r.At >= from && r.At < until && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct))
-            .Select(AuditTrail.ToRecord).ToList();
+        var rows = await db.AuditEvents.AsNoTracking()
+            .Where(r => r.At >= from && r.At < until && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct);
+        var events = rows.Select(AuditTrail.ToRecord).ToList();
         var feedback = await db.FeedbackCounts.AsNoTracking().Where(f => f.WeekStart >= from && f.WeekStart < until).ToListAsync(ct);
 
         int WeekOf(AuditRecord r) => starts.FindLastIndex(s => s <= r.At);
         var sessions = SessionsTable(events, WeekOf, count);
         var tables = new List<(string Id, string[] Columns, long[,] Cells)>
         {
-            ("sessions", [Answered, Abandoned, Open], sessions),
-            ("dispositions", [.. Dispositions.All, NoDisposition], DispositionsTable(events, WeekOf, count)),
-            ("resources", [.. ResourceKinds.All], Count(events.Where(e => e.Kind == AuditKinds.ResourceOffered), WeekOf, count, ResourceKinds.All, e => e.Code("resource"))),
+            (MetricTables.Sessions, [MetricColumns.Answered, MetricColumns.Abandoned, MetricColumns.Open], sessions),
+            (MetricTables.Dispositions, [.. Dispositions.All, MetricColumns.NoDisposition], DispositionsTable(events, WeekOf, count)),
+            (MetricTables.Resources, [.. ResourceKinds.All],
+                Count(events.Where(e => e.Kind == AuditKinds.ResourceOffered), WeekOf, count, ResourceKinds.All, e => e.Code("resource"))),
         };
         foreach (var (question, answers) in FeedbackQuestions.Answers)
-            tables.Add(("feedback-" + question, [.. answers], FeedbackTable(feedback, starts, question, answers)));
+            tables.Add((MetricTables.Feedback(question), [.. answers], FeedbackTable(feedback, starts, question, answers)));
 
         var weekNames = starts.Select(s => s.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).ToList();
         var published = tables.Select(t => Publish(t.Id, t.Columns, t.Cells, o.SuppressUpTo, weekNames)).ToList();
@@ -70,9 +70,9 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     {
         var recorded = events.Where(e => e.Kind == AuditKinds.DispositionRecorded)
             .GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => g.ToList());
-        string[] columns = [.. Dispositions.All, NoDisposition];
+        string[] columns = [.. Dispositions.All, MetricColumns.NoDisposition];
         return Count(events.Where(e => e.Kind == AuditKinds.SessionClosed), weekOf, weeks, columns, close =>
-            close.Code("disposition") == NoDisposition && recorded.TryGetValue(close.Code("session")!, out var later)
+            close.Code("disposition") == MetricColumns.NoDisposition && recorded.TryGetValue(close.Code("session")!, out var later)
                 && later.LastOrDefault(r => weekOf(r) == weekOf(close)) is { } sameWeek
                 ? sameWeek.Code("disposition")
                 : close.Code("disposition"));
@@ -82,7 +82,8 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     private static Dictionary<string, int> FirstWeekOf(List<AuditRecord> events, string kind, Func<AuditRecord, int> weekOf) =>
         events.Where(e => e.Kind == kind).GroupBy(e => e.Code("session")!).ToDictionary(g => g.Key, g => weekOf(g.First()));
 
-    private static long[,] Count(IEnumerable<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks, IReadOnlyList<string> columns, Func<AuditRecord, string?> column)
+    private static long[,] Count(
+        IEnumerable<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks, IReadOnlyList<string> columns, Func<AuditRecord, string?> column)
     {
         var cells = new long[weeks, columns.Count];
         foreach (var e in events)
@@ -105,7 +106,9 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         return cells;
     }
 
-    /// <summary>Median and 90th percentile of first-answer waits (answered in the week asked), and abandonment, for weeks whose counts are published.</summary>
+    /// <summary>
+    /// Median and 90th percentile of first-answer waits (answered in the week asked), and abandonment, for weeks whose counts are published.
+    /// </summary>
     private static List<WeeklyWaits> Waits(List<AuditRecord> events, Func<AuditRecord, int> weekOf, MetricsTable sessions, List<string> weeks)
     {
         var requestWeek = FirstWeekOf(events, AuditKinds.SessionRequested, weekOf);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
@@ -15,7 +16,7 @@ public sealed class ClaimService(
     QueueReader reader,
     QueueNotifier notifier,
     ClientPush push,
-    Audit.AuditTrail audit,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<ClaimService> logger)
 {
@@ -34,16 +35,15 @@ public sealed class ClaimService(
         var slotRefusal = await SessionClosing.TakeSlotAsync(db, supporterId, now, ct);
         if (slotRefusal is not null) throw new PeerLineException(slotRefusal);
 
-        var claimed = sessionId is null
+        var claimed = (sessionId is null
             ? await ClaimHeadAsync(db, supporterId, now, ct)
-            : await TryClaimAsync(db, sessionId, supporterId, now, ct) ? sessionId : null;
-        if (claimed is null)
-            throw new PeerLineException(sessionId is null ? ErrorCodes.QueueEmpty : ErrorCodes.AlreadyClaimed);
+            : await TryClaimAsync(db, sessionId, supporterId, now, ct) ? sessionId : null)
+            ?? throw new PeerLineException(sessionId is null ? ErrorCodes.QueueEmpty : ErrorCodes.AlreadyClaimed);
         await tx.CommitAsync(ct);
 
         var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == claimed, ct);
         QueueLog.Claimed(logger, (now - session.RequestedAt) / 1000);
-        await audit.RecordAsync(new Audit.SessionClaimed(claimed, supporterId, audit.WaitSeconds(now - session.RequestedAt)));
+        await audit.RecordAsync(new SessionClaimed(claimed, supporterId, audit.WaitSeconds(now - session.RequestedAt)));
         notifier.QueueChanged();
         await push.ToCaller(claimed, SessionState.Active, ChangeReasons.Claimed);
         return await reader.ViewAsync(db, session, SessionRoles.Supporter, ct);

@@ -1,8 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
+using PeerLine.Server.Supervision;
+using PeerLine.Server.Wellbeing;
 
 namespace PeerLine.Server.Queue;
 
@@ -11,9 +14,9 @@ public sealed class HandoverService(
     IDbContextFactory<PeerLineDb> dbs,
     QueueNotifier notifier,
     ClientPush push,
-    Wellbeing.WellbeingService wellbeing,
-    Supervision.SupervisionService supervision,
-    Audit.AuditTrail audit,
+    WellbeingService wellbeing,
+    SupervisionService supervision,
+    AuditTrail audit,
     TimeProvider time,
     ILogger<HandoverService> logger)
 {
@@ -32,7 +35,7 @@ public sealed class HandoverService(
             session.Disposition = disposition;
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
-            await audit.RecordAsync(new Audit.DispositionRecorded(sessionId, disposition));
+            await audit.RecordAsync(new DispositionRecorded(sessionId, disposition));
             return;
         }
         if (session.State != SessionState.Active) throw new PeerLineException(ErrorCodes.WrongState);
@@ -40,7 +43,7 @@ public sealed class HandoverService(
         await SessionClosing.CloseAsync(db, session, disposition, now, ct);
         await tx.CommitAsync(ct);
         QueueLog.Ended(logger, SessionStates.Closed, "supporter");
-        await audit.RecordAsync(new Audit.SessionClosed(sessionId, "supporter", disposition));
+        await audit.RecordAsync(new SessionClosed(sessionId, "supporter", disposition));
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
         await push.ToSupporter(supporterId, sessionId, SessionState.Closed, ChangeReasons.ClosedBySupporter);
@@ -48,7 +51,9 @@ public sealed class HandoverService(
         if (session.Priority == Priority.Crisis) await wellbeing.CrisisSessionClosedAsync(supporterId, ct);
     }
 
-    /// <summary>Back to the head of its priority level in the queue (<paramref name="toSupporterId"/> null) or to a named supporter on shift.</summary>
+    /// <summary>
+    /// Back to the head of its priority level in the queue (<paramref name="toSupporterId"/> null) or to a named supporter on shift.
+    /// </summary>
     public async Task TransferAsync(string supporterId, string sessionId, string? toSupporterId, CancellationToken ct)
     {
         if (toSupporterId == supporterId) throw new PeerLineException(ErrorCodes.InvalidArgument);
@@ -77,12 +82,12 @@ public sealed class HandoverService(
         session.LeadInvitedId = null;
         await db.SaveChangesAsync(ct);
         await SessionClosing.ReleaseSlotAsync(db, supporterId, now, ct);
-        if (lead is not null) await Supervision.SupervisionService.DeleteLeadLaneAsync(db, sessionId, ct);
+        if (lead is not null) await SupervisionService.DeleteLeadLaneAsync(db, sessionId, ct);
         await tx.CommitAsync(ct);
         if (lead is not null) await supervision.TellLeadLeftAsync(sessionId, lead, supporterId);
 
         QueueLog.Transferred(logger, toSupporterId is null ? "to-queue" : "to-supporter");
-        await audit.RecordAsync(new Audit.SessionTransferred(sessionId, supporterId, toSupporterId));
+        await audit.RecordAsync(new SessionTransferred(sessionId, supporterId, toSupporterId));
         notifier.QueueChanged();
         await push.ToSupporter(supporterId, sessionId, session.State, ChangeReasons.TransferredAway);
         if (toSupporterId is not null)

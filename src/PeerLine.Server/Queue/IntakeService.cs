@@ -2,9 +2,12 @@ using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
+using PeerLine.Server.Wellbeing;
 
 namespace PeerLine.Server.Queue;
 
@@ -17,9 +20,9 @@ public sealed class IntakeService(
     QueueReader reader,
     QueueNotifier notifier,
     ClientPush push,
-    Escalation.CrisisAlerts crisisAlerts,
-    Wellbeing.WellbeingService wellbeing,
-    Audit.AuditTrail audit,
+    CrisisAlerts crisisAlerts,
+    WellbeingService wellbeing,
+    AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<IntakeService> logger)
@@ -32,7 +35,8 @@ public sealed class IntakeService(
         RequestAsync(topicCode, priorityCode, connection, reservation: null, ct);
 
     /// <param name="reservation">A returning caller's earlier supporter (on shift): the session is offered to them first, for a while.</param>
-    public async Task<SessionTicket> RequestAsync(string? topicCode, string? priorityCode, string connection, Reservation? reservation, CancellationToken ct)
+    public async Task<SessionTicket> RequestAsync(
+        string? topicCode, string? priorityCode, string connection, Reservation? reservation, CancellationToken ct)
     {
         var topic = WireCodes.ParseTopic(topicCode);
         var priority = WireCodes.ParsePriority(priorityCode);
@@ -63,11 +67,14 @@ public sealed class IntakeService(
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());
-        await audit.RecordAsync(new Audit.SessionRequested(session.Id, topic, priority, reservation is not null));
-        if (reservation is not null) await audit.RecordAsync(new Audit.SessionOffered(session.Id, reservation.SupporterId, "return"));
+        await audit.RecordAsync(new SessionRequested(session.Id, topic, priority, reservation is not null));
+        if (reservation is not null) await audit.RecordAsync(new SessionOffered(session.Id, reservation.SupporterId, "return"));
         if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
         if (reservation is not null)
-            await push.Offer(reservation.SupporterId, new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true));
+        {
+            var offer = new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true);
+            await push.Offer(reservation.SupporterId, offer);
+        }
         notifier.QueueChanged();
         return new SessionTicket(session.Id, secret, await reader.StatusAsync(db, session, ct));
     }
@@ -172,7 +179,7 @@ public sealed class IntakeService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             QueueLog.Ended(logger, SessionStates.Withdrawn, "caller");
-            await audit.RecordAsync(new Audit.SessionAbandoned(sessionId, "withdrawn"));
+            await audit.RecordAsync(new SessionAbandoned(sessionId, "withdrawn"));
             notifier.QueueChanged();
             await push.ToCaller(sessionId, SessionState.Withdrawn, ChangeReasons.Withdrawn);
             return;
@@ -183,7 +190,7 @@ public sealed class IntakeService(
         await SessionClosing.CloseAsync(db, session, Disposition.None, now, ct);
         await tx.CommitAsync(ct);
         QueueLog.Ended(logger, SessionStates.Closed, "caller");
-        await audit.RecordAsync(new Audit.SessionClosed(sessionId, "caller", Disposition.None));
+        await audit.RecordAsync(new SessionClosed(sessionId, "caller", Disposition.None));
         notifier.QueueChanged();
         await push.ToCaller(sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);
         if (supporter is not null) await push.ToSupporter(supporter, sessionId, SessionState.Closed, ChangeReasons.ClosedByCaller);

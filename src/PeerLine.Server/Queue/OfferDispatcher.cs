@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
@@ -15,7 +16,7 @@ public sealed class OfferDispatcher(
     IDbContextFactory<PeerLineDb> dbs,
     TimeProvider time,
     ClientPush push,
-    Audit.AuditTrail audit,
+    AuditTrail audit,
     IOptionsMonitor<QueueOptions> options,
     ILogger<OfferDispatcher> logger)
 {
@@ -59,7 +60,7 @@ public sealed class OfferDispatcher(
             // A lapsed offer the sweeper has not taken back yet: its supporter hears that it moved on.
             if (session.OfferedTo is { } lapsed && lapsed != supporter) await push.OfferWithdrawn(lapsed, session.Id);
             QueueLog.Offered(logger, session.Priority.Code());
-            await audit.RecordAsync(new Audit.SessionOffered(session.Id, supporter, "push"));
+            await audit.RecordAsync(new SessionOffered(session.Id, supporter, "push"));
             await push.Offer(supporter, new SessionOffer(session.Id, session.Topic.Code(), session.Priority.Code(),
                 (int)((now - session.RequestedAt) / 1000), timeout));
         }

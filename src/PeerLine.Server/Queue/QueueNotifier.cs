@@ -1,9 +1,10 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
-using Microsoft.EntityFrameworkCore;
 
 namespace PeerLine.Server.Queue;
 
@@ -16,7 +17,7 @@ public sealed class QueueNotifier(
     QueueReader reader,
     OfferDispatcher dispatcher,
     ClientPush push,
-    Escalation.RoutingRules routing,
+    RoutingRules routing,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<QueueNotifier> logger) : BackgroundService

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Relay;
 using PeerLine.Server.Storage;
@@ -8,7 +9,7 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Queue;
 
 /// <summary>Read side of the queue: order, positions, expected waits, and what staff see.</summary>
-public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptionsMonitor<QueueOptions> options, Escalation.RoutingRules routing)
+public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, IOptionsMonitor<QueueOptions> options, RoutingRules routing)
 {
     /// <summary>Waiting sessions in service order: crisis first, returned sessions first within a level, then first come.</summary>
     public static IQueryable<SupportSession> InServiceOrder(IQueryable<SupportSession> sessions) => sessions
@@ -81,7 +82,8 @@ public sealed class QueueReader(IDbContextFactory<PeerLineDb> dbs, TimeProvider 
         };
         var everHadLead = s.LeadId is not null || s.CallerToLeadSentSeq > 0 || s.LeadSentSeq > 0;
         var lead = role == SessionRoles.Caller && everHadLead
-            ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq, SessionLanes.Acked(s, Direction.LeadToCaller), SessionLanes.Acked(s, Direction.CallerToLead))
+            ? new LeadLane(s.LeadId is not null, s.CallerToLeadSentSeq,
+                SessionLanes.Acked(s, Direction.LeadToCaller), SessionLanes.Acked(s, Direction.CallerToLead))
             : null;
         return new SessionView(s.Id, s.State.Code(), s.Topic.Code(), s.Priority.Code(),
             SessionLanes.Sent(s, outgoing), SessionLanes.Acked(s, incoming), await StatusAsync(db, s, ct), role, lead,

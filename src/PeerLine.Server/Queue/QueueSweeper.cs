@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
+using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
@@ -15,8 +17,8 @@ public sealed class QueueSweeper(
     IDbContextFactory<PeerLineDb> dbs,
     QueueNotifier notifier,
     ClientPush push,
-    Escalation.RoutingRules routing,
-    Audit.AuditTrail audit,
+    RoutingRules routing,
+    AuditTrail audit,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<QueueSweeper> logger) : PeriodicWork(time)
@@ -47,7 +49,7 @@ public sealed class QueueSweeper(
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SessionState.Abandoned)
                     .SetProperty(s => s.ClosedAt, now).SetProperty(s => s.OfferedTo, (string?)null), ct);
             if (changed != 1) continue;
-            await audit.RecordAsync(new Audit.SessionAbandoned(id, "away"));
+            await audit.RecordAsync(new SessionAbandoned(id, "away"));
             await push.ToCaller(id, SessionState.Abandoned, ChangeReasons.Abandoned);
         }
 
@@ -81,12 +83,12 @@ public sealed class QueueSweeper(
         _lastSweep = now;
         var crossed = await db.Sessions.AnyAsync(s => s.State == SessionState.Waiting && s.Priority != Priority.Crisis
             && s.RequestedAt > from && s.RequestedAt <= to, ct);
-        if (crossed) Escalation.EscalationLog.ResourcesOffered(logger, ResourceReasons.LongWait);
+        if (crossed) EscalationLog.ResourcesOffered(logger, ResourceReasons.LongWait);
 
         var covered = routing.IsCovered(now);
         var flipped = _covered is { } was && was != covered;
         _covered = covered;
-        if (flipped && !covered) Escalation.EscalationLog.ResourcesOffered(logger, ResourceReasons.OutsideHours);
+        if (flipped && !covered) EscalationLog.ResourcesOffered(logger, ResourceReasons.OutsideHours);
         return crossed || flipped;
     }
 }

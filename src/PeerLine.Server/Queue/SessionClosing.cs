@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using PeerLine.Server.Hosting;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Queue;
@@ -35,6 +35,6 @@ public static class SessionClosing
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.ActiveSessions, s => s.ActiveSessions + 1).SetProperty(s => s.IdleSince, now), ct);
         if (taken == 1) return null;
         var onShift = await db.Shifts.AnyAsync(s => s.SupporterId == supporterId && s.OnShift, ct);
-        return onShift ? Protocol.Wire.ErrorCodes.NoCapacity : Protocol.Wire.ErrorCodes.NotOnShift;
+        return onShift ? ErrorCodes.NoCapacity : ErrorCodes.NotOnShift;
     }
 }

@@ -8,7 +8,8 @@ namespace PeerLine.Server.Relay;
 public sealed class RelayService(IDbContextFactory<PeerLineDb> dbs, RelayWriter writer)
 {
     /// <summary>A caller's send (<paramref name="direction"/> given) or a staff member's (null: by their place in the session).</summary>
-    public Task SendAsync(string sessionId, Direction? direction, string? staffId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct) =>
+    public Task SendAsync(
+        string sessionId, Direction? direction, string? staffId, Guid messageId, long seq, byte[]? ciphertext, CancellationToken ct) =>
         writer.SendAsync(sessionId, direction, staffId, messageId, seq, ciphertext, ct);
 
     /// <summary>

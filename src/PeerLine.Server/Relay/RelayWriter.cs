@@ -183,7 +183,8 @@ public sealed class RelayWriter(
     /// A retry must repeat the message id of its sequence number. While the first copy is still stored (or in this
     /// batch) a different id under the same number is refused rather than silently dropped.
     /// </summary>
-    private static async Task<bool> HeldUnderAnotherIdAsync(PeerLineDb db, PendingSend send, List<(PendingSend Send, string? Staff)> batch, CancellationToken ct)
+    private static async Task<bool> HeldUnderAnotherIdAsync(
+        PeerLineDb db, PendingSend send, List<(PendingSend Send, string? Staff)> batch, CancellationToken ct)
     {
         var e = send.Envelope;
         var inBatch = batch.FirstOrDefault(a => a.Send.SessionId == e.SessionId && a.Send.Resolved == send.Resolved && a.Send.Envelope.Seq == e.Seq);

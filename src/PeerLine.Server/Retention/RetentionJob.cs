@@ -62,7 +62,8 @@ public sealed class RetentionJob(
 
 public static partial class RetentionLog
 {
-    [LoggerMessage(13001, LogLevel.Information, "Retention run: {Sessions} sessions, {ShiftRecords} shift records, {ReturnCodes} return codes, {AuditEvents} audit events deleted")]
+    [LoggerMessage(13001, LogLevel.Information,
+        "Retention run: {Sessions} sessions, {ShiftRecords} shift records, {ReturnCodes} return codes, {AuditEvents} audit events deleted")]
     public static partial void Ran(ILogger logger, long sessions, long shiftRecords, long returnCodes, long auditEvents);
 
     [LoggerMessage(13002, LogLevel.Warning, "Retention run failed: {ErrorKind}")]

@@ -10,7 +10,10 @@ public sealed class RetentionOptions
     [Range(1, 43_200)]
     public int IntervalMinutes { get; set; } = 1440;
 
-    /// <summary>Ended sessions' rows (codes and times; their ciphertext went at close) and their shared-resource kinds are deleted after this many days.</summary>
+    /// <summary>
+    /// Ended sessions' rows (codes and times; their ciphertext went at close) and their shared-resource kinds are deleted after this
+    /// many days.
+    /// </summary>
     [Range(1, 3650)]
     public int SessionDays { get; set; } = 30;
 

@@ -55,15 +55,16 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterA
     /// Offline mode: stores a certificate signed elsewhere, after checking it against the roster public key and
     /// that it names one of this staff member's enrolled, unrevoked keys. Returns a refusal reason, or null.
     /// </summary>
-    public async Task<string?> InstallAsync(string staffUserId, byte[] signed, CancellationToken ct)
+    public async Task<string?> InstallAsync(string staffUserId, byte[] signedBytes, CancellationToken ct)
     {
         var trust = RosterTrust.Pin(roster.PublicKey, time);
-        if (trust.Check(signed, out var certificate) != CertificateVerdict.Trusted) return "the certificate does not verify against the roster key, or is not valid now";
+        if (trust.Check(signedBytes, out var certificate) != CertificateVerdict.Trusted)
+            return "the certificate does not verify against the roster key, or is not valid now";
         var id = certificate!.KeyIdHex;
         await using var db = await dbs.CreateDbContextAsync(ct);
         var key = await db.DeviceKeys.SingleOrDefaultAsync(k => k.Id == id && k.StaffUserId == staffUserId && k.RevokedAt == null, ct);
         if (key is null || !key.PublicKey.AsSpan().SequenceEqual(certificate.StaticKey)) return "no such enrolled key for this login";
-        key.Certificate = signed;
+        key.Certificate = signedBytes;
         key.CertifiedAt = time.NowMs();
         key.ExpiresAt = certificate.NotAfter.ToUnixTimeMilliseconds();
         await db.SaveChangesAsync(ct);
@@ -121,5 +122,7 @@ public sealed class DeviceKeyService(IDbContextFactory<PeerLineDb> dbs, IRosterA
     }
 
     private static DeviceKeyStatus Status(DeviceKey key) => new(key.Id,
-        key.RevokedAt is not null ? "revoked" : key.Certificate is null ? "awaiting-certification" : "certified", key.Certificate);
+        key.RevokedAt is not null ? DeviceKeyStatuses.Revoked
+        : key.Certificate is null ? DeviceKeyStatuses.AwaitingCertification
+        : DeviceKeyStatuses.Certified, key.Certificate);
 }

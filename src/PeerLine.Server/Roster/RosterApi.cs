@@ -1,5 +1,7 @@
+using System.Buffers.Text;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Staff;
@@ -16,9 +18,10 @@ public static class RosterApi
     public static IServiceCollection AddRoster(this IServiceCollection services)
     {
         services.AddOptions<RosterOptions>().BindConfiguration(RosterOptions.SectionName).ValidateDataAnnotations()
-            .Validate(o => o.Mode == RosterMode.Server || IsPublicKey(o.PublicKey), "Roster:PublicKey must be a base64 Ed25519 public key in offline mode.")
+            .Validate(o => o.Mode == RosterMode.Server || IsPublicKey(o.PublicKey),
+                "Roster:PublicKey must be a base64 Ed25519 public key in offline mode.")
             .ValidateOnStart();
-        services.AddSingleton<IRosterAuthority>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<RosterOptions>>().Value.Mode == RosterMode.Offline
+        services.AddSingleton<IRosterAuthority>(sp => sp.GetRequiredService<IOptions<RosterOptions>>().Value.Mode == RosterMode.Offline
             ? ActivatorUtilities.CreateInstance<OfflineRoster>(sp)
             : ActivatorUtilities.CreateInstance<RosterKeyStore>(sp));
         services.AddSingleton<DeviceKeyService>();
@@ -78,7 +81,7 @@ public static class RosterApi
     {
         key = [];
         if (string.IsNullOrEmpty(text)) return false;
-        try { key = System.Buffers.Text.Base64Url.DecodeFromChars(text.Replace('+', '-').Replace('/', '_').TrimEnd('=')); }
+        try { key = Base64Url.DecodeFromChars(text.Replace('+', '-').Replace('/', '_').TrimEnd('=')); }
         catch (FormatException) { return false; }
         return key.Length == 32;
     }

@@ -24,6 +24,7 @@ public sealed class CurrentStaffCheck(UserManager<StaffUser> users, IOptions<Ide
         if (id is null || stamp is null) return Nobody;
         var user = await users.FindByIdAsync(id);
         if (user is null || user.Disabled || user.SecurityStamp is null) return Nobody;
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stamp), Encoding.UTF8.GetBytes(user.SecurityStamp)) ? principal : Nobody;
+        var stampMatches = CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(stamp), Encoding.UTF8.GetBytes(user.SecurityStamp));
+        return stampMatches ? principal : Nobody;
     }
 }

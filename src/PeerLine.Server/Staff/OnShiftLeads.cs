@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Staff;

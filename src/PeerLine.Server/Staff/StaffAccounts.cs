@@ -1,11 +1,16 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using PeerLine.Protocol.Roster;
+using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
+using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;
+using PeerLine.Server.Wellbeing;
 
 namespace PeerLine.Server.Staff;
 
 /// <summary>Account administration behind the <c>staff</c> commands (and test set-up).</summary>
-public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail audit, ILogger<StaffAccounts> logger)
+public sealed class StaffAccounts(IServiceScopeFactory scopes, AuditTrail audit, ILogger<StaffAccounts> logger)
 {
     public sealed record Account(string Login, IReadOnlyList<string> Roles, bool Disabled);
 
@@ -35,7 +40,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         if (!assigned.Succeeded) return assigned.Errors.Select(e => e.Description).ToList();
 
         StaffLog.AccountChanged(logger, "added");
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffAdded, user.Id, "role", role));
+        await audit.RecordAsync(new StaffEvent(AuditKinds.StaffAdded, user.Id, "role", role));
         return [];
     }
 
@@ -57,7 +62,7 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         await users.UpdateSecurityStampAsync(user);
 
         StaffLog.AccountChanged(logger, "role-changed");
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.RoleChanged, user.Id, "role", role));
+        await audit.RecordAsync(new StaffEvent(AuditKinds.RoleChanged, user.Id, "role", role));
         return [];
     }
 
@@ -73,15 +78,16 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         await users.UpdateAsync(user);
         await users.UpdateSecurityStampAsync(user);
         var db = scope.ServiceProvider.GetRequiredService<PeerLineDb>();
-        var endedShift = await db.Shifts.Where(s => s.SupporterId == user.Id && s.OnShift).ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
-        await Wellbeing.ShiftRecords.CloseOpenAsync(db, user.Id,
+        var endedShift = await db.Shifts.Where(s => s.SupporterId == user.Id && s.OnShift)
+            .ExecuteUpdateAsync(u => u.SetProperty(s => s.OnShift, false));
+        await ShiftRecords.CloseOpenAsync(db, user.Id,
             scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow().ToUnixTimeMilliseconds(), CancellationToken.None);
-        var revoked = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
+        var revoked = await scope.ServiceProvider.GetRequiredService<DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
 
         StaffLog.AccountChanged(logger, "disabled");
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffDisabled, user.Id));
-        if (endedShift > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.ShiftEnded, user.Id, "reason", "disabled"));
-        if (revoked > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyRevoked, user.Id, "keys", revoked));
+        await audit.RecordAsync(new StaffEvent(AuditKinds.StaffDisabled, user.Id));
+        if (endedShift > 0) await audit.RecordAsync(new StaffEvent(AuditKinds.ShiftEnded, user.Id, "reason", "disabled"));
+        if (revoked > 0) await audit.RecordAsync(new StaffEvent(AuditKinds.KeyRevoked, user.Id, "keys", revoked));
         return true;
     }
 
@@ -90,28 +96,30 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
     {
         if (await ActiveUserIdAsync(login) is not { } id) return null;
         // Certificates carry a handle of at most 64 bytes; logins are ASCII by the allowed character set.
-        var handle = login.Length <= PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes ? login : login[..PeerLine.Protocol.Roster.RosterCertificate.MaxHandleBytes];
-        var certified = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().CertifyAsync(id, handle, CancellationToken.None);
+        var handle = login.Length <= RosterCertificate.MaxHandleBytes ? login : login[..RosterCertificate.MaxHandleBytes];
+        var keys = scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>();
+        var certified = await keys.CertifyAsync(id, handle, CancellationToken.None);
         StaffLog.AccountChanged(logger, "keys-certified");
-        if (certified > 0) await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyCertified, id, "keys", certified));
+        if (certified > 0) await audit.RecordAsync(new StaffEvent(AuditKinds.KeyCertified, id, "keys", certified));
         return certified;
     }
 
     /// <summary>Offline roster: the login's keys awaiting a certificate; null when the login does not exist.</summary>
     public async Task<List<(string KeyId, byte[] PublicKey)>?> PendingKeysAsync(string login) =>
         await ActiveUserIdAsync(login) is { } id
-            ? await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().PendingAsync(id, CancellationToken.None)
+            ? await scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>().PendingAsync(id, CancellationToken.None)
             : null;
 
     /// <summary>Offline roster: installs a certificate signed with `peerline roster sign`. Returns a refusal, or null.</summary>
     public async Task<string?> InstallCertificateAsync(string login, byte[] certificate)
     {
         if (await ActiveUserIdAsync(login) is not { } id) return "no such active login";
-        var refusal = await scopes.CreateScope().ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().InstallAsync(id, certificate, CancellationToken.None);
+        var keys = scopes.CreateScope().ServiceProvider.GetRequiredService<DeviceKeyService>();
+        var refusal = await keys.InstallAsync(id, certificate, CancellationToken.None);
         if (refusal is null)
         {
             StaffLog.AccountChanged(logger, "key-certificate-installed");
-            await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyCertified, id, "keys", 1));
+            await audit.RecordAsync(new StaffEvent(AuditKinds.KeyCertified, id, "keys", 1));
         }
         return refusal;
     }
@@ -138,8 +146,8 @@ public sealed class StaffAccounts(IServiceScopeFactory scopes, Audit.AuditTrail 
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>().FindByNameAsync(login);
         if (user is null) return null;
         StaffLog.AccountChanged(logger, "keys-revoked");
-        var revoked = await scope.ServiceProvider.GetRequiredService<Roster.DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.KeyRevoked, user.Id, "keys", revoked));
+        var revoked = await scope.ServiceProvider.GetRequiredService<DeviceKeyService>().RevokeAllAsync(user.Id, CancellationToken.None);
+        await audit.RecordAsync(new StaffEvent(AuditKinds.KeyRevoked, user.Id, "keys", revoked));
         return revoked;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 
 namespace PeerLine.Server.Staff;
 
@@ -13,12 +14,12 @@ public static class StaffApi
     {
         var staff = app.MapGroup("/api/staff").WithTags("Staff");
 
-        staff.MapPost("/login", (StaffLogin body, SignInManager<StaffUser> signIn, Audit.AuditTrail audit, ILoggerFactory logs) =>
+        staff.MapPost("/login", (StaffLogin body, SignInManager<StaffUser> signIn, AuditTrail audit, ILoggerFactory logs) =>
                 SignInAsync(body, signIn, IdentityConstants.ApplicationScheme, audit, logs))
             .RequireRateLimiting(StaffAuthExtensions.LoginRateLimit)
             .WithSummary("Sign in with a browser cookie (HttpOnly, SameSite=Strict).");
 
-        staff.MapPost("/token", (StaffLogin body, SignInManager<StaffUser> signIn, Audit.AuditTrail audit, ILoggerFactory logs) =>
+        staff.MapPost("/token", (StaffLogin body, SignInManager<StaffUser> signIn, AuditTrail audit, ILoggerFactory logs) =>
                 SignInAsync(body, signIn, IdentityConstants.BearerScheme, audit, logs))
             .RequireRateLimiting(StaffAuthExtensions.LoginRateLimit)
             .Produces<AccessTokenResponse>()
@@ -41,7 +42,8 @@ public static class StaffApi
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(StaffLogin body, SignInManager<StaffUser> signIn, string scheme, Audit.AuditTrail audit, ILoggerFactory logs)
+    private static async Task<IResult> SignInAsync(
+        StaffLogin body, SignInManager<StaffUser> signIn, string scheme, AuditTrail audit, ILoggerFactory logs)
     {
         var logger = logs.CreateLogger(typeof(StaffApi));
         var refused = TypedResults.Json(new ErrorBody(ErrorCodes.InvalidCredentials), statusCode: StatusCodes.Status401Unauthorized);
@@ -52,7 +54,7 @@ public static class StaffApi
         {
             var reason = user is null ? "unknown" : "disabled";
             StaffLog.LoginRefused(logger, reason);
-            await audit.RecordAsync(new Audit.StaffLoginFailed(reason, user?.Id));
+            await audit.RecordAsync(new StaffLoginFailed(reason, user?.Id));
             return refused;
         }
 
@@ -62,12 +64,12 @@ public static class StaffApi
         {
             var reason = result.IsLockedOut ? "locked-out" : "bad-password";
             StaffLog.LoginRefused(logger, reason);
-            await audit.RecordAsync(new Audit.StaffLoginFailed(reason, user.Id));
+            await audit.RecordAsync(new StaffLoginFailed(reason, user.Id));
             return refused;
         }
         var method = scheme == IdentityConstants.BearerScheme ? "token" : "cookie";
         StaffLog.LoggedIn(logger, method);
-        await audit.RecordAsync(new Audit.StaffEvent(Audit.AuditKinds.StaffLogin, user.Id, "method", method));
+        await audit.RecordAsync(new StaffEvent(AuditKinds.StaffLogin, user.Id, "method", method));
         // The bearer handler has already written the token response; the cookie handler only set a header.
         return scheme == IdentityConstants.BearerScheme ? TypedResults.Empty : TypedResults.NoContent();
     }

@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Staff;
@@ -17,7 +19,8 @@ public static class StaffAuthExtensions
     /// <summary>Identity stores, the Argon2id hasher and the rules for staff passwords; shared by the server and its admin commands.</summary>
     public static IServiceCollection AddStaffAccounts(this IServiceCollection services)
     {
-        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<PasswordHashingOptions>().BindConfiguration(PasswordHashingOptions.SectionName)
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<StaffAuthOptions>().BindConfiguration(StaffAuthOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<StaffUser>, Argon2idPasswordHasher>();
         services.AddIdentityCore<StaffUser>()
@@ -85,8 +88,8 @@ public static class StaffAuthExtensions
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (context, ct) =>
             {
-                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName == LoginRateLimit)
-                    context.HttpContext.RequestServices.GetRequiredService<Audit.LoginThrottleTally>().Add();
+                if (context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == LoginRateLimit)
+                    context.HttpContext.RequestServices.GetRequiredService<LoginThrottleTally>().Add();
                 return new ValueTask(context.HttpContext.Response.WriteAsJsonAsync(new ErrorBody(ErrorCodes.RateLimited), ct));
             };
             o.AddPolicy(LoginRateLimit, context =>

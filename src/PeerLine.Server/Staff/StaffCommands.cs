@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using PeerLine.Protocol.CommandLine;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Storage;
@@ -25,7 +26,7 @@ public static class StaffCommands
     public static async Task<int> RunAsync(string[] args)
     {
         var verb = args.Length > 1 ? args[1] : "";
-        var options = AdminHost.ParseOptions(args.Skip(2).ToArray());
+        var options = CommandOptions.Parse(args.Skip(2));
         if (options is null || verb is not ("add" or "disable" or "role" or "list" or "certify" or "revoke"))
         {
             await Console.Error.WriteLineAsync(Usage);
@@ -89,7 +90,8 @@ public static class StaffCommands
                 {
                     foreach (var (keyId, publicKey) in await accounts.PendingKeysAsync(toCertify) ?? [])
                         Console.WriteLine($"{keyId}\t{Convert.ToBase64String(publicKey)}");
-                    await Console.Error.WriteLineAsync("error: the roster key is offline: sign each key above with `peerline roster sign`, then pass --certificate");
+                    await Console.Error.WriteLineAsync(
+                        "error: the roster key is offline: sign each key above with `peerline roster sign`, then pass --certificate");
                     return 1;
                 }
                 var certified = await accounts.CertifyAsync(toCertify);

@@ -1,9 +1,14 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using PeerLine.Server.Audit;
+using PeerLine.Server.Continuity;
+using PeerLine.Server.Escalation;
+using PeerLine.Server.Metrics;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
+using PeerLine.Server.Wellbeing;
 
 namespace PeerLine.Server.Storage;
 
@@ -17,12 +22,12 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<RelayMessage> Messages => Set<RelayMessage>();
     public DbSet<Shift> Shifts => Set<Shift>();
     public DbSet<DeviceKey> DeviceKeys => Set<DeviceKey>();
-    public DbSet<Escalation.SharedResource> SharedResources => Set<Escalation.SharedResource>();
-    public DbSet<Wellbeing.ShiftRecord> ShiftRecords => Set<Wellbeing.ShiftRecord>();
-    public DbSet<Continuity.ReturnCode> ReturnCodes => Set<Continuity.ReturnCode>();
-    public DbSet<Audit.AuditEventRow> AuditEvents => Set<Audit.AuditEventRow>();
-    public DbSet<Audit.AuditCheckpointRow> AuditCheckpoints => Set<Audit.AuditCheckpointRow>();
-    public DbSet<Metrics.FeedbackCount> FeedbackCounts => Set<Metrics.FeedbackCount>();
+    public DbSet<SharedResource> SharedResources => Set<SharedResource>();
+    public DbSet<ShiftRecord> ShiftRecords => Set<ShiftRecord>();
+    public DbSet<ReturnCode> ReturnCodes => Set<ReturnCode>();
+    public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
+    public DbSet<AuditCheckpointRow> AuditCheckpoints => Set<AuditCheckpointRow>();
+    public DbSet<FeedbackCount> FeedbackCounts => Set<FeedbackCount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -53,7 +58,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasIndex(m => new { m.SessionId, m.Direction, m.Seq }).IsUnique();
         });
 
-        builder.Entity<Escalation.SharedResource>(e =>
+        builder.Entity<SharedResource>(e =>
         {
             e.HasKey(r => r.Number);
             e.Property(r => r.SessionId).HasMaxLength(32);
@@ -61,14 +66,14 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasIndex(r => r.SessionId);
         });
 
-        builder.Entity<Wellbeing.ShiftRecord>(e =>
+        builder.Entity<ShiftRecord>(e =>
         {
             e.HasKey(r => r.Number);
             e.Property(r => r.SupporterId).HasMaxLength(64);
             e.HasIndex(r => new { r.SupporterId, r.EndedAt });
         });
 
-        builder.Entity<Continuity.ReturnCode>(e =>
+        builder.Entity<ReturnCode>(e =>
         {
             e.HasKey(r => r.Number);
             e.Property(r => r.Tag).HasMaxLength(32);
@@ -76,7 +81,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.Property(r => r.SupporterId).HasMaxLength(64);
         });
 
-        builder.Entity<Audit.AuditEventRow>(e =>
+        builder.Entity<AuditEventRow>(e =>
         {
             // The chain decides the seq: two writers racing for the same one collide here, and the loser retries.
             e.HasKey(r => r.Seq);
@@ -87,13 +92,13 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasIndex(r => new { r.Kind, r.At });
         });
 
-        builder.Entity<Audit.AuditCheckpointRow>(e =>
+        builder.Entity<AuditCheckpointRow>(e =>
         {
             e.HasKey(c => c.Size);
             e.Property(c => c.Size).ValueGeneratedNever();
         });
 
-        builder.Entity<Metrics.FeedbackCount>(e =>
+        builder.Entity<FeedbackCount>(e =>
         {
             e.HasKey(f => new { f.WeekStart, f.Question, f.Answer });
             e.Property(f => f.Question).HasMaxLength(32);

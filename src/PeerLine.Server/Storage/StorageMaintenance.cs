@@ -7,7 +7,8 @@ namespace PeerLine.Server.Storage;
 /// Checkpoints and truncates the SQLite write-ahead log on a timer. Until then the WAL still holds page images
 /// from before a delete; after it, purged ciphertext exists nowhere on disk.
 /// </summary>
-public sealed class StorageMaintenance(IDbContextFactory<PeerLineDb> dbs, StorageOptions options, TimeProvider time, ILogger<StorageMaintenance> logger)
+public sealed class StorageMaintenance(
+    IDbContextFactory<PeerLineDb> dbs, StorageOptions options, TimeProvider time, ILogger<StorageMaintenance> logger)
     : PeriodicWork(time)
 {
     public async Task CheckpointAsync(CancellationToken ct)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Queue;
@@ -12,7 +13,7 @@ namespace PeerLine.Server.Supervision;
 /// A lead joins a chat only with the caller's consent: the supporter asks, the caller accepts or refuses (nothing else
 /// changes on a refusal), and an accepted lead gets a lane of their own with the caller (docs/protocol.md §16).
 /// </summary>
-public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, ClientPush push, Audit.AuditTrail audit, ILogger<SupervisionService> logger)
+public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, ClientPush push, AuditTrail audit, ILogger<SupervisionService> logger)
 {
     public async Task InviteAsync(string supporterId, string sessionId, string leadId, CancellationToken ct)
     {
@@ -20,7 +21,8 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (!await db.Shifts.AnyAsync(s => s.SupporterId == leadId && s.OnShift, ct)) throw new PeerLineException(ErrorCodes.NotOnShift);
         var invited = await db.Sessions
-            .Where(s => s.Id == sessionId && s.SupporterId == supporterId && s.State == SessionState.Active && s.LeadId == null && s.LeadInvitedId == null)
+            .Where(s => s.Id == sessionId && s.SupporterId == supporterId && s.State == SessionState.Active
+                && s.LeadId == null && s.LeadInvitedId == null)
             .ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadInvitedId, leadId), ct);
         if (invited == 0)
         {
@@ -38,7 +40,8 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
         var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sessionId && s.State == SessionState.Active, ct);
         if (session is not { LeadInvitedId: { } lead, SupporterId: { } supporter }) throw new PeerLineException(ErrorCodes.WrongState);
 
-        var pending = db.Sessions.Where(s => s.Id == sessionId && s.LeadInvitedId == lead && s.SupporterId == supporter && s.State == SessionState.Active);
+        var pending = db.Sessions.Where(s =>
+            s.Id == sessionId && s.LeadInvitedId == lead && s.SupporterId == supporter && s.State == SessionState.Active);
         var changed = accept
             ? await pending.ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadId, lead).SetProperty(s => s.LeadInvitedId, (string?)null), ct)
             : await pending.ExecuteUpdateAsync(u => u.SetProperty(s => s.LeadInvitedId, (string?)null), ct);
@@ -50,7 +53,7 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
             await push.ToSupporter(supporter, sessionId, SessionState.Active, ChangeReasons.LeadDeclined);
             return;
         }
-        await audit.RecordAsync(new Audit.LeadJoined(sessionId, lead));
+        await audit.RecordAsync(new LeadJoined(sessionId, lead));
         await push.ToCaller(sessionId, SessionState.Active, ChangeReasons.LeadJoined);
         await push.ToSupporter(supporter, sessionId, SessionState.Active, ChangeReasons.LeadJoined);
         await push.ToSupporter(lead, sessionId, SessionState.Active, ChangeReasons.LeadJoined);

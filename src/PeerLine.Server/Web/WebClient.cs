@@ -36,7 +36,7 @@ public static class WebClient
 
         foreach (var (path, file) in Pages)
         {
-            app.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], (HttpContext context) =>
+            app.MapMethods(path, [HttpMethods.Get, HttpMethods.Head], context =>
             {
                 context.Response.ContentType = "text/html; charset=utf-8";
                 return context.Response.SendFileAsync(files.GetFileInfo(file));

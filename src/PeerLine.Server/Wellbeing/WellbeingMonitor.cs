@@ -4,7 +4,8 @@ using PeerLine.Server.Hosting;
 namespace PeerLine.Server.Wellbeing;
 
 /// <summary>Runs the well-being check on a timer (through TimeProvider, so tests can also call the check directly).</summary>
-public sealed class WellbeingMonitor(WellbeingService wellbeing, TimeProvider time, IOptions<WellbeingOptions> options, ILogger<WellbeingMonitor> logger)
+public sealed class WellbeingMonitor(
+    WellbeingService wellbeing, TimeProvider time, IOptions<WellbeingOptions> options, ILogger<WellbeingMonitor> logger)
     : PeriodicWork(time)
 {
     protected override TimeSpan Period => TimeSpan.FromSeconds(options.Value.CheckIntervalSeconds);

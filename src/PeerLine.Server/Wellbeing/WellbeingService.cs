@@ -60,7 +60,10 @@ public sealed class WellbeingService(
             if (kind is null) continue;
 
             if (kind != WellbeingNotices.ShiftLong)
-                await shifts.EndAsync(shift.SupporterId, kind == WellbeingNotices.ShiftEnded ? ShiftService.EndedAtMaximum : ShiftService.EndedAtWeeklyCap, ct);
+            {
+                var reason = kind == WellbeingNotices.ShiftEnded ? ShiftService.EndedAtMaximum : ShiftService.EndedAtWeeklyCap;
+                await shifts.EndAsync(shift.SupporterId, reason, ct);
+            }
             await NotifyAsync(shift.SupporterId, kind, Minutes(shiftMs), Minutes(weekMs), ct);
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
@@ -11,7 +12,8 @@ namespace PeerLine.Tests.Audit;
 public static class AuditSteps
 {
     /// <summary>Request, claim, share a resource, close with a disposition: the events of one ordinary session.</summary>
-    public static async Task<string> SupportedSessionAsync(this PeerLineApp app, string supporterLogin, string disposition = Dispositions.ReferredTier3)
+    public static async Task<string> SupportedSessionAsync(
+        this PeerLineApp app, string supporterLogin, string disposition = Dispositions.ReferredTier3)
     {
         await using var supporter = await app.SupporterOnShiftAsync(supporterLogin, create: !await app.HasStaffAsync(supporterLogin));
         await using var caller = await app.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon);
@@ -30,7 +32,7 @@ public static class AuditSteps
     {
         using var buffer = new MemoryStream();
         await app.Services.GetRequiredService<AuditExport>().WriteAsync(buffer, "cli", null, CancellationToken.None);
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
+        return Encoding.UTF8.GetString(buffer.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 
     public static string AuditPublicKey(this PeerLineApp app) => Convert.ToBase64String(app.Services.GetRequiredService<AuditKey>().PublicKey);

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NSec.Cryptography;
 using PeerLine.Protocol.Audit;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Tests.Infrastructure;
 
@@ -140,9 +141,10 @@ public sealed class ExportingAndVerifyingTests : AppScenario
     public async Task BadKeyOrMissingFile_Usage()
     {
         var stderr = new StringWriter();
-        Assert.Equal(2, await PeerLine.Cli.Cli.RunAsync(["audit", "verify", "/nonexistent/x.jsonl", "--key", App.AuditPublicKey()], new StringReader(""), new StringWriter(), stderr));
-        Assert.Equal(2, await PeerLine.Cli.Cli.RunAsync(["audit", "verify", "/nonexistent/x.jsonl", "--key", "not-base64!"], new StringReader(""), new StringWriter(), stderr));
-        Assert.Equal(2, await PeerLine.Cli.Cli.RunAsync(["audit", "verify", "/nonexistent/x.jsonl"], new StringReader(""), new StringWriter(), stderr));
+        Task<int> Verify(params string[] args) => PeerLine.Cli.Cli.RunAsync(args, new StringReader(""), new StringWriter(), stderr);
+        Assert.Equal(2, await Verify("audit", "verify", "/nonexistent/x.jsonl", "--key", App.AuditPublicKey()));
+        Assert.Equal(2, await Verify("audit", "verify", "/nonexistent/x.jsonl", "--key", "not-base64!"));
+        Assert.Equal(2, await Verify("audit", "verify", "/nonexistent/x.jsonl"));
     }
 
     /// <summary>Three sessions with a checkpoint signed after each, then the export (which signs the last one).</summary>

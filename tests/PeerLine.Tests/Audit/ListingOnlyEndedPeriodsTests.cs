@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Microsoft.Extensions.Time.Testing;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Tests.Infrastructure;
 

@@ -5,7 +5,6 @@ using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Protocol.Audit;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Audit;
 using PeerLine.Server.Retention;
 using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
@@ -74,7 +73,8 @@ public sealed class SafeHarborExportTests : AppScenario
         var token = await App.TokenAsync("audra.jones");
         literals.Add(token);
         literals.AddRange(await App.DbAsync(db => db.Users.Select(u => u.Id).ToListAsync()));
-        literals.AddRange(new[] { _supporterDevice, _leadDevice }.Select(k => DeviceKeyService.KeyIdOf(k.PublicKey.Export(KeyBlobFormat.RawPublicKey))));
+        literals.AddRange(new[] { _supporterDevice, _leadDevice }
+            .Select(k => DeviceKeyService.KeyIdOf(k.PublicKey.Export(KeyBlobFormat.RawPublicKey))));
         literals.AddRange(Names.Select(n => n + ".")); // a login like "maria.garcia" in any form
 
         using var auditor = App.Http();
@@ -105,12 +105,15 @@ public sealed class SafeHarborExportTests : AppScenario
         ];
         foreach (var value in planted)
         {
-            var line = $$"""{"type":"event","seq":1,"at":"2026-11-25T14:00:00Z","kind":"staff-login","fields":{"method":"{{value}}"},"prev":"00","hash":"00","sig":"00"}""";
+            var line = EventLine(1, "staff-login", $$"""{"method":"{{value}}"}""");
             Assert.NotEmpty(SafeHarborScan.Findings(line, Names, []));
         }
-        var clean = $$"""{"type":"event","seq":12,"at":"2026-11-25T14:00:00Z","kind":"session-claimed","fields":{"session":"cbdefghijklnrtuvcbdefghi","wait-seconds":120},"prev":"00","hash":"00","sig":"00"}""";
+        var clean = EventLine(12, "session-claimed", """{"session":"cbdefghijklnrtuvcbdefghi","wait-seconds":120}""");
         Assert.Empty(SafeHarborScan.Findings(clean, Names, []));
     }
+
+    private static string EventLine(int seq, string kind, string fields) =>
+        $$"""{"type":"event","seq":{{seq}},"at":"2026-11-25T14:00:00Z","kind":"{{kind}}","fields":{{fields}},"prev":"00","hash":"00","sig":"00"}""";
 
     private static string? Kind(string line) =>
         AuditEncoding.TryParseLine(line, out var record, out _, out _) ? record?.Kind : null;

@@ -44,12 +44,14 @@ public static partial class SafeHarborScan
             foreach (var (where, text) in Scannable(line))
             {
                 foreach (var name in names)
-                    if (Regex.IsMatch(text, $@"\b{Regex.Escape(name)}\b", RegexOptions.IgnoreCase)) findings.Add($"line {lineNumber} {where}: name {name}");
+                    if (Regex.IsMatch(text, $@"\b{Regex.Escape(name)}\b", RegexOptions.IgnoreCase))
+                        findings.Add($"line {lineNumber} {where}: name {name}");
                 foreach (var (type, pattern) in Patterns)
                     if (pattern.Match(text) is { Success: true } m) findings.Add($"line {lineNumber} {where}: {type}: {m.Value}");
                 if (where != "checkpoint time")
                     foreach (Match m in IsoTime().Matches(text))
-                        if (!m.Value.EndsWith(":00:00Z", StringComparison.Ordinal)) findings.Add($"line {lineNumber} {where}: time finer than the hour: {m.Value}");
+                        if (!m.Value.EndsWith(":00:00Z", StringComparison.Ordinal))
+                            findings.Add($"line {lineNumber} {where}: time finer than the hour: {m.Value}");
             }
         }
         return findings;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Relay;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
 
@@ -20,22 +21,26 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
 
         await using var intruder = App.RawConnection(HubRoutes.Caller);
         var seenByIntruder = new ConcurrentQueue<RelayEnvelope>();
-        intruder.On<RelayEnvelope>(ClientEvents.MessageReceived, seenByIntruder.Enqueue);
+        intruder.On<RelayEnvelope>(nameof(ICallerClient.MessageReceived), seenByIntruder.Enqueue);
         await intruder.StartAsync().Within();
-        await intruder.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
+        await intruder.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
 
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(CallerMethods.Resume, session, "not-the-secret"));
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(CallerMethods.Resume, session, victim.CallerSecret![..^2] + "xx"));
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(CallerMethods.SendCiphertext, session, Guid.NewGuid(), 1L, Bytes("injected")));
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(CallerMethods.Acknowledge, session, 1L));
-        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(CallerMethods.EndSession, session));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session, "not-the-secret"));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session,
+            victim.CallerSecret![..^2] + "xx"));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.SendCiphertext), session, Guid.NewGuid(), 1L,
+            Bytes("injected")));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.Acknowledge), session, 1L));
+        await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync(nameof(ICallerHub.EndSession), session));
 
         await victim.SendAsync(Bytes("from the victim")).Within();
         await supporter.SendAsync(session, Bytes("to the victim")).Within();
         await Waits.UntilAsync(() => atVictim.Count == 1);
 
         Assert.Empty(seenByIntruder);
-        Assert.Equal(1, await App.DbAsync(db => Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == PeerLine.Server.Relay.Direction.CallerToSupporter))));
+        var stored = await App.DbAsync(db =>
+            Task.FromResult(db.Messages.Count(m => m.SessionId == session && m.Direction == Direction.CallerToSupporter)));
+        Assert.Equal(1, stored);
     }
 
     [Fact]
@@ -43,9 +48,10 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
     {
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
+        await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
 
-        await AssertRefused(ErrorCodes.WrongState, () => caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine));
+        await AssertRefused(ErrorCodes.WrongState, () => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other,
+            Priorities.Routine));
     }
 
     private static async Task AssertRefused(string code, Func<Task> call)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Reflection;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR.Client;

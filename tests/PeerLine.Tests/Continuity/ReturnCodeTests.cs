@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Queue;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Continuity;
@@ -38,7 +39,8 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
         var ticket = await returning.RequestReturnAsync(Topics.AdverseEvent, Priorities.Soon, _lookup).Within();
 
         Assert.Equal(ReturnRoutes.SameSupporter, ticket.Return);
-        await Waits.UntilAsync(() => offers.Any(o => o.SessionId == ticket.SessionId && o.Returning), because: "the earlier supporter is asked first");
+        await Waits.UntilAsync(() => offers.Any(o => o.SessionId == ticket.SessionId && o.Returning),
+            because: "the earlier supporter is asked first");
         Assert.Equal(60, offers.Single().ExpiresInSeconds);
         var refused = await Assert.ThrowsAsync<RelayException>(() => other.ClaimNextAsync().Within());
         Assert.Equal(ErrorCodes.QueueEmpty, refused.Code);
@@ -98,7 +100,8 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
         await MeetAndTakeCodeAsync(first);
         await using var returning = new CallerRelayClient(App.RelayOptions());
 
-        var refused = await Assert.ThrowsAsync<RelayException>(() => returning.RequestReturnAsync("not-a-topic", Priorities.Routine, _lookup).Within());
+        var refused = await Assert.ThrowsAsync<RelayException>(() =>
+            returning.RequestReturnAsync("not-a-topic", Priorities.Routine, _lookup).Within());
 
         Assert.Equal(ErrorCodes.InvalidArgument, refused.Code);
         Assert.Equal(1, await App.DbAsync(db => db.ReturnCodes.Select(r => r.MeetingsUsed).SingleAsync()));
@@ -110,7 +113,8 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
         await using var first = await App.SupporterOnShiftAsync("max");
         await MeetAndTakeCodeAsync(first);
         await using var stranger = new CallerRelayClient(App.RelayOptions());
-        Assert.Equal(ReturnRoutes.CodeNotValid, (await stranger.RequestReturnAsync(Topics.Other, Priorities.Routine, RandomNumberGenerator.GetBytes(32)).Within()).Return);
+        var unknown = await stranger.RequestReturnAsync(Topics.Other, Priorities.Routine, RandomNumberGenerator.GetBytes(32)).Within();
+        Assert.Equal(ReturnRoutes.CodeNotValid, unknown.Return);
 
         App.Time!.Advance(TimeSpan.FromDays(3)); // valid for two days, counted from the end of the day it was taken
         await using var late = new CallerRelayClient(App.RelayOptions());
@@ -132,7 +136,8 @@ public sealed class ReturnCodeTests() : AppScenario(new PeerLineApp(new()
         foreach (var (name, bytes) in App.DatabaseFiles())
             Assert.True(bytes.AsSpan().IndexOf(_lookup) < 0, $"{name} holds the lookup value");
         // The sessions table has no column that refers to a return code: the link exists only while routing a request.
-        Assert.DoesNotContain(typeof(PeerLine.Server.Queue.SupportSession).GetProperties(), p => p.Name.Contains("ReturnCode", StringComparison.Ordinal) || p.PropertyType == typeof(PeerLine.Server.Continuity.ReturnCode));
+        Assert.DoesNotContain(typeof(SupportSession).GetProperties(),
+            p => p.Name.Contains("ReturnCode", StringComparison.Ordinal) || p.PropertyType == typeof(PeerLine.Server.Continuity.ReturnCode));
     }
 
     [Fact]

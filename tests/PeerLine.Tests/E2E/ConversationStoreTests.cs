@@ -28,7 +28,8 @@ public sealed class ConversationStoreTests : IDisposable
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
-            foreach (var file in Directory.GetFiles(_directory)) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+            foreach (var file in Directory.GetFiles(_directory))
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
         await store.DeleteAsync("caller");
         Assert.Null(await store.LoadAsync("caller"));

@@ -1,12 +1,9 @@
 using System.Collections.Concurrent;
-using System.Net.Http.Json;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.E2E;
@@ -127,7 +124,8 @@ public sealed class EncryptedConversationTests() : AppScenario(new PeerLineApp(k
         await restarted.ConnectAsync().Within();
 
         var after = await restarted.EstablishedAsync(session).Within();
-        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == after, because: "the caller answered the restart request");
+        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == after,
+            because: "the caller answered the restart request");
         Assert.NotEqual(before, after);
         var next = await caller.SendAsync("after-the-restart 41c2").Within();
         await Waits.UntilAsync(() => received.Any(m => m.Text == "after-the-restart 41c2"));

@@ -68,7 +68,8 @@ public sealed class EnvelopeVectorTests
             var party = (Party)Convert.FromHexString(c!["party"]!.GetValue<string>())[0];
             using var staffKey = Import(c["staff_static"]!);
             using var staff = SecureChannel.ForStaff(session, party, staffKey, Import(c["staff_ephemeral"]!));
-            using var caller = SecureChannel.ForCaller(session, party, Convert.FromHexString(c["staff_static_public"]!.GetValue<string>()), episode, Import(c["caller_ephemeral"]!));
+            var staffStatic = Convert.FromHexString(c["staff_static_public"]!.GetValue<string>());
+            using var caller = SecureChannel.ForCaller(session, party, staffStatic, episode, Import(c["caller_ephemeral"]!));
             caller.Start();
 
             foreach (var m in c["messages"]!.AsArray())
@@ -98,7 +99,8 @@ public sealed class EnvelopeVectorTests
         using var supporterKey = Import(v["supporter_static"]!);
         using var episode = Import(v["caller_static"]!);
         using var supporter = SecureChannel.ForSupporter(session, supporterKey, Import(v["supporter_ephemeral"]!));
-        using var caller = SecureChannel.ForCaller(session, Convert.FromHexString(v["supporter_static_public"]!.GetValue<string>()), episode, Import(v["caller_ephemeral"]!));
+        var supporterStatic = Convert.FromHexString(v["supporter_static_public"]!.GetValue<string>());
+        using var caller = SecureChannel.ForCaller(session, supporterStatic, episode, Import(v["caller_ephemeral"]!));
         caller.Start();
 
         var messages = v["messages"]!.AsArray();
@@ -174,7 +176,8 @@ public sealed class EnvelopeVectorTests
         foreach (var (fromCaller, seq, id, text) in plan.Messages)
         {
             var direction = fromCaller ? toStaff : toCaller;
-            var envelope = (fromCaller ? caller : staff).Seal(new Guid(Convert.FromHexString(id), bigEndian: true), Encoding.UTF8.GetBytes(text), seq);
+            var messageId = new Guid(Convert.FromHexString(id), bigEndian: true);
+            var envelope = (fromCaller ? caller : staff).Seal(messageId, Encoding.UTF8.GetBytes(text), seq);
             messages.Add(new JsonObject
             {
                 ["type"] = "transport",

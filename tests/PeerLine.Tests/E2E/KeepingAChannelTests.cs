@@ -136,9 +136,9 @@ public sealed class KeepingAChannelTests : IDisposable
     public void Export_BeforeTheHandshakeIsComplete_Throws()
     {
         var caller = Keep(SecureChannel.ForCaller(Session, _supporterKey.PublicKey.Export(KeyBlobFormat.RawPublicKey), _episodeKey));
-        Assert.Throws<InvalidOperationException>(() => caller.Export());
+        Assert.Throws<InvalidOperationException>(caller.Export);
         caller.Start();
-        Assert.Throws<InvalidOperationException>(() => caller.Export());
+        Assert.Throws<InvalidOperationException>(caller.Export);
         Assert.Null(caller.HandshakeHash);
     }
 
@@ -171,7 +171,7 @@ public sealed class KeepingAChannelTests : IDisposable
         supporter.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => caller.Seal(Guid.NewGuid(), Text("after dispose"), 4));
-        Assert.Throws<ObjectDisposedException>(() => caller.Export());
+        Assert.Throws<ObjectDisposedException>(caller.Export);
         Assert.Equal(ChannelOutcome.Rejected, supporter.Receive(envelope, 3).Outcome);
     }
 

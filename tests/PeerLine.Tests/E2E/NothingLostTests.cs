@@ -1,9 +1,9 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.E2E;
@@ -46,9 +46,11 @@ public sealed class NothingLostTests() : AppScenario(new PeerLineApp(kestrel: tr
         atFirst.Release();
 
         var secondCode = await second.EstablishedAsync(session).Within();
-        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == secondCode, because: "the caller's new handshake");
+        await Waits.UntilAsync(() => caller.Established.IsCompletedSuccessfully && caller.Established.Result == secondCode,
+            because: "the caller's new handshake");
         Assert.NotEqual(firstCode, secondCode);
-        await Waits.UntilAsync(() => atSecond.Texts.Count >= 5 && atCaller.Delivered.Count >= 5, because: "all five sealed again for the new supporter");
+        await Waits.UntilAsync(() => atSecond.Texts.Count >= 5 && atCaller.Delivered.Count >= 5,
+            because: "all five sealed again for the new supporter");
         Assert.Equal(texts, atSecond.Texts);
         Assert.Equal(ids, atSecond.Messages.Select(m => m.MessageId));
         Assert.Equal(ids, atCaller.Delivered.ToArray());
@@ -121,7 +123,8 @@ public sealed class NothingLostTests() : AppScenario(new PeerLineApp(kestrel: tr
         foreach (var text in after) await caller.SendAsync(text).Within();
         atSupporter.Release();
 
-        await Waits.UntilAsync(() => atSupporter.Texts.Count >= 7 && atLead.Texts.Count >= 1 && atCaller.Delivered.Count >= 8, because: "everything arrives");
+        await Waits.UntilAsync(() => atSupporter.Texts.Count >= 7 && atLead.Texts.Count >= 1 && atCaller.Delivered.Count >= 8,
+            because: "everything arrives");
         Assert.Equal([.. before, .. after], atSupporter.Texts);
         Assert.Equal([toLead], atLead.Texts);
         Assert.Equal(code, await caller.Established); // the supporter's channel never changed
@@ -165,7 +168,7 @@ public sealed class NothingLostTests() : AppScenario(new PeerLineApp(kestrel: tr
     {
         await using var network = new FlakyNetwork(App.Port!.Value);
         await using var supporter = await App.CertifiedSupporterAsync("wes", _first);
-        var presence = new System.Collections.Concurrent.ConcurrentQueue<CallerPresence>();
+        var presence = new ConcurrentQueue<CallerPresence>();
         supporter.CallerPresence += presence.Enqueue;
         var options = new RelayClientOptions { Server = network.BaseAddress, MaxReconnectDelay = TimeSpan.FromMilliseconds(300) };
         await using var caller = new CallerClient(options, await App.PinnedTrustAsync());

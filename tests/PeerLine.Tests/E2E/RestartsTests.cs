@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
@@ -124,10 +125,11 @@ public sealed class RestartsTests() : AppScenario(new PeerLineApp(kestrel: true)
         {
             await (await setup.CertifiedSupporterAsync("cyd", _device)).DisposeAsync();
         }
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        SqliteConnection.ClearAllPools();
         await server.StartAsync();
         var options = new RelayClientOptions { Server = server.Address, MaxReconnectDelay = TimeSpan.FromMilliseconds(300) };
-        await using var supporter = new SupporterClient(options, "cyd", PeerLineApp.Password, _device, new FileConversationStore(Path.Combine(_stores, "s")));
+        var supporterStore = new FileConversationStore(Path.Combine(_stores, "s"));
+        await using var supporter = new SupporterClient(options, "cyd", PeerLineApp.Password, _device, supporterStore);
         await supporter.ConnectAsync().Within();
         await supporter.StartShiftAsync().Within();
         using var http = new HttpClient { BaseAddress = server.Address };

@@ -174,8 +174,8 @@ public sealed class SecureChannelTests : IDisposable
     {
         Assert.Equal(new byte[] { 0x02, 0x03 }, Envelope.RestartRequest());
         Assert.True(Envelope.IsRestartRequest(Envelope.RestartRequest()));
-        Assert.False(Envelope.IsRestartRequest(new byte[] { 0x02, 0x03, 0x00 }));
-        Assert.False(Envelope.IsRestartRequest(new byte[] { 0x01, 0x03 }));
+        Assert.False(Envelope.IsRestartRequest([0x02, 0x03, 0x00]));
+        Assert.False(Envelope.IsRestartRequest([0x01, 0x03]));
         Assert.False(Envelope.TryUnwrap(Envelope.RestartRequest(), out _, out _));
 
         var (caller, supporter) = Establish();

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Escalation;
@@ -28,7 +27,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
     {
         await App.CreateStaffAsync("lena", StaffRoles.Lead);
         await using var lead = await App.StaffConnectionAsync("lena");
-        await lead.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await lead.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await App.CreateStaffAsync("offduty", StaffRoles.Lead);
         await using var offShiftLead = await App.StaffConnectionAsync("offduty");
         await using var supporter = await App.SupporterOnShiftAsync("sam");
@@ -106,7 +105,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
 
         Time.Advance(TimeSpan.FromMinutes(4) + TimeSpan.FromSeconds(59));
         await App.SweepQueueAsync();
-        await Task.Delay(300); // a pass the sweep might have started would have pushed by now
+        await SomeoneMoreUrgentComesAndGoesAsync(moves);
         Assert.DoesNotContain(moves, m => m.Resources is not null);
         Time.Advance(TimeSpan.FromSeconds(1)); // exactly five minutes
         await App.SweepQueueAsync();
@@ -118,10 +117,23 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
         Assert.Contains("Resources offered to waiting callers ({Reason})", App.Logs.All);
     }
 
+    /// <summary>
+    /// A barrier for the caller's queue updates: a more urgent request puts the caller second, then ends, and the
+    /// caller is first again. Notifier passes run one at a time and a caller hears them in order, so once both moves
+    /// are heard, every pass an earlier sweep started has been heard too; and both moves carry the resources due now.
+    /// </summary>
+    private async Task SomeoneMoreUrgentComesAndGoesAsync(ConcurrentQueue<QueueStatus> moves)
+    {
+        await using var ahead = await App.RequestSupportAsync(Topics.Other, Priorities.Soon);
+        await Waits.UntilAsync(() => moves.Any(m => m.Position == 2), because: "a more urgent request goes ahead");
+        await ahead.EndAsync().Within();
+        await Waits.UntilAsync(() => moves.SkipWhile(m => m.Position != 2).Any(m => m.Position == 1), because: "first again");
+    }
+
     private static ConcurrentQueue<CrisisAlert> Alerts(HubConnection connection)
     {
         var alerts = new ConcurrentQueue<CrisisAlert>();
-        connection.On<CrisisAlert>(ClientEvents.CrisisAlert, alerts.Enqueue);
+        connection.On<CrisisAlert>(nameof(IStaffClient.CrisisAlert), alerts.Enqueue);
         return alerts;
     }
 }

@@ -10,7 +10,8 @@ using PeerLine.Tests.Infrastructure;
 namespace PeerLine.Tests.Escalation;
 
 /// <summary>The shipped directory, its checks at start, opening hours, and GET /api/directory.</summary>
-public sealed class EscalationDirectoryTests() : AppScenario(new PeerLineApp(time: new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T14:00:00Z"))))
+public sealed class EscalationDirectoryTests()
+    : AppScenario(new PeerLineApp(time: new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T14:00:00Z"))))
 {
     private static string Shipped => Path.Combine(AppContext.BaseDirectory, "directory.json");
 
@@ -24,7 +25,7 @@ public sealed class EscalationDirectoryTests() : AppScenario(new PeerLineApp(tim
         Assert.True(byId["988"].Crisis);
         Assert.Equal("988", byId["988"].Contact.Phone);
         Assert.Equal("988", byId["988"].Contact.Text);
-        Assert.Equal(OpeningHours.Always, byId["988"].Hours.Kind);
+        Assert.Equal(HoursKinds.Always, byId["988"].Hours.Kind);
         var psl = byId["psl"];
         Assert.Equal("1-888-409-0141", psl.Contact.Phone);
         Assert.Equal("America/New_York", psl.Hours.Zone.Id);
@@ -34,7 +35,11 @@ public sealed class EscalationDirectoryTests() : AppScenario(new PeerLineApp(tim
         Assert.Equal(3, byId["eap"].Tier);
         Assert.Equal(3, byId["pvp"].Tier);
         // Every program of the seeds is there, with a kind the server can record.
-        Assert.Superset(new HashSet<string> { "peer-mentoring", "coaching", "balint-group", "schwartz-rounds", "medical-improv", "support-group", "opt-out-therapy" },
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "peer-mentoring", "coaching", "balint-group", "schwartz-rounds", "medical-improv", "support-group", "opt-out-therapy",
+            },
             entries!.Select(e => e.Kind).ToHashSet());
         Assert.All(entries!, e => Assert.Contains(e.Kind, ResourceKinds.All));
     }
@@ -64,14 +69,42 @@ public sealed class EscalationDirectoryTests() : AppScenario(new PeerLineApp(tim
 
     [Theory]
     [InlineData("""{"entries":[]}""", "\"entries\" is empty")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"hotline","tier":2,"crisis":false,"contact":{"phone":"123"},"hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "kind \"hotline\" is not one of")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":4,"crisis":true,"contact":{"phone":"123"},"hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "entries[0] (\"x\"): tier must be 1, 2 or 3")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{},"hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "contact needs at least one of")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{"url":"http://example.org"},"hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "contact.url must be an https:// address")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{"phone":"123"},"hours":{"timeZone":"Eastern","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "hours.timeZone \"Eastern\" is not a known time zone")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"coaching","tier":2,"crisis":false,"contact":{"phone":"123"},"hours":{"timeZone":"UTC","weekly":[{"days":["mon"],"from":"8am","to":"17:00"}],"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "hours.weekly[0].from must be a time like")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"coaching","tier":2,"crisis":false,"contact":{"phone":"123"},"hours":{"timeZone":"UTC","byAppointment":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "at least one crisis resource must be open at all times")]
-    [InlineData("""{"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{"phone":"123"},"hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"},{"id":"x","name":"Y","kind":"crisis-line","tier":3,"crisis":true,"contact":{"phone":"123"},"hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""", "id \"x\" is used twice")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"hotline","tier":2,"crisis":false,"contact":{"phone":"123"},
+          "hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "kind \"hotline\" is not one of")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":4,"crisis":true,"contact":{"phone":"123"},
+          "hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "entries[0] (\"x\"): tier must be 1, 2 or 3")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{},
+          "hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "contact needs at least one of")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{"url":"http://example.org"},
+          "hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "contact.url must be an https:// address")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{"phone":"123"},
+          "hours":{"timeZone":"Eastern","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "hours.timeZone \"Eastern\" is not a known time zone")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"coaching","tier":2,"crisis":false,"contact":{"phone":"123"},
+          "hours":{"timeZone":"UTC","weekly":[{"days":["mon"],"from":"8am","to":"17:00"}],"text":"t"},
+          "cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "hours.weekly[0].from must be a time like")]
+    [InlineData("""
+        {"entries":[{"id":"x","name":"X","kind":"coaching","tier":2,"crisis":false,"contact":{"phone":"123"},
+          "hours":{"timeZone":"UTC","byAppointment":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "at least one crisis resource must be open at all times")]
+    [InlineData("""
+        {"entries":[
+          {"id":"x","name":"X","kind":"crisis-line","tier":3,"crisis":true,"contact":{"phone":"123"},
+           "hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"},
+          {"id":"x","name":"Y","kind":"crisis-line","tier":3,"crisis":true,"contact":{"phone":"123"},
+           "hours":{"timeZone":"UTC","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+        """, "id \"x\" is used twice")]
     public void InvalidDirectory_EachProblemNamedWithItsEntryAndField(string json, string expected)
     {
         var (entries, errors) = DirectoryFile.Parse(JsonDocument.Parse(json).RootElement, "directory.json");
@@ -84,7 +117,10 @@ public sealed class EscalationDirectoryTests() : AppScenario(new PeerLineApp(tim
     {
         var bad = Path.Combine(App.DataDirectory, "bad-directory.json");
         Directory.CreateDirectory(App.DataDirectory);
-        await File.WriteAllTextAsync(bad, """{"entries":[{"id":"psl","name":"PSL","kind":"physician-support-line","tier":3,"crisis":true,"contact":{"phone":"1-888-409-0141"},"hours":{"timeZone":"Eastern","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}""");
+        await File.WriteAllTextAsync(bad, """
+            {"entries":[{"id":"psl","name":"PSL","kind":"physician-support-line","tier":3,"crisis":true,"contact":{"phone":"1-888-409-0141"},
+              "hours":{"timeZone":"Eastern","always":true,"text":"t"},"cost":"c","confidentiality":"c","summary":"s"}]}
+            """);
         var (exitCode, stderr) = await RunServerAsync("--Directory:File", bad);
 
         Assert.Equal(2, exitCode);

@@ -26,7 +26,11 @@ public sealed class HealthAndApiDocumentTests() : AppScenario
         var document = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json"));
         var paths = document.RootElement.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
 
-        Assert.Superset(new HashSet<string> { "/healthz", "/readyz", "/api/version", "/api/staff/login", "/api/staff/token", "/api/staff/logout", "/api/staff/me" },
+        Assert.Superset(
+            new HashSet<string>
+            {
+                "/healthz", "/readyz", "/api/version", "/api/staff/login", "/api/staff/token", "/api/staff/logout", "/api/staff/me",
+            },
             paths.ToHashSet());
     }
 }

@@ -68,7 +68,8 @@ public sealed class CallerPage(IPage page)
         var form = page.Locator("#feedback");
         await Expect(form).ToBeVisibleAsync();
         if (helped is not null) await Question("Did talking here help?").GetByLabel(helped, new() { Exact = true }).CheckAsync();
-        if (wouldReturn is not null) await Question("Would you reach out to PeerLine again?").GetByLabel(wouldReturn, new() { Exact = true }).CheckAsync();
+        if (wouldReturn is not null)
+            await Question("Would you reach out to PeerLine again?").GetByLabel(wouldReturn, new() { Exact = true }).CheckAsync();
         await form.GetByRole(AriaRole.Button, new() { Name = "Send answers" }).ClickAsync();
         await Expect(page.Locator("#feedback-thanks")).ToHaveTextAsync("Thank you.");
     }
@@ -83,9 +84,16 @@ public sealed class CallerPage(IPage page)
         async (texts) => {
           const names = (await indexedDB.databases()).map((d) => d.name);
           if (!names.includes('peerline-caller')) return { records: 0, keyExtractable: false, plaintextFound: false };
-          const db = await new Promise((resolve, reject) => { const r = indexedDB.open('peerline-caller'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+          const db = await new Promise((resolve, reject) => {
+            const r = indexedDB.open('peerline-caller');
+            r.onsuccess = () => resolve(r.result);
+            r.onerror = () => reject(r.error);
+          });
           if (!db.objectStoreNames.contains('sessions')) { db.close(); return { records: 0, keyExtractable: false, plaintextFound: false }; }
-          const records = await new Promise((resolve) => { const r = db.transaction('sessions').objectStore('sessions').getAll(); r.onsuccess = () => resolve(r.result); });
+          const records = await new Promise((resolve) => {
+            const r = db.transaction('sessions').objectStore('sessions').getAll();
+            r.onsuccess = () => resolve(r.result);
+          });
           db.close();
           const latin = (bytes) => Array.from(bytes, (b) => String.fromCharCode(b)).join('');
           const plain = records.map((r) => latin(new Uint8Array(r.data))).join('');
@@ -152,6 +160,7 @@ public sealed class CallerPage(IPage page)
         safetyCode: document.querySelector('#safety-code')?.textContent,
         position: document.querySelector('#position')?.textContent,
         notes: [...document.querySelectorAll('#messages .note')].map(n => n.textContent),
-        messages: [...document.querySelectorAll('#messages .msg')].map(m => ({ cls: m.className, ...m.dataset, text: m.querySelector('p')?.textContent })),
+        messages: [...document.querySelectorAll('#messages .msg')]
+          .map(m => ({ cls: m.className, ...m.dataset, text: m.querySelector('p')?.textContent })),
       })");
 }

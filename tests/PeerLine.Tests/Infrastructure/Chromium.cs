@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
@@ -9,7 +11,8 @@ namespace PeerLine.Tests.Infrastructure;
 /// </summary>
 public sealed class Chromium : IAsyncLifetime
 {
-    public static string ExecutablePath => Environment.GetEnvironmentVariable("PEERLINE_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    public static string ExecutablePath =>
+        Environment.GetEnvironmentVariable("PEERLINE_CHROMIUM") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
 
@@ -24,11 +27,15 @@ public sealed class Chromium : IAsyncLifetime
         {
             ExecutablePath = ExecutablePath,
             Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            Args =
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run",
+            ],
         });
     }
 
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, System.Collections.Concurrent.ConcurrentQueue<string>> _problems = [];
+    private readonly ConditionalWeakTable<IPage, ConcurrentQueue<string>> _problems = [];
 
     /// <summary>
     /// A fresh profile (its own cookies, storage and IndexedDB), like another person's browser. Script errors,
@@ -37,7 +44,8 @@ public sealed class Chromium : IAsyncLifetime
     /// </summary>
     public async Task<IPage> NewPageAsync(int width, int height)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        var context = await Browser.NewContextAsync(
+            new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
         context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var problems = _problems.GetOrCreateValue(page);
@@ -46,7 +54,8 @@ public sealed class Chromium : IAsyncLifetime
         page.Request += (_, request) =>
         {
             var url = new Uri(request.Url);
-            if (url.Host != "127.0.0.1" && url.Scheme != "data") problems.Enqueue("request to another origin: " + url.GetLeftPart(UriPartial.Authority));
+            if (url.Host != "127.0.0.1" && url.Scheme != "data")
+                problems.Enqueue("request to another origin: " + url.GetLeftPart(UriPartial.Authority));
             if (url.Query.Contains("token", StringComparison.OrdinalIgnoreCase)) problems.Enqueue("a token in a URL: " + url.AbsolutePath);
             if (request.Headers.ContainsKey("authorization")) problems.Enqueue("an Authorization header: " + url.AbsolutePath);
         };
@@ -98,7 +107,9 @@ public static class Artifacts
     {
         get
         {
-            var directory = Environment.GetEnvironmentVariable("PEERLINE_ARTIFACTS") is { Length: > 0 } d ? d : Path.Combine(AppContext.BaseDirectory, "artifacts");
+            var directory = Environment.GetEnvironmentVariable("PEERLINE_ARTIFACTS") is { Length: > 0 } d
+                ? d
+                : Path.Combine(AppContext.BaseDirectory, "artifacts");
             System.IO.Directory.CreateDirectory(directory);
             return directory;
         }

@@ -28,7 +28,9 @@ public sealed class CompliancePage(IPage page)
     /// <summary>Every section this account sees has loaded.</summary>
     public Task WaitLoadedAsync() => Expect(page.Locator("body[data-loaded='true']")).ToHaveCountAsync(1);
 
-    /// <summary>Shows only the events of one kind (its code) and waits until the table holds exactly <paramref name="expected"/> rows of it.</summary>
+    /// <summary>
+    /// Shows only the events of one kind (its code) and waits until the table holds exactly <paramref name="expected"/> rows of it.
+    /// </summary>
     public async Task FilterEventsAsync(string kind, int expected)
     {
         await Events.GetByLabel("Event", new() { Exact = true }).SelectOptionAsync(kind);

@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using PeerLine.Protocol.Wire;
 using static Microsoft.Playwright.Assertions;
 
 namespace PeerLine.Tests.Infrastructure;
@@ -9,7 +10,7 @@ public sealed class ConsolePage(IPage page)
     public IPage Page => page;
 
     /// <summary>A new staff member signed in on a fresh browser profile, device key enrolled and certified, on shift.</summary>
-    public static async Task<ConsolePage> OnShiftAsync(Chromium chromium, PeerLineApp app, string login, string role = PeerLine.Server.Staff.StaffRoles.Supporter)
+    public static async Task<ConsolePage> OnShiftAsync(Chromium chromium, PeerLineApp app, string login, string role = StaffRoles.Supporter)
     {
         await app.CreateStaffAsync(login, role);
         var console = await new ConsolePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(app.BaseAddress, login);
@@ -48,7 +49,8 @@ public sealed class ConsolePage(IPage page)
         catch (PlaywrightException e)
         {
             // Say what the page says: the console shows why a shift did not start.
-            var state = await page.EvaluateAsync<string>("() => JSON.stringify({ ...document.body.dataset, error: document.querySelector('#desk-error')?.textContent })");
+            var state = await page.EvaluateAsync<string>(
+                "() => JSON.stringify({ ...document.body.dataset, error: document.querySelector('#desk-error')?.textContent })");
             throw new PlaywrightException($"{e.Message}\nconsole state: {state}");
         }
     }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.IO;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;

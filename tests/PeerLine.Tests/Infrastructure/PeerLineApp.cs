@@ -1,8 +1,14 @@
 using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,6 +16,7 @@ using Microsoft.Extensions.Time.Testing;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
+using PeerLine.Client.State;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
@@ -82,9 +89,9 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         return this;
     }
 
-    private readonly object _startLock = new();
+    private readonly Lock _startLock = new();
 
-    public RelayClientOptions RelayOptions(Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? extra = null)
+    public RelayClientOptions RelayOptions(Action<HttpConnectionOptions>? extra = null)
     {
         Start();
         if (_port is not null)
@@ -138,13 +145,13 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
     }
 
     /// <summary>A bare hub connection, for what the typed clients would never send.</summary>
-    public HubConnection RawConnection(string hubPath, Action<Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions>? configure = null)
+    public HubConnection RawConnection(string hubPath, Action<HttpConnectionOptions>? configure = null)
     {
         var options = RelayOptions(configure);
         return new HubConnectionBuilder()
             .WithUrl(new Uri(options.Server, hubPath), o =>
             {
-                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                o.Transports = HttpTransportType.WebSockets;
                 options.ConfigureConnection?.Invoke(o);
             })
             .Build();
@@ -154,16 +161,16 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
     public async Task<string> TokenAsync(string login, string password = Password)
     {
         using var http = Http();
-        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, "/api/staff/token", new StaffLogin(login, password));
+        var response = await http.PostAsJsonAsync("/api/staff/token", new StaffLogin(login, password));
         response.EnsureSuccessStatusCode();
-        return (await System.Net.Http.Json.HttpContentJsonExtensions.ReadFromJsonAsync<TokenBody>(response.Content))!.AccessToken;
+        return (await response.Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
     }
 
     /// <summary>An HTTP client signed in as a staff login with a bearer token.</summary>
     public async Task<HttpClient> SignedInHttpAsync(string login)
     {
         var http = Http();
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await TokenAsync(login));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(login));
         return http;
     }
 
@@ -184,7 +191,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
 
     /// <summary>A supporter whose device key is enrolled and certified, connected and on shift.</summary>
     public async Task<SupporterClient> CertifiedSupporterAsync(string login, Key device, string role = StaffRoles.Supporter,
-        PeerLine.Client.State.IConversationStore? store = null)
+        IConversationStore? store = null)
     {
         await CreateStaffAsync(login, role);
         var supporter = new SupporterClient(RelayOptions(), login, Password, device, store);
@@ -199,7 +206,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
     public async Task<RosterTrust> PinnedTrustAsync()
     {
         using var http = Http();
-        var roster = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<RosterBody>(http, "/api/roster");
+        var roster = await http.GetFromJsonAsync<RosterBody>("/api/roster");
         return RosterTrust.Pin(Convert.FromBase64String(roster!.PublicKey));
     }
 
@@ -213,7 +220,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         {
             Assert.DoesNotContain(text, Logs.All);
             foreach (var (name, bytes) in DatabaseFiles())
-                Assert.False(bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(text)) >= 0, $"{name} holds plaintext");
+                Assert.False(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(text)) >= 0, $"{name} holds plaintext");
         }
     }
 
@@ -260,7 +267,7 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
         await base.DisposeAsync();
         if (!KeepData)
         {
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            SqliteConnection.ClearAllPools();
             try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }

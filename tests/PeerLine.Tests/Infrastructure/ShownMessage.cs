@@ -15,7 +15,8 @@ public sealed record ShownMessage(string Text, string? Id, string? Status)
     public static async Task<IReadOnlyList<ShownMessage>> ReadAsync(ILocator messages)
     {
         var json = await messages.EvaluateAllAsync<string>(
-            "items => JSON.stringify(items.map(e => ({ text: e.querySelector('p')?.textContent ?? '', id: e.dataset.messageId ?? null, status: e.dataset.status ?? null })))");
+            "items => JSON.stringify(items.map(e => ({ text: e.querySelector('p')?.textContent ?? '', "
+            + "id: e.dataset.messageId ?? null, status: e.dataset.status ?? null })))");
         return JsonSerializer.Deserialize<ShownMessage[]>(json, Json)!;
     }
 
@@ -32,7 +33,8 @@ public sealed record ShownMessage(string Text, string? Id, string? Status)
             var shown = await read();
             if (Covers(shown.Select(m => m.Text), expected)) return shown;
             if (cts.IsCancellationRequested)
-                Assert.Fail($"Timed out waiting: {because}\nexpected: {string.Join(" | ", expected)}\nshown: {Describe(shown)}\npage: {await pageState()}");
+                Assert.Fail($"Timed out waiting: {because}\nexpected: {string.Join(" | ", expected)}\nshown: {Describe(shown)}\n"
+                    + $"page: {await pageState()}");
             await Task.Delay(50);
         }
     }
@@ -69,7 +71,8 @@ public sealed record ShownMessage(string Text, string? Id, string? Status)
             var seenTexts = seen.Select(m => m.Text).ToHashSet();
             var falselyDelivered = sent.Where(m => m.Status == "delivered" && texts.Contains(m.Text) && !seenTexts.Contains(m.Text)).ToList();
             if (falselyDelivered.Count > 0)
-                Assert.Fail($"\"Delivered\" on what the other side does not show: {Describe(falselyDelivered)}\nshown there: {Describe(seen)}\npages: {await pagesState()}");
+                Assert.Fail($"\"Delivered\" on what the other side does not show: {Describe(falselyDelivered)}\n"
+                    + $"shown there: {Describe(seen)}\npages: {await pagesState()}");
             if (texts.All(t => seenTexts.Contains(t) && sent.Any(m => m.Text == t && m.Status == "delivered"))) return;
             if (cts.IsCancellationRequested)
                 Assert.Fail($"Timed out waiting: {because}\nwritten: {Describe(sent)}\nshown there: {Describe(seen)}\npages: {await pagesState()}");

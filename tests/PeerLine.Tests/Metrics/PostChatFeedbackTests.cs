@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Audit;
 using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 
@@ -48,8 +47,10 @@ public sealed class PostChatFeedbackTests : AppScenario
         await using var withdrawn = await App.RequestSupportAsync();
         await withdrawn.EndAsync().Within();
 
-        var badAnswer = await Assert.ThrowsAsync<RelayException>(() => answered.GiveFeedbackAsync(new Dictionary<string, string> { [FeedbackQuestions.Helped] = "very much so" }).Within());
-        var badQuestion = await Assert.ThrowsAsync<RelayException>(() => answered.GiveFeedbackAsync(new Dictionary<string, string> { ["name"] = "yes" }).Within());
+        var badAnswer = await Assert.ThrowsAsync<RelayException>(() =>
+            answered.GiveFeedbackAsync(new Dictionary<string, string> { [FeedbackQuestions.Helped] = "very much so" }).Within());
+        var badQuestion = await Assert.ThrowsAsync<RelayException>(() =>
+            answered.GiveFeedbackAsync(new Dictionary<string, string> { ["name"] = "yes" }).Within());
         var none = await Assert.ThrowsAsync<RelayException>(() => answered.GiveFeedbackAsync(new Dictionary<string, string>()).Within());
         var neverAnswered = await Assert.ThrowsAsync<RelayException>(() => withdrawn.GiveFeedbackAsync(Answers).Within());
         await answered.GiveFeedbackAsync(new Dictionary<string, string> { [FeedbackQuestions.Helped] = "no" }).Within();

@@ -1,14 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
 using PeerLine.Server.Metrics;
 using PeerLine.Server.Queue;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 
@@ -41,7 +38,7 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
 
         Assert.Equal(["2026-11-16", "2026-11-23"], report.Weeks);
         var sessions = Table(report, "sessions");
-        Assert.Equal([MetricsService.Answered, MetricsService.Abandoned, MetricsService.Open], sessions.Columns);
+        Assert.Equal([MetricColumns.Answered, MetricColumns.Abandoned, MetricColumns.Open], sessions.Columns);
         var week = sessions.Rows[1];
         Assert.Null(week.Cells[1]); // 3 abandoned
         Assert.Null(week.Cells[0]); // 12 answered: withheld with it, or 15 - 0 - 12 would give the 3 away
@@ -53,7 +50,7 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
         var closed = dispositions.Rows[1];
         Assert.Null(closed.Cells[dispositions.Columns.ToList().IndexOf(Dispositions.ReferredTier3)]); // the 1 recorded after the caller ended
         Assert.Null(closed.Cells[dispositions.Columns.ToList().IndexOf(Dispositions.Supported)]); // 11: or 12 - 11 would give the referral away
-        Assert.Equal(0, closed.Cells[dispositions.Columns.ToList().IndexOf(MetricsService.NoDisposition)]);
+        Assert.Equal(0, closed.Cells[dispositions.Columns.ToList().IndexOf(MetricColumns.NoDisposition)]);
         Assert.Equal(12, closed.Total);
 
         Assert.Null(report.Waits[1].MedianSeconds); // answered is withheld, so are its waits

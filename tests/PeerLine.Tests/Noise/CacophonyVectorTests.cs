@@ -83,7 +83,9 @@ public sealed class CacophonyVectorTests
         LocalStatic = v.TryGetProperty($"{side}_static", out var s) ? Import(s) : null,
         RemoteStatic = v.TryGetProperty($"{side}_remote_static", out var rs) ? Convert.FromHexString(rs.GetString()!) : null,
         FixedEphemeral = v.TryGetProperty($"{side}_ephemeral", out var e) ? Import(e) : null,
-        PreSharedKeys = v.TryGetProperty($"{side}_psks", out var psks) ? psks.EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList() : [],
+        PreSharedKeys = v.TryGetProperty($"{side}_psks", out var psks)
+            ? psks.EnumerateArray().Select(p => Convert.FromHexString(p.GetString()!)).ToList()
+            : [],
     };
 
     private static Key Import(JsonElement hex) =>

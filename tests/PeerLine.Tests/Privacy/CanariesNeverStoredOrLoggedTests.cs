@@ -1,8 +1,8 @@
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
-using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
@@ -41,7 +41,8 @@ public sealed class CanariesNeverStoredOrLoggedTests
         // Staff sign-in attempts with canary credentials, and canary headers on every REST call.
         using var http = app.Http();
         foreach (var (k, v) in Headers) http.DefaultRequestHeaders.TryAddWithoutValidation(k, v);
-        Assert.False((await http.PostAsJsonAsync($"/api/staff/token?{QueryCanary}=1", new StaffLogin(WrongLogin, WrongPassword))).IsSuccessStatusCode);
+        var tokenRefused = await http.PostAsJsonAsync($"/api/staff/token?{QueryCanary}=1", new StaffLogin(WrongLogin, WrongPassword));
+        Assert.False(tokenRefused.IsSuccessStatusCode);
         Assert.False((await http.PostAsJsonAsync("/api/staff/login", new StaffLogin("vic", WrongPassword))).IsSuccessStatusCode);
         var token = (await (await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("vic", SupporterPassword)))
             .Content.ReadFromJsonAsync<TokenBody>())!.AccessToken;
@@ -51,36 +52,38 @@ public sealed class CanariesNeverStoredOrLoggedTests
         // The supporter connects the way a browser must: the token in the query string, plus canary headers.
         await using var staff = app.RawConnection($"{HubRoutes.Staff}?access_token={Uri.EscapeDataString(token)}&q={QueryCanary}", WithHeaders);
         var atSupporter = new List<RelayEnvelope>();
-        staff.On<RelayEnvelope>(ClientEvents.MessageReceived, m => { lock (atSupporter) atSupporter.Add(m); });
+        staff.On<RelayEnvelope>(nameof(IStaffClient.MessageReceived), m => { lock (atSupporter) atSupporter.Add(m); });
         await staff.StartAsync().Within();
-        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
 
         // The caller, with canaries in every argument the hub takes.
         await using var caller = app.RawConnection($"{HubRoutes.Caller}?{QueryCanary}=3", WithHeaders);
         var atCaller = new List<RelayEnvelope>();
-        caller.On<RelayEnvelope>(ClientEvents.MessageReceived, m => { lock (atCaller) atCaller.Add(m); });
+        caller.On<RelayEnvelope>(nameof(ICallerClient.MessageReceived), m => { lock (atCaller) atCaller.Add(m); });
         await caller.StartAsync().Within();
-        await Refused(() => caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, "topic-canary-19ab", Priorities.Crisis));
-        await Refused(() => caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, "priority-canary-77c0"));
-        await Refused(() => caller.InvokeAsync<SessionView>(CallerMethods.Resume, "sessionid-canary-3e2d", "secret-canary-8f8f"));
+        await Refused(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), "topic-canary-19ab", Priorities.Crisis));
+        await Refused(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, "priority-canary-77c0"));
+        await Refused(() => caller.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), "sessionid-canary-3e2d", "secret-canary-8f8f"));
         canaries.AddRange(["topic-canary-19ab", "priority-canary-77c0", "sessionid-canary-3e2d", "secret-canary-8f8f"]);
-        var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Soon).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon).Within();
         canaries.Add(ticket.CallerSecret);
 
-        var view = await staff.InvokeAsync<SessionView>(StaffMethods.ClaimNext).Within();
+        var view = await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
         for (var i = 1; i <= 3; i++)
         {
-            await caller.InvokeAsync(CallerMethods.SendCiphertext, ticket.SessionId, Guid.NewGuid(), (long)i, Bytes($"{MessageCanary}-c{i}")).Within();
-            await staff.InvokeAsync(StaffMethods.SendCiphertext, view.SessionId, Guid.NewGuid(), (long)i, Bytes($"{MessageCanary}-s{i}")).Within();
+            await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), (long)i,
+                Bytes($"{MessageCanary}-c{i}")).Within();
+            await staff.InvokeAsync(nameof(IStaffHub.SendCiphertext), view.SessionId, Guid.NewGuid(), (long)i,
+                Bytes($"{MessageCanary}-s{i}")).Within();
         }
         await Waits.UntilAsync(() => { lock (atSupporter) lock (atCaller) return atSupporter.Count == 3 && atCaller.Count == 3; });
-        await caller.InvokeAsync(CallerMethods.Acknowledge, ticket.SessionId, 3L).Within();
-        await staff.InvokeAsync(StaffMethods.Acknowledge, view.SessionId, 3L).Within();
+        await caller.InvokeAsync(nameof(ICallerHub.Acknowledge), ticket.SessionId, 3L).Within();
+        await staff.InvokeAsync(nameof(IStaffHub.Acknowledge), view.SessionId, 3L).Within();
 
-        await Refused(() => staff.InvokeAsync(StaffMethods.Transfer, view.SessionId, "transfer-canary-b0b0"));
-        await Refused(() => staff.InvokeAsync(StaffMethods.CloseSession, view.SessionId, "disposition-canary-a1a1"));
+        await Refused(() => staff.InvokeAsync(nameof(IStaffHub.Transfer), view.SessionId, "transfer-canary-b0b0"));
+        await Refused(() => staff.InvokeAsync(nameof(IStaffHub.CloseSession), view.SessionId, "disposition-canary-a1a1"));
         canaries.AddRange(["transfer-canary-b0b0", "disposition-canary-a1a1"]);
-        await staff.InvokeAsync(StaffMethods.CloseSession, view.SessionId, Dispositions.Supported).Within();
+        await staff.InvokeAsync(nameof(IStaffHub.CloseSession), view.SessionId, Dispositions.Supported).Within();
 
         await caller.StopAsync();
         await staff.StopAsync();
@@ -88,7 +91,8 @@ public sealed class CanariesNeverStoredOrLoggedTests
 
         var logs = app.Logs.All;
         Assert.Contains(app.Logs.Lines, l => l.Contains("\"Code\":\"invalid-argument\""));   // refusals were logged, by code
-        foreach (var revealing in new[] { "/hubs/", "/api/", "RequestPath", "RequestId", "ConnectionId", "RemoteIp", "UserAgent", "Referer", "access_token" })
+        string[] revealingWords = ["/hubs/", "/api/", "RequestPath", "RequestId", "ConnectionId", "RemoteIp", "UserAgent", "Referer", "access_token"];
+        foreach (var revealing in revealingWords)
             Assert.False(logs.Contains(revealing, StringComparison.OrdinalIgnoreCase), $"log mentions {revealing}");
         foreach (var canary in canaries)
         {
@@ -103,7 +107,7 @@ public sealed class CanariesNeverStoredOrLoggedTests
         Assert.Contains(app.DatabaseFiles(), f => Contains(f.Bytes, Encoding.UTF8.GetBytes("vic")));
     }
 
-    private static void WithHeaders(Microsoft.AspNetCore.Http.Connections.Client.HttpConnectionOptions o)
+    private static void WithHeaders(HttpConnectionOptions o)
     {
         foreach (var (k, v) in Headers) o.Headers[k] = v;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
@@ -133,7 +134,7 @@ public sealed class ClaimingFromTheQueueTests() : AppScenario(new PeerLineApp(ne
     [Fact]
     public async Task ExpectedWait_FromRecentWaits_ScalesWithPosition()
     {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T10:00:00Z"));
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-25T10:00:00Z"));
         await using var app = new PeerLineApp(time: time);
         await using var supporter = await app.SupporterOnShiftAsync("dee", capacity: 6);
         // Three callers each waited 120 s at position 1: two minutes per place.

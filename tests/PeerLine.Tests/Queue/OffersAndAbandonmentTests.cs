@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
+using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
 using PeerLine.Tests.Infrastructure;
@@ -65,7 +66,7 @@ public sealed class OffersAndAbandonmentTests() : AppScenario(new PeerLineApp(ne
         await Waits.UntilAsync(() => toFirst.Any(o => o.SessionId == caller.SessionId));
         await using var other = await App.SupporterOnShiftAsync("second", capacity: 1);
 
-        var refused = await Assert.ThrowsAsync<PeerLine.Client.Relay.RelayException>(() => other.ClaimAsync(caller.SessionId!).Within());
+        var refused = await Assert.ThrowsAsync<RelayException>(() => other.ClaimAsync(caller.SessionId!).Within());
         Assert.Equal(ErrorCodes.AlreadyClaimed, refused.Code);
 
         await offered.DeclineOfferAsync(caller.SessionId!).Within();
@@ -85,7 +86,7 @@ public sealed class OffersAndAbandonmentTests() : AppScenario(new PeerLineApp(ne
             because: "both disconnects recorded");
 
         Time.Advance(TimeSpan.FromSeconds(30));
-        await using var resumed = new PeerLine.Client.Relay.CallerRelayClient(App.RelayOptions());
+        await using var resumed = new CallerRelayClient(App.RelayOptions());
         var view = await resumed.ResumeAsync(backId, backSecret).Within();
         Assert.Equal(SessionStates.Waiting, view.State);
         Time.Advance(TimeSpan.FromSeconds(31));
@@ -107,7 +108,7 @@ public sealed class OffersAndAbandonmentTests() : AppScenario(new PeerLineApp(ne
         Assert.NotNull(session.ClosedAt);
     }
 
-    private static ConcurrentQueue<SessionOffer> Offers(PeerLine.Client.Relay.SupporterRelayClient supporter)
+    private static ConcurrentQueue<SessionOffer> Offers(SupporterRelayClient supporter)
     {
         var offers = new ConcurrentQueue<SessionOffer>();
         supporter.SessionOffered += offers.Enqueue;

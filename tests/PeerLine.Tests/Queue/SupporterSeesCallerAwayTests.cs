@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Queue;
@@ -58,7 +58,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
         var waiting = await App.RequestSupportAsync();
         await waiting.DisposeAsync();
         await Waits.UntilAsync(async () => await App.DbAsync(db =>
-            Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.AnyAsync(db.Sessions, s => s.CallerAwaySince != null)),
+            db.Sessions.AnyAsync(s => s.CallerAwaySince != null)),
             because: "the disconnect is recorded");
 
         // A later, active session's drop is told: the waiting one's, recorded before it, was not.
@@ -66,7 +66,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
         var session = (await supporter.ClaimAsync(active.SessionId!).Within()).SessionId;
         await active.DisposeAsync();
         await Waits.UntilAsync(() => !atSupporter.Events.IsEmpty, because: "the active session's caller left");
-        Assert.Equal(new[] { new CallerPresence(session, false) }, atSupporter.Events);
+        Assert.Equal([new CallerPresence(session, false)], atSupporter.Events);
     }
 
     private async Task<SupporterRelayClient> LeadOnShiftAsync(string login)
@@ -80,7 +80,7 @@ public sealed class SupporterSeesCallerAwayTests() : AppScenario
     {
         var connection = await App.StaffConnectionAsync(login);
         var watch = new PresenceWatch(connection);
-        connection.On<CallerPresence>(ClientEvents.CallerPresence, watch.Events.Enqueue);
+        connection.On<CallerPresence>(nameof(IStaffClient.CallerPresence), watch.Events.Enqueue);
         return watch;
     }
 

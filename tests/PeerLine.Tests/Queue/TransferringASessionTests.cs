@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
@@ -34,8 +35,8 @@ public sealed class TransferringASessionTests() : AppScenario
         await second.SendAsync(session, Bytes("hello from ben")).Within();
         await Waits.UntilAsync(() => atCaller.Count == 1);
         await using var stillAda = await App.StaffConnectionAsync("ada");
-        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() =>
-            stillAda.InvokeAsync(StaffMethods.SendCiphertext, session, Guid.NewGuid(), 1L, Bytes("still here?")).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() =>
+            stillAda.InvokeAsync(nameof(IStaffHub.SendCiphertext), session, Guid.NewGuid(), 1L, Bytes("still here?")).Within());
         Assert.EndsWith(ErrorCodes.NotAllowed, refused.Message);
         var shifts = await App.DbAsync(db => db.Shifts.ToDictionaryAsync(s => s.SupporterId, s => s.ActiveSessions));
         Assert.Equal([0, 1], shifts.Values.Order());

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
-using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
 
@@ -24,7 +22,7 @@ public sealed class ViewsAfterHandoversTests() : AppScenario
         await using var cat = await App.SupporterOnShiftAsync("cat");
         await using var caller = await RawCallerAsync();
         var changes = new ConcurrentQueue<SessionChange>();
-        caller.Connection.On<SessionChange>(ClientEvents.SessionChanged, changes.Enqueue);
+        caller.Connection.On<SessionChange>(nameof(ICallerClient.SessionChanged), changes.Enqueue);
         var session = caller.SessionId;
 
         var waiting = await caller.ViewAsync();
@@ -63,17 +61,17 @@ public sealed class ViewsAfterHandoversTests() : AppScenario
         var (atSupporter, atLead) = (Collect(supporter), Collect(lead));
         await supporter.ClaimNextAsync().Within();
         await supporter.InviteLeadAsync(session, "lee").Within();
-        await caller.Connection.InvokeAsync(CallerMethods.AnswerLeadInvitation, session, true).Within();
+        await caller.Connection.InvokeAsync(nameof(ICallerHub.AnswerLeadInvitation), session, true).Within();
         await Waits.UntilAsync(() => lead.IsLead(session), because: "the lead picks up the session");
 
         // Four numbers that differ, so a view that reads the wrong column fails: the relay clients acknowledge
         // everything they receive, the bare caller only what the test says.
-        for (var seq = 1L; seq <= 5; seq++) await caller.SendAsync(CallerMethods.SendCiphertext, seq);
-        for (var seq = 1L; seq <= 2; seq++) await caller.SendAsync(CallerMethods.SendToLead, seq);
+        for (var seq = 1L; seq <= 5; seq++) await caller.SendAsync(nameof(ICallerHub.SendCiphertext), seq);
+        for (var seq = 1L; seq <= 2; seq++) await caller.SendAsync(nameof(ICallerHub.SendToLead), seq);
         for (var i = 1; i <= 4; i++) await supporter.SendAsync(session, Bytes($"s{i}")).Within();
         for (var i = 1; i <= 3; i++) await lead.SendAsync(session, Bytes($"l{i}")).Within();
-        await caller.Connection.InvokeAsync(CallerMethods.Acknowledge, session, 1L).Within();
-        await caller.Connection.InvokeAsync(CallerMethods.AcknowledgeLead, session, 3L).Within();
+        await caller.Connection.InvokeAsync(nameof(ICallerHub.Acknowledge), session, 1L).Within();
+        await caller.Connection.InvokeAsync(nameof(ICallerHub.AcknowledgeLead), session, 3L).Within();
         await Waits.UntilAsync(() => atSupporter.Count == 5 && atLead.Count == 2);
         await Waits.UntilAsync(async () => await App.DbAsync(db => db.Sessions.AnyAsync(s => s.Id == session
             && s.CallerAckedSeq == 5 && s.CallerToLeadAckedSeq == 2)), because: "the staff clients acknowledged what they kept");
@@ -94,7 +92,7 @@ public sealed class ViewsAfterHandoversTests() : AppScenario
     {
         var connection = App.RawConnection(HubRoutes.Caller);
         await connection.StartAsync().Within();
-        var ticket = await connection.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
+        var ticket = await connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
         return new RawCaller(connection, ticket);
     }
 
@@ -105,7 +103,7 @@ public sealed class ViewsAfterHandoversTests() : AppScenario
         public string SessionId => ticket.SessionId;
 
         public Task<SessionView> ViewAsync() =>
-            Connection.InvokeAsync<SessionView>(CallerMethods.Resume, ticket.SessionId, ticket.CallerSecret).Within();
+            Connection.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), ticket.SessionId, ticket.CallerSecret).Within();
 
         public Task SendAsync(string method, long seq) =>
             Connection.InvokeAsync(method, ticket.SessionId, Guid.NewGuid(), seq, Bytes($"{method}{seq}")).Within();

@@ -16,12 +16,14 @@ public sealed class BadInputTests() : AppScenario
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
 
-        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, 42, new { x = 1 }).Within());
-        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync(CallerMethods.SendCiphertext, "s", "not-a-guid", "x", "not-base64!").Within());
+        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), 42,
+            new { x = 1 }).Within());
+        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), "s", "not-a-guid", "x",
+            "not-base64!").Within());
         await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync("DropTables").Within());
-        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, null, null).Within());
+        await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), null, null).Within());
 
-        var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Routine).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine).Within();
         Assert.Equal(SessionStates.Waiting, ticket.Queue.State);
         App.Logs.AssertNoErrors();
     }
@@ -35,12 +37,12 @@ public sealed class BadInputTests() : AppScenario
         await caller.StartAsync().Within();
 
         // Far beyond MaximumReceiveMessageSize: SignalR drops the connection rather than buffer it.
-        _ = caller.InvokeAsync(CallerMethods.SendCiphertext, "s", Guid.NewGuid(), 1L, new byte[200 * 1024]);
+        _ = caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), "s", Guid.NewGuid(), 1L, new byte[200 * 1024]);
         await closed.Task.Within();
 
         await using var next = App.RawConnection(HubRoutes.Caller);
         await next.StartAsync().Within();
-        await next.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Soon).Within();
+        await next.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Soon).Within();
     }
 
     [Theory]

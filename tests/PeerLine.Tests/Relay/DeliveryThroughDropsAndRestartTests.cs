@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;

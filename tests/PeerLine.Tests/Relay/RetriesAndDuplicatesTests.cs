@@ -18,11 +18,11 @@ public sealed class RetriesAndDuplicatesTests() : AppScenario
         await App.CreateStaffAsync("gus");
         _caller = App.RawConnection(HubRoutes.Caller);
         await _caller.StartAsync().Within();
-        var ticket = await _caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Other, Priorities.Routine).Within();
+        var ticket = await _caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
         _session = ticket.SessionId;
         await using var staff = await App.StaffConnectionAsync("gus");
-        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
-        await staff.InvokeAsync<SessionView>(StaffMethods.ClaimNext).Within();
+        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
+        await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
     }
 
     public override async Task DisposeAsync()
@@ -73,10 +73,10 @@ public sealed class RetriesAndDuplicatesTests() : AppScenario
     [Fact]
     public async Task AcknowledgeBeyondWhatWasSent_Refused()
     {
-        var refused = await Assert.ThrowsAsync<HubException>(() => _caller.InvokeAsync(CallerMethods.Acknowledge, _session, 1L).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => _caller.InvokeAsync(nameof(ICallerHub.Acknowledge), _session, 1L).Within());
         Assert.EndsWith(ErrorCodes.InvalidArgument, refused.Message);
     }
 
     private Task Send(Guid id, long seq, string text) =>
-        _caller.InvokeAsync(CallerMethods.SendCiphertext, _session, id, seq, Bytes(text)).Within();
+        _caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), _session, id, seq, Bytes(text)).Within();
 }

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -29,16 +30,18 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         // Bare connections that never acknowledge, so both messages are still stored when the session closes.
         await App.CreateStaffAsync("sam");
         await using var staff = await App.StaffConnectionAsync("sam");
-        await staff.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Routine).Within();
-        var view = await staff.InvokeAsync<SessionView>(StaffMethods.ClaimNext).Within();
-        await caller.InvokeAsync(CallerMethods.SendCiphertext, ticket.SessionId, Guid.NewGuid(), 1L, Encoding.UTF8.GetBytes("ciphertext-canary-5e1d")).Within();
-        await staff.InvokeAsync(StaffMethods.SendCiphertext, view.SessionId, Guid.NewGuid(), 1L, Encoding.UTF8.GetBytes("ciphertext-canary-77af")).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine).Within();
+        var view = await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
+        await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), 1L,
+            Encoding.UTF8.GetBytes("ciphertext-canary-5e1d")).Within();
+        await staff.InvokeAsync(nameof(IStaffHub.SendCiphertext), view.SessionId, Guid.NewGuid(), 1L,
+            Encoding.UTF8.GetBytes("ciphertext-canary-77af")).Within();
         Assert.Equal(2, await App.DbAsync(db => db.Messages.CountAsync(m => m.SessionId == view.SessionId)));
 
-        await staff.InvokeAsync(StaffMethods.CloseSession, view.SessionId, Dispositions.Supported).Within();
+        await staff.InvokeAsync(nameof(IStaffHub.CloseSession), view.SessionId, Dispositions.Supported).Within();
 
         Assert.Equal(0, await App.DbAsync(db => db.Messages.CountAsync(m => m.SessionId == view.SessionId)));
         await App.AssertPlaintextNowhereAsync("ciphertext-canary-5e1d", "ciphertext-canary-77af");
@@ -102,7 +105,7 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         Assert.Equal(1, cut.Exit);
         Assert.Contains($"records {run.KeptFrom} to {run.KeptFrom} are missing", cut.Err);
         using var auditor = await App.AuditorAsync();
-        var status = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<IntegrityStatus>(auditor, "/api/audit/integrity");
+        var status = await auditor.GetFromJsonAsync<IntegrityStatus>("/api/audit/integrity");
         Assert.True(status!.Intact, status.Problem);
     }
 }

@@ -1,12 +1,15 @@
+using System.Buffers.Text;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using NSec.Cryptography;
 using PeerLine.Protocol.Roster;
 using PeerLine.Protocol.Wire;
+using PeerLine.Server.Roster;
 using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
@@ -60,21 +63,23 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     {
         await using var supporter = await App.SupporterOnShiftAsync("ivy");
         using (var http = await App.SignedInHttpAsync("ivy"))
-            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
+            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = DevicePublicKey() });
         await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync("ivy");
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        var ticket = await caller.InvokeAsync<SessionTicket>(CallerMethods.RequestSupport, Topics.Burnout, Priorities.Soon).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon).Within();
 
-        var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, ticket.SessionId).Within());
+        var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
+            ticket.SessionId).Within());
         Assert.EndsWith(ErrorCodes.WrongState, early.Message);
 
         await supporter.ClaimNextAsync().Within();
-        var certificate = await caller.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, ticket.SessionId).Within();
+        var certificate = await caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate), ticket.SessionId).Within();
         Assert.Equal(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey), certificate.AsSpan(21, 32).ToArray());
 
         await App.Services.GetRequiredService<StaffAccounts>().DisableAsync("ivy");
-        var refused = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(CallerMethods.SupporterCertificate, ticket.SessionId).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
+            ticket.SessionId).Within());
         Assert.EndsWith(ErrorCodes.NotFound, refused.Message);
         using var anonymous = App.Http();
         var roster = await anonymous.GetFromJsonAsync<RosterBody>("/api/roster");
@@ -86,7 +91,7 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     {
         await App.CreateStaffAsync("pia");
         await App.CreateStaffAsync("rex");
-        var body = new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) };
+        var body = new { publicKey = DevicePublicKey() };
         using (var pia = await App.SignedInHttpAsync("pia")) await pia.PostAsJsonAsync("/api/staff/device-key", body);
 
         using var rex = await App.SignedInHttpAsync("rex");
@@ -98,11 +103,11 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
     {
         await App.CreateStaffAsync("sol");
         using (var http = await App.SignedInHttpAsync("sol"))
-            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey)) });
-        var userId = (await App.DbAsync(db => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.DeviceKeys))).StaffUserId;
+            await http.PostAsJsonAsync("/api/staff/device-key", new { publicKey = DevicePublicKey() });
+        var userId = (await App.DbAsync(db => db.DeviceKeys.SingleAsync())).StaffUserId;
         // The service on its own clock (a fake clock for the whole host would fire its timers for every skipped period).
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
-        var keys = ActivatorUtilities.CreateInstance<PeerLine.Server.Roster.DeviceKeyService>(App.Services, (TimeProvider)time);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var keys = ActivatorUtilities.CreateInstance<DeviceKeyService>(App.Services, time);
 
         Assert.Equal(1, await keys.CertifyAsync(userId, "sol", CancellationToken.None));
         Assert.Equal(0, await keys.CertifyAsync(userId, "sol", CancellationToken.None));   // still fresh
@@ -118,7 +123,9 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
 
-    private static string Url(byte[] key) => System.Buffers.Text.Base64Url.EncodeToString(key);
+    private static string Url(byte[] key) => Base64Url.EncodeToString(key);
+
+    private string DevicePublicKey() => Convert.ToBase64String(_device.PublicKey.Export(KeyBlobFormat.RawPublicKey));
 
     private sealed record Answer(string KeyId, string Status, string? Certificate);
     private sealed record RosterBody(string PublicKey, List<string> RevokedKeyIds);

@@ -73,9 +73,11 @@ public sealed class OfflineRosterTests : IAsyncLifetime
         var otherKey = Path.Combine(_offline, "other.key");
         await Cli("roster", "init", "--out", otherKey);
 
-        var signed = await Cli("roster", "sign", "--key", otherKey, "--public-key", Convert.ToBase64String(supporter.DevicePublicKey), "--handle", "ned");
+        var devicePublicKey = Convert.ToBase64String(supporter.DevicePublicKey);
+        var signed = await Cli("roster", "sign", "--key", otherKey, "--public-key", devicePublicKey, "--handle", "ned");
 
-        Assert.NotNull(await _app.Services.GetRequiredService<StaffAccounts>().InstallCertificateAsync("ned", Convert.FromBase64String(signed.Out.Trim())));
+        var accounts = _app.Services.GetRequiredService<StaffAccounts>();
+        Assert.NotNull(await accounts.InstallCertificateAsync("ned", Convert.FromBase64String(signed.Out.Trim())));
     }
 
     private static async Task<(int Exit, string Out, string Err)> Cli(params string[] args)

@@ -81,7 +81,8 @@ public sealed class SigningInTests() : AppScenario
             statuses.Add((await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("x", "y"))).StatusCode);
         var limited = await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("x", "y"));
 
-        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(
+            [HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
         Assert.Equal(ErrorCodes.RateLimited, (await limited.Content.ReadFromJsonAsync<ErrorBody>())!.Code);
     }
 
@@ -89,7 +90,10 @@ public sealed class SigningInTests() : AppScenario
     public async Task Login_AfterHashingCostRises_PasswordIsRehashedWithNewParameters()
     {
         await App.CreateStaffAsync("ola");
-        await using var raised = new PeerLineApp(new() { ["PasswordHashing:Iterations"] = "3" }, dataDirectory: App.DataDirectory) { KeepData = true };
+        await using var raised = new PeerLineApp(new() { ["PasswordHashing:Iterations"] = "3" }, dataDirectory: App.DataDirectory)
+        {
+            KeepData = true,
+        };
         using var http = raised.Http();
 
         var response = await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("ola", PeerLineApp.Password));

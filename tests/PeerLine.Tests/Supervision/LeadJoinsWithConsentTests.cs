@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Client.Relay;
+using PeerLine.Client.State;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 
 namespace PeerLine.Tests.Supervision;
@@ -99,14 +100,15 @@ public sealed class LeadJoinsWithConsentTests() : AppScenario(new PeerLineApp(ke
 
         var answerFirst = await Assert.ThrowsAsync<RelayException>(() => caller.AnswerLeadInvitationAsync(true).Within());
         Assert.Equal(ErrorCodes.WrongState, answerFirst.Code);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<RelayException>(() => supporter.InviteLeadAsync(session, "notalead").Within())).Code);
-        Assert.Equal(ErrorCodes.NotOnShift, (await Assert.ThrowsAsync<RelayException>(() => supporter.InviteLeadAsync(session, "offshift").Within())).Code);
+        static async Task<string> RefusedAsync(Func<Task> invite) => (await Assert.ThrowsAsync<RelayException>(() => invite().Within())).Code;
+        Assert.Equal(ErrorCodes.NotFound, await RefusedAsync(() => supporter.InviteLeadAsync(session, "notalead")));
+        Assert.Equal(ErrorCodes.NotOnShift, await RefusedAsync(() => supporter.InviteLeadAsync(session, "offshift")));
         await supporter.InviteLeadAsync(session, "lia2").Within();
-        Assert.Equal(ErrorCodes.WrongState, (await Assert.ThrowsAsync<RelayException>(() => supporter.InviteLeadAsync(session, "lia2").Within())).Code);
-        Assert.Equal(ErrorCodes.InvalidArgument, (await Assert.ThrowsAsync<RelayException>(() => onShiftLead.InviteLeadAsync(session, "lia2").Within())).Code); // yourself
+        Assert.Equal(ErrorCodes.WrongState, await RefusedAsync(() => supporter.InviteLeadAsync(session, "lia2")));
+        Assert.Equal(ErrorCodes.InvalidArgument, await RefusedAsync(() => onShiftLead.InviteLeadAsync(session, "lia2"))); // yourself
         await App.CreateStaffAsync("lia3", StaffRoles.Lead);
         await using var otherLead = await App.SupporterOnShiftAsync("lia3", create: false);
-        Assert.Equal(ErrorCodes.NotFound, (await Assert.ThrowsAsync<RelayException>(() => onShiftLead.InviteLeadAsync(session, "lia3").Within())).Code); // not theirs
+        Assert.Equal(ErrorCodes.NotFound, await RefusedAsync(() => onShiftLead.InviteLeadAsync(session, "lia3"))); // not theirs
     }
 
     [Fact]
@@ -139,8 +141,11 @@ public sealed class LeadJoinsWithConsentTests() : AppScenario(new PeerLineApp(ke
     {
         await using var supporter = await App.CertifiedSupporterAsync("uma", _supporterDevice);
         await using var lead = await App.CertifiedSupporterAsync("lev", _leadDevice, StaffRoles.Lead);
-        await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync());
+        var store = new MemoryConversationStore();
+        await using var caller = new CallerClient(App.RelayOptions(), await App.PinnedTrustAsync(), store);
         var toCaller = Changes(caller.Relay);
+        var atCaller = new ConcurrentQueue<string>();
+        caller.MessageReceived = m => { atCaller.Enqueue(m.Text); return Task.CompletedTask; };
         await caller.RequestSupportAsync(Topics.Other, Priorities.Routine).Within();
         var session = (await supporter.ClaimNextAsync().Within()).SessionId;
         await caller.Established.Within();
@@ -150,7 +155,14 @@ public sealed class LeadJoinsWithConsentTests() : AppScenario(new PeerLineApp(ke
         await caller.Relay.AnswerLeadInvitationAsync(accept: true).Within();
         await Waits.UntilAsync(() => toCaller.Any(c => c.Reason == ChangeReasons.LeadJoined));
 
-        await Task.Delay(500); // a handshake the client started would have reached the lead by now
+        // Barrier: a view that shows the lead let in, then a message behind it on the caller's ordered receive path.
+        // A client that opened a lead channel on that view would have kept the attempt before the message is shown.
+        await caller.Relay.RefreshViewAsync().Within();
+        await supporter.SendAsync(session, "after the view").Within();
+        await Waits.UntilAsync(() => atCaller.Contains("after the view"), because: "the message behind the view is shown");
+        var leadLane = JsonNode.Parse(await store.LoadAsync("caller") ?? throw new InvalidOperationException("nothing kept"))!["lead"]!;
+        Assert.Null(leadLane["handshake"]);
+        Assert.Empty(leadLane["wires"]!.AsArray());
         Assert.False(caller.LeadEstablished.IsCompleted);
         Assert.False(lead.EstablishedAsync(session).IsCompleted);
         Assert.Equal(0, await App.DbAsync(db => db.Sessions.Where(s => s.Id == session).Select(s => s.CallerToLeadSentSeq).SingleAsync()));

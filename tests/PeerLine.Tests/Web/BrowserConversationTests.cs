@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Playwright;
 using NSec.Cryptography;
 using PeerLine.Client.E2E;
 using PeerLine.Protocol.Wire;
@@ -9,6 +10,7 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>The caller page and the supporter console in real Chromium against the real server on a socket.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);
@@ -189,23 +191,24 @@ public sealed class BrowserConversationTests(Chromium chromium) : AppScenario(ne
         await Expect(paneTwo.Locator(".unread")).ToBeHiddenAsync();
 
         await paneOne.GetByText("Transfer or close").ClickAsync();
-        var transferTo = paneOne.GetByRole(Microsoft.Playwright.AriaRole.Textbox, new() { Name = "Transfer Chat 1 to" });
-        var transfer = paneOne.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Transfer", Exact = true });
+        var transferTo = paneOne.GetByRole(AriaRole.Textbox, new() { Name = "Transfer Chat 1 to" });
+        var transfer = paneOne.GetByRole(AriaRole.Button, new() { Name = "Transfer", Exact = true });
         await transfer.ClickAsync();
-        await Expect(paneOne.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToHaveTextAsync("Enter the login of the colleague who takes over.");
+        await Expect(paneOne.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Enter the login of the colleague who takes over.");
         await transferTo.FillAsync("nobody-by-that-name");
         await transfer.ClickAsync();
-        await Expect(paneOne.GetByRole(Microsoft.Playwright.AriaRole.Alert)).ToContainTextAsync("No colleague with that login can take it");
+        await Expect(paneOne.GetByRole(AriaRole.Alert)).ToContainTextAsync("No colleague with that login can take it");
         await transferTo.FillAsync("lee");
         await transfer.ClickAsync();
         await Expect(paneOne).ToHaveCountAsync(0);
         await Waits.UntilAsync(() => first.Established.IsCompletedSuccessfully && colleague.EstablishedAsync(first.SessionId!).IsCompletedSuccessfully
-            && first.Established.Result == colleague.EstablishedAsync(first.SessionId!).Result, because: "the caller re-handshakes with the colleague");
+            && first.Established.Result == colleague.EstablishedAsync(first.SessionId!).Result,
+            because: "the caller re-handshakes with the colleague");
         await first.SendAsync("hello to the colleague").Within();
         await Waits.UntilAsync(() => atColleague.Contains("hello to the colleague"));
 
         await paneTwo.GetByText("Transfer or close").ClickAsync();
-        await paneTwo.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Return to queue" }).ClickAsync();
+        await paneTwo.GetByRole(AriaRole.Button, new() { Name = "Return to queue" }).ClickAsync();
         await Expect(paneTwo).ToHaveCountAsync(0);
         await console.WaitForWaitingAsync(1);
         chromium.AssertNoProblems(console.Page, "401 (Unauthorized)");

@@ -9,6 +9,7 @@ namespace PeerLine.Tests.Web;
 /// channel), and the old v1 envelopes rejected.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class BrowserVectorTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]

@@ -1,3 +1,4 @@
+using Microsoft.Playwright;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -5,6 +6,7 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>A refused request gets a plain answer and the crisis resources, not a spinner.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class CallerPageWhenTheLineIsFullTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["Queue:MaxWaiting"] = "1" }, kestrel: true))
 {
@@ -16,7 +18,7 @@ public sealed class CallerPageWhenTheLineIsFullTests(Chromium chromium)
         await caller.AnswerTheScreenAsync("A patient death");
 
         await Expect(caller.Page.Locator("#ended-reason")).ToContainTextAsync("The line is very busy right now");
-        await Expect(caller.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Help now" })).ToBeVisibleAsync();
+        await Expect(caller.Page.GetByRole(AriaRole.Button, new() { Name = "Help now" })).ToBeVisibleAsync();
         Assert.Equal(0, await caller.SessionStorageLengthAsync());
         chromium.AssertNoProblems(caller.Page);
     }

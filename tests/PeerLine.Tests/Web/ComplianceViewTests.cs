@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using PeerLine.Protocol.Wire;
 using PeerLine.Server.Audit;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -15,6 +15,7 @@ namespace PeerLine.Tests.Web;
 /// reads the program metrics; a lead sees the metrics only; any other account is turned away.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ComplianceViewTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["Audit:MaxPageSize"] = PageSize.ToString(), ["Metrics:IncludeCurrentWeek"] = "true" }, kestrel: true))
 {
@@ -36,7 +37,8 @@ public sealed class ComplianceViewTests(Chromium chromium)
         await Expect(verdict).ToContainTextAsync("Verified: ");
         await Expect(verdict).ToContainTextAsync($"signed checkpoint covers records up to {checkpoint!.Size}, signed ");
         await Expect(page.Locator("#audit-key")).ToHaveTextAsync(App.AuditPublicKey());
-        await Expect(page.Locator("#verify-command")).ToHaveTextAsync($"dotnet run --project src/PeerLine.Cli -- audit verify FILE --key {App.AuditPublicKey()}");
+        await Expect(page.Locator("#verify-command"))
+            .ToHaveTextAsync($"dotnet run --project src/PeerLine.Cli -- audit verify FILE --key {App.AuditPublicKey()}");
 
         await Expect(compliance.EventRows).ToHaveCountAsync(PageSize);
         await compliance.Events.GetByRole(AriaRole.Button, new() { Name = "Show more" }).ClickAsync();
@@ -87,7 +89,8 @@ public sealed class ComplianceViewTests(Chromium chromium)
         var compliance = await new CompliancePage(await chromium.NewPageAsync(1440, 900)).SignInAsync(App.BaseAddress, "audra");
         await compliance.WaitLoadedAsync();
 
-        await Expect(compliance.Integrity.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Integrity check FAILED at record 3: the hash does not match the record's content");
+        await Expect(compliance.Integrity.GetByRole(AriaRole.Alert))
+            .ToHaveTextAsync("Integrity check FAILED at record 3: the hash does not match the record's content");
         await Chromium.AssertAccessibleAsync(compliance.Page, "compliance view, integrity failed");
         chromium.AssertNoProblems(compliance.Page, SignedOutAtFirst);
     }
@@ -98,7 +101,10 @@ public sealed class ComplianceViewTests(Chromium chromium)
         await App.CreateStaffAsync("lena", StaffRoles.Lead);
         var page = await chromium.NewPageAsync(1440, 900);
         var auditRequests = new ConcurrentQueue<string>();
-        page.Request += (_, request) => { if (new Uri(request.Url).AbsolutePath.StartsWith("/api/audit", StringComparison.Ordinal)) auditRequests.Enqueue(request.Url); };
+        page.Request += (_, request) =>
+        {
+            if (new Uri(request.Url).AbsolutePath.StartsWith("/api/audit", StringComparison.Ordinal)) auditRequests.Enqueue(request.Url);
+        };
 
         var compliance = await new CompliancePage(page).SignInAsync(App.BaseAddress, "lena");
         await compliance.WaitLoadedAsync();
@@ -126,6 +132,6 @@ public sealed class ComplianceViewTests(Chromium chromium)
         chromium.AssertNoProblems(compliance.Page, SignedOutAtFirst);
     }
 
-    private static Task Screenshot(IPage page, string name) =>
+    private static Task<byte[]> Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.Directory, name), FullPage = false });
 }

@@ -1,4 +1,5 @@
 using PeerLine.Client.E2E;
+using Microsoft.Playwright;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -7,6 +8,7 @@ namespace PeerLine.Tests.Web;
 
 /// <summary>Push mode in the console: an offered chat is taken or declined from a banner.</summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ConsoleOfferTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["Queue:Mode"] = "Push" }, kestrel: true))
 {
@@ -19,12 +21,12 @@ public sealed class ConsoleOfferTests(Chromium chromium)
 
         var offer = console.Page.Locator("#offer");
         await Expect(offer).ToContainTextAsync("A complaint or litigation");
-        await console.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Not now" }).ClickAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Not now" }).ClickAsync();
         await Expect(offer).ToBeHiddenAsync();
 
         // Nobody else is on shift, so the declined chat comes back to the same supporter.
         await Expect(offer).ToBeVisibleAsync();
-        await console.Page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Take this chat" }).ClickAsync();
+        await console.Page.GetByRole(AriaRole.Button, new() { Name = "Take this chat" }).ClickAsync();
         await Expect(console.Page.Locator(".chat-pane")).ToHaveCountAsync(1);
         Assert.Equal(await caller.Established.Within(), await ConsolePage.SafetyCodeAsync(console.Page.Locator(".chat-pane")));
     }

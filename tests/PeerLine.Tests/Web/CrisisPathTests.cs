@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
 using NSec.Cryptography;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
-using PeerLine.Server.Staff;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,6 +13,7 @@ namespace PeerLine.Tests.Web;
 /// is alerted and takes the chat, shares the Physician Support Line as a card and closes with a hand-over to 988.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]
@@ -31,15 +32,15 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
         var alert = console.Page.Locator(".crisis-alert");
         await Expect(alert).ToContainTextAsync("Crisis request waiting · A patient death");
         await Chromium.AssertAccessibleAsync(console.Page, "lead console with a crisis alert");
-        await alert.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
+        await alert.GetByRole(AriaRole.Button, new() { Name = "Take it" }).ClickAsync();
         var pane = console.Page.Locator(".chat-pane");
         await Expect(pane).ToHaveAttributeAsync("data-priority", "crisis");
         Assert.Equal(await caller.SafetyCodeAsync(), await ConsolePage.SafetyCodeAsync(pane));
         await Expect(lines).ToBeHiddenAsync(); // in the chat the lines stay under Help now
 
         await pane.GetByText("Share a resource").ClickAsync();
-        await pane.Locator("select[aria-label^='Resource to share']").SelectOptionAsync(new Microsoft.Playwright.SelectOptionValue { Label = "Physician Support Line" });
-        await pane.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Share in chat" }).ClickAsync();
+        await pane.Locator("select[aria-label^='Resource to share']").SelectOptionAsync(new SelectOptionValue { Label = "Physician Support Line" });
+        await pane.GetByRole(AriaRole.Button, new() { Name = "Share in chat" }).ClickAsync();
         var card = caller.Page.Locator("#messages .msg.in.resource");
         await Expect(card).ToContainTextAsync("Physician Support Line");
         await Expect(card).ToContainTextAsync("Call 1-888-409-0141");
@@ -61,6 +62,7 @@ public sealed class CrisisPathTests(Chromium chromium) : AppScenario(new PeerLin
 /// shift can still answer.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class AfterHoursPathTests(Chromium chromium) : AppScenario(new PeerLineApp(OutsideCoverageNow(), kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);

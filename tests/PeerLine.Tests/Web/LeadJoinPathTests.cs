@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using PeerLine.Server.Staff;
+using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,6 +10,7 @@ namespace PeerLine.Tests.Web;
 /// on the caller page, the lead's console gets the chat with its own secure connection.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class LeadJoinPathTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]

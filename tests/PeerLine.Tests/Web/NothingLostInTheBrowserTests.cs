@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using PeerLine.Server.Staff;
+using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -13,6 +13,7 @@ namespace PeerLine.Tests.Web;
 /// did not keep. "In flight" means written on one page and not yet shown on the other when the disturbance comes.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly NothingLostTexts _texts = new();
@@ -38,7 +39,8 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
         await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(pane), [hello, .. inFlight], console.StateAsync,
             "the reloaded console shows each of the caller's messages once, in order");
         await ShownMessage.UntilStatusAsync(caller.WrittenAsync, [hello], "delivered", caller.StateAsync);
-        await ShownMessage.UntilStatusAsync(() => ConsolePage.WrittenAsync(pane), [hi], "delivered", console.StateAsync); // its own side of the transcript too
+        // The console's own side of the transcript too.
+        await ShownMessage.UntilStatusAsync(() => ConsolePage.WrittenAsync(pane), [hi], "delivered", console.StateAsync);
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
         var atConsole = await ConsolePage.FromCallerAsync(pane);
@@ -110,7 +112,8 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
         Assert.NotEqual(before, code);
         await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(code);
         await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), inFlight,
-            async () => await caller.StateAsync() + "\n" + await console.StateAsync(), "the console shows what it could not open before the new handshake");
+            async () => await caller.StateAsync() + "\n" + await console.StateAsync(),
+            "the console shows what it could not open before the new handshake");
         await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(pane), inFlight, console.StateAsync, "each message once, in order");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
@@ -207,7 +210,8 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
         await Expect(caller.Page.Locator("#safety-code")).ToHaveTextAsync(code);
         await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(taken), chat.InFlight,
             async () => await caller.StateAsync() + "\n" + await second.StateAsync(), because);
-        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(taken), chat.InFlight, second.StateAsync, "each message once, in order");
+        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(taken), chat.InFlight, second.StateAsync,
+            "each message once, in order");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, second, taken);
         var atSecond = await ConsolePage.FromCallerAsync(taken);
@@ -246,22 +250,26 @@ public sealed class NothingLostInTheBrowserTests(Chromium chromium) : AppScenari
         await Expect(leadPane.Locator("h3")).ToContainTextAsync("(as lead)");
         var leadCode = await ConsolePage.SafetyCodeAsync(leadPane);
         await Expect(caller.Page.Locator("#messages")).ToContainTextAsync($"Their safety code is {leadCode}");
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync() + "\n" + await lead.StateAsync();
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerInFlight, pages,
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync() + "\n" + await lead.StateAsync();
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerInFlight, Pages,
             "the supporter shows what the caller wrote as the lead joined");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, supporterInFlight, pages,
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, supporterInFlight, Pages,
             "the caller shows what the supporter wrote as the lead joined");
 
         var callerAfter = _texts.Many("caller, to both", 3);
         await caller.SendQuicklyAsync(callerAfter);
-        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(leadPane), callerAfter, lead.StateAsync, "the lead sees what the caller wrote after letting them in");
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerAfter, pages, "the supporter too");
+        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(leadPane), callerAfter, lead.StateAsync,
+            "the lead sees what the caller wrote after letting them in");
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), callerAfter, Pages,
+            "the supporter too");
         var leadWrites = _texts.Many("lead", 2);
         await ConsolePage.SendQuicklyAsync(leadPane, leadWrites);
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(leadPane), caller.FromLeadAsync, leadWrites, pages, "the caller shows the lead's messages");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(leadPane), caller.FromLeadAsync, leadWrites, Pages,
+            "the caller shows the lead's messages");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
-        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(leadPane), [.. callerAfter, callerLast], lead.StateAsync, "the lead sees the caller's last words");
+        await NothingLost.ShownExactlyAsync(() => ConsolePage.FromCallerAsync(leadPane), [.. callerAfter, callerLast], lead.StateAsync,
+            "the lead sees the caller's last words");
         var atSupporter = await ConsolePage.FromCallerAsync(pane);
         var atLead = await ConsolePage.FromCallerAsync(leadPane);
         var atCaller = await caller.FromSupporterAsync();
@@ -299,9 +307,11 @@ internal static class NothingLost
         var (hello, hi) = (texts.One("caller, hello"), texts.One("supporter, hi"));
         await caller.SendAsync(hello);
         await ConsolePage.SendAsync(pane, hi);
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync();
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [hello], pages, "the greeting reaches the supporter");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [hi], pages, "the greeting reaches the caller");
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync();
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [hello], Pages,
+            "the greeting reaches the supporter");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [hi], Pages,
+            "the greeting reaches the caller");
         return (hello, hi);
     }
 
@@ -309,20 +319,23 @@ internal static class NothingLost
     /// Both sides write once more and see it: each lane is in order, so a late duplicate of anything written before
     /// would be shown before these, and the final lists catch it.
     /// </summary>
-    public static async Task<(string FromCaller, string FromSupporter)> LastWordsAsync(NothingLostTexts texts, CallerPage caller, ConsolePage console, ILocator pane)
+    public static async Task<(string FromCaller, string FromSupporter)> LastWordsAsync(
+        NothingLostTexts texts, CallerPage caller, ConsolePage console, ILocator pane)
     {
         var (fromCaller, fromSupporter) = (texts.One("caller, last words"), texts.One("supporter, last words"));
         await caller.SendAsync(fromCaller);
         await ConsolePage.SendAsync(pane, fromSupporter);
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync();
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [fromCaller], pages, "the caller's last words arrive");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [fromSupporter], pages, "the supporter's last words arrive");
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync();
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), [fromCaller], Pages,
+            "the caller's last words arrive");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, [fromSupporter], Pages,
+            "the supporter's last words arrive");
         return (fromCaller, fromSupporter);
     }
 
     /// <summary>Waits until the expected texts are shown, then asserts the page shows exactly them: each once, in order.</summary>
-    public static async Task<IReadOnlyList<ShownMessage>> ShownExactlyAsync(Func<Task<IReadOnlyList<ShownMessage>>> read, IReadOnlyList<string> expected,
-        Func<Task<string>> pageState, string because)
+    public static async Task<IReadOnlyList<ShownMessage>> ShownExactlyAsync(
+        Func<Task<IReadOnlyList<ShownMessage>>> read, IReadOnlyList<string> expected, Func<Task<string>> pageState, string because)
     {
         var shown = await ShownMessage.UntilShownAsync(read, expected, pageState, because);
         Assert.Equal(expected, shown.Select(m => m.Text));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
@@ -14,6 +15,7 @@ namespace PeerLine.Tests.Web;
 /// socket after its client timeout (set to 20 s here: above the browser's 15 s keep-alive).
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
     : AppScenario(new PeerLineApp(new() { ["HubLimits:ClientTimeoutSeconds"] = "20" }, kestrel: true))
 {
@@ -28,7 +30,7 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
         await Expect(caller.Page.Locator("#position")).ToHaveTextAsync("You are next in line.");
         await console.WaitForWaitingAsync(1);
 
-        var offline = System.Diagnostics.Stopwatch.StartNew();
+        var offline = Stopwatch.StartNew();
         await caller.GoOfflineAsync();
         var pane = await console.TakeNextAsync();
         await ConsolePage.WaitForCallerAsync(pane, present: false, timeout: Offline + TimeSpan.FromSeconds(10)); // after the client timeout
@@ -40,13 +42,15 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
         var code = await ConsolePage.SafetyCodeAsync(pane);
         Assert.Equal(code, await caller.SafetyCodeAsync());
         await ConsolePage.WaitForCallerAsync(pane, present: true);
-        Func<Task<string>> pages = async () => await caller.StateAsync() + "\n" + await console.StateAsync();
+        async Task<string> Pages() => await caller.StateAsync() + "\n" + await console.StateAsync();
         var fromCaller = _texts.Many("caller, after the return", 3);
         var fromSupporter = _texts.Many("supporter, after the return", 3);
         await caller.SendQuicklyAsync(fromCaller);
         await ConsolePage.SendQuicklyAsync(pane, fromSupporter);
-        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), fromCaller, pages, "the supporter shows the caller's messages");
-        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, fromSupporter, pages, "the caller shows the supporter's messages");
+        await ShownMessage.UntilDeliveredAsync(caller.WrittenAsync, () => ConsolePage.FromCallerAsync(pane), fromCaller, Pages,
+            "the supporter shows the caller's messages");
+        await ShownMessage.UntilDeliveredAsync(() => ConsolePage.WrittenAsync(pane), caller.FromSupporterAsync, fromSupporter, Pages,
+            "the caller shows the supporter's messages");
 
         var (callerLast, supporterLast) = await NothingLost.LastWordsAsync(_texts, caller, console, pane);
         var atConsole = await ConsolePage.FromCallerAsync(pane);
@@ -68,8 +72,10 @@ public sealed class NothingLostWhenTheCallerIsOfflineTests(Chromium chromium)
 /// quiet and the test runs the queue sweep itself.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class NothingLostWhileAWaitingCallerIsAwayTests(Chromium chromium)
-    : AppScenario(new PeerLineApp(QuietTimers.With(new() { ["Queue:AwayGraceMinutes"] = "25" }), new FakeTimeProvider(DateTimeOffset.UtcNow), kestrel: true))
+    : AppScenario(new PeerLineApp(
+        QuietTimers.With(new() { ["Queue:AwayGraceMinutes"] = "25" }), new FakeTimeProvider(DateTimeOffset.UtcNow), kestrel: true))
 {
     private static readonly Regex KeepsPlace = new(@"\b25 minutes\b");
     private readonly NothingLostTexts _texts = new();

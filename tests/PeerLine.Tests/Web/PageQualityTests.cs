@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using NSec.Cryptography;
+using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -10,6 +11,7 @@ namespace PeerLine.Tests.Web;
 /// CSP or integrity error, nothing fetched from another origin; screenshots written as test artifacts.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);
@@ -69,9 +71,9 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
         await console.EnrolAsync(() => App.CertifyAsync("jay"));
         await console.StartShiftAsync();
 
-        await using var first = await App.RequestSupportAsync(PeerLine.Protocol.Wire.Topics.AdverseEvent, PeerLine.Protocol.Wire.Priorities.Crisis);
-        await using var second = await App.RequestSupportAsync(PeerLine.Protocol.Wire.Topics.Burnout, PeerLine.Protocol.Wire.Priorities.Routine);
-        await using var third = await App.RequestSupportAsync(PeerLine.Protocol.Wire.Topics.PatientDeath, PeerLine.Protocol.Wire.Priorities.Soon);
+        await using var first = await App.RequestSupportAsync(Topics.AdverseEvent, Priorities.Crisis);
+        await using var second = await App.RequestSupportAsync(Topics.Burnout, Priorities.Routine);
+        await using var third = await App.RequestSupportAsync(Topics.PatientDeath, Priorities.Soon);
         await console.WaitForWaitingAsync(3);
         await Expect(page.Locator("#queue .queue-entry").First).ToContainTextAsync("Crisis");
         await console.TakeNextAsync();
@@ -90,6 +92,6 @@ public sealed class PageQualityTests(Chromium chromium) : AppScenario(new PeerLi
 
     private static Task AssertAccessibleAsync(IPage page, string step) => Chromium.AssertAccessibleAsync(page, step);
 
-    private static Task Screenshot(IPage page, string name) =>
+    private static Task<byte[]> Screenshot(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts.Directory, name), FullPage = false });
 }

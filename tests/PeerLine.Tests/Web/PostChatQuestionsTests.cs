@@ -13,6 +13,7 @@ namespace PeerLine.Tests.Web;
 /// counted per week, and never asked after a request nobody answered.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class PostChatQuestionsTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     private readonly Key _device = Key.Create(KeyAgreementAlgorithm.X25519);
@@ -38,7 +39,8 @@ public sealed class PostChatQuestionsTests(Chromium chromium) : AppScenario(new 
         await supporter.CloseAsync(session, Dispositions.Supported).Within();
         await Expect(caller.Page.Locator("#ended-reason")).ToHaveTextAsync("Your supporter ended the chat.");
         await Expect(caller.Page.GetByRole(AriaRole.Button, new() { Name = "Send answers" })).ToBeDisabledAsync();
-        await Expect(caller.Page.Locator("#feedback")).ToContainTextAsync("Anonymous: only weekly counts of each answer are kept, never linked to your chat.");
+        await Expect(caller.Page.Locator("#feedback"))
+            .ToContainTextAsync("Anonymous: only weekly counts of each answer are kept, never linked to your chat.");
         Assert.Equal(0, await caller.SessionStorageLengthAsync());
         await Chromium.AssertAccessibleAsync(caller.Page, "caller ended, post-chat questions");
         await caller.Page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts.Directory, "caller-questions-390x844.png"), FullPage = true });
@@ -88,5 +90,6 @@ public sealed class PostChatQuestionsTests(Chromium chromium) : AppScenario(new 
     }
 
     private Task<List<(string Question, string Answer, long Count)>> CountsAsync() =>
-        App.DbAsync(async db => (await db.FeedbackCounts.OrderBy(f => f.Question).ToListAsync()).Select(f => (f.Question, f.Answer, f.Count)).ToList());
+        App.DbAsync(async db =>
+            (await db.FeedbackCounts.OrderBy(f => f.Question).ToListAsync()).Select(f => (f.Question, f.Answer, f.Count)).ToList());
 }

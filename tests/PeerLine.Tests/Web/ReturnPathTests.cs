@@ -9,6 +9,7 @@ namespace PeerLine.Tests.Web;
 /// the code brings them to the same supporter first, whose console recognises the episode.
 /// </summary>
 [Collection(BrowserCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLineApp(kestrel: true))
 {
     [Fact]
@@ -27,7 +28,8 @@ public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLin
         Assert.Matches("^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$", code);
         await Expect(pane.Locator(".note").Last).ToContainTextAsync("The caller took a return code");
         Assert.Equal(1, await first.SessionStorageLengthAsync()); // the code is not kept on the device
-        Assert.DoesNotContain(code.Replace("-", ""), await first.Page.EvaluateAsync<string>("() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage)"));
+        var storage = await first.Page.EvaluateAsync<string>("() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage)");
+        Assert.DoesNotContain(code.Replace("-", ""), storage);
         await first.EndAsync();
         await ConsolePage.CloseAsync(pane, "Supported");
 
@@ -39,7 +41,8 @@ public sealed class ReturnPathTests(Chromium chromium) : AppScenario(new PeerLin
         await again.Page.GetByLabel("Sometime today is fine").CheckAsync();
         await again.Page.Locator("input[name=safety][value=no]").CheckAsync();
         await again.Page.GetByRole(AriaRole.Button, new() { Name = "Find a peer supporter" }).ClickAsync();
-        await Expect(again.Page.Locator("#return-route")).ToHaveTextAsync("The supporter you talked with before is on shift and is being asked first.");
+        await Expect(again.Page.Locator("#return-route"))
+            .ToHaveTextAsync("The supporter you talked with before is on shift and is being asked first.");
         await Chromium.AssertAccessibleAsync(again.Page, "returning caller waiting");
 
         await Expect(console.Page.Locator("#offer")).ToContainTextAsync("A caller you talked with before is coming back");

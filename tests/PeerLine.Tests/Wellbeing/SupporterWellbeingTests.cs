@@ -6,7 +6,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Staff;
 using PeerLine.Server.Wellbeing;
 using PeerLine.Tests.Infrastructure;
 
@@ -36,7 +35,7 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var (colleague, toColleague) = await StaffOnShiftAsync("cal", StaffRoles.Supporter);
         var (me, toMe) = await StaffOnShiftAsync("mo", StaffRoles.Supporter);
         await using var caller = await App.RequestSupportAsync();
-        await me.InvokeAsync<SessionView>(StaffMethods.Claim, caller.SessionId).Within();
+        await me.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), caller.SessionId).Within();
 
         Time.Advance(TimeSpan.FromMinutes(49));
         await CheckAsync();
@@ -52,8 +51,9 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         Time.Advance(TimeSpan.FromMinutes(10));
         await CheckAsync();
         await Waits.UntilAsync(() => toMe.Any(n => n.Kind == WellbeingNotices.ShiftEnded));
-        Assert.False(await App.DbAsync(db => db.Shifts.Where(s => s.OnShift).AnyAsync(s => db.Users.Any(u => u.Id == s.SupporterId && u.UserName == "mo"))));
-        Assert.Equal(SessionStates.Active, (await me.InvokeAsync<IReadOnlyList<SessionView>>(StaffMethods.Resume).Within()).Single().State);
+        Assert.False(await App.DbAsync(db =>
+            db.Shifts.Where(s => s.OnShift).AnyAsync(s => db.Users.Any(u => u.Id == s.SupporterId && u.UserName == "mo"))));
+        Assert.Equal(SessionStates.Active, (await me.InvokeAsync<IReadOnlyList<SessionView>>(nameof(IStaffHub.Resume)).Within()).Single().State);
 
         using var http = await App.SignedInHttpAsync("mo");
         var status = await http.GetFromJsonAsync<WellbeingService.Status>("/api/staff/wellbeing");
@@ -68,18 +68,19 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var now = Time.GetUtcNow().ToUnixTimeMilliseconds();
         await App.DbAsync(async db =>
         {
-            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 8 * 86_400_000L, EndedAt = now - 8 * 86_400_000L + 3 * 3_600_000L }); // too old
-            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 2 * 86_400_000L, EndedAt = now - 2 * 86_400_000L + 110 * 60_000L });
+            const long day = 86_400_000L;
+            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 8 * day, EndedAt = now - 8 * day + 3 * 3_600_000L }); // too old
+            db.ShiftRecords.Add(new ShiftRecord { SupporterId = id, StartedAt = now - 2 * day, EndedAt = now - 2 * day + 110 * 60_000L });
             return await db.SaveChangesAsync();
         });
 
-        await me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within(); // 110 of 120 minutes
+        await me.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within(); // 110 of 120 minutes
         Time.Advance(TimeSpan.FromMinutes(10));
         await CheckAsync();
 
         await Waits.UntilAsync(() => toMe.Any(n => n.Kind == WellbeingNotices.WeeklyCap));
         Assert.Equal(120, toMe.Single(n => n.Kind == WellbeingNotices.WeeklyCap).WeekMinutes);
-        var refused = await Assert.ThrowsAsync<HubException>(() => me.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within());
+        var refused = await Assert.ThrowsAsync<HubException>(() => me.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within());
         Assert.EndsWith(ErrorCodes.WeeklyCapReached, refused.Message);
     }
 
@@ -90,24 +91,25 @@ public sealed class SupporterWellbeingTests() : AppScenario(new PeerLineApp(new(
         var (me, toMe) = await StaffOnShiftAsync("dee", StaffRoles.Supporter);
         await using var routine = await App.RequestSupportAsync(Topics.Burnout, Priorities.Routine);
         await using var crisis = await App.RequestSupportAsync(Topics.PatientDeath, Priorities.Crisis);
-        await me.InvokeAsync<SessionView>(StaffMethods.Claim, routine.SessionId).Within();
-        await me.InvokeAsync<SessionView>(StaffMethods.Claim, crisis.SessionId).Within();
+        await me.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), routine.SessionId).Within();
+        await me.InvokeAsync<SessionView>(nameof(IStaffHub.Claim), crisis.SessionId).Within();
 
-        await me.InvokeAsync(StaffMethods.CloseSession, routine.SessionId, Dispositions.Supported).Within();
+        await me.InvokeAsync(nameof(IStaffHub.CloseSession), routine.SessionId, Dispositions.Supported).Within();
         await crisis.EndAsync().Within(); // the caller leaves a crisis chat
 
-        await Waits.UntilAsync(() => toMe.Any() && toLead.Any(n => n.Login == "dee"));
+        await Waits.UntilAsync(() => !toMe.IsEmpty && toLead.Any(n => n.Login == "dee"));
         Assert.Equal(WellbeingNotices.DebriefSuggested, toMe.Single().Kind);
         Assert.Equal(WellbeingNotices.DebriefSuggested, toLead.Single(n => n.Login == "dee").Kind);
     }
 
-    private async Task<(HubConnection Connection, ConcurrentQueue<WellbeingNotice> Notices)> StaffOnShiftAsync(string login, string role, bool startShift = true)
+    private async Task<(HubConnection Connection, ConcurrentQueue<WellbeingNotice> Notices)> StaffOnShiftAsync(
+        string login, string role, bool startShift = true)
     {
         await App.CreateStaffAsync(login, role);
         var connection = await App.StaffConnectionAsync(login);
         var notices = new ConcurrentQueue<WellbeingNotice>();
-        connection.On<WellbeingNotice>(ClientEvents.WellbeingNotice, notices.Enqueue);
-        if (startShift) await connection.InvokeAsync<ShiftStatus>(StaffMethods.StartShift, (int?)null).Within();
+        connection.On<WellbeingNotice>(nameof(IStaffClient.WellbeingNotice), notices.Enqueue);
+        if (startShift) await connection.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         return (connection, notices);
     }
 }

@@ -11,8 +11,8 @@ using PeerLine.Server.Storage;
 namespace PeerLine.Server.Storage.Migrations
 {
     [DbContext(typeof(PeerLineDb))]
-    [Migration("20261125154523_LeadLane")]
-    partial class LeadLane
+    [Migration("20261202125749_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -148,6 +148,66 @@ namespace PeerLine.Server.Storage.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("PeerLine.Server.Audit.AuditCheckpointRow", b =>
+                {
+                    b.Property<long>("Size")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Head")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Note")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SignedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Size");
+
+                    b.ToTable("AuditCheckpoints");
+                });
+
+            modelBuilder.Entity("PeerLine.Server.Audit.AuditEventRow", b =>
+                {
+                    b.Property<long>("Seq")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Prev")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<byte[]>("Signature")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Seq");
+
+                    b.HasIndex("At");
+
+                    b.HasIndex("Kind", "At");
+
+                    b.ToTable("AuditEvents");
+                });
+
             modelBuilder.Entity("PeerLine.Server.Continuity.ReturnCode", b =>
                 {
                     b.Property<long>("Number")
@@ -202,6 +262,27 @@ namespace PeerLine.Server.Storage.Migrations
                     b.HasIndex("SessionId");
 
                     b.ToTable("SharedResources");
+                });
+
+            modelBuilder.Entity("PeerLine.Server.Metrics.FeedbackCount", b =>
+                {
+                    b.Property<long>("WeekStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Question")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("WeekStart", "Question", "Answer");
+
+                    b.ToTable("FeedbackCounts");
                 });
 
             modelBuilder.Entity("PeerLine.Server.Queue.Shift", b =>
@@ -275,6 +356,9 @@ namespace PeerLine.Server.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("Disposition")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("FeedbackGiven")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Id")

@@ -52,6 +52,69 @@ namespace PeerLine.Server.Storage.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "AuditCheckpoints",
+                columns: table => new
+                {
+                    Size = table.Column<long>(type: "INTEGER", nullable: false),
+                    Head = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    SignedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Note = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditCheckpoints", x => x.Size);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "AuditEvents",
+                columns: table => new
+                {
+                    Seq = table.Column<long>(type: "INTEGER", nullable: false),
+                    At = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Fields = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    Prev = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Hash = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    Signature = table.Column<byte[]>(type: "BLOB", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_AuditEvents", x => x.Seq);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DeviceKeys",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    StaffUserId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    PublicKey = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    EnrolledAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Certificate = table.Column<byte[]>(type: "BLOB", nullable: true),
+                    CertifiedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DeviceKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FeedbackCounts",
+                columns: table => new
+                {
+                    WeekStart = table.Column<long>(type: "INTEGER", nullable: false),
+                    Question = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Answer = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Count = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FeedbackCounts", x => new { x.WeekStart, x.Question, x.Answer });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Messages",
                 columns: table => new
                 {
@@ -66,6 +129,22 @@ namespace PeerLine.Server.Storage.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Messages", x => x.Number);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ReturnCodes",
+                columns: table => new
+                {
+                    Number = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Tag = table.Column<byte[]>(type: "BLOB", maxLength: 32, nullable: false),
+                    SupporterId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MeetingsUsed = table.Column<int>(type: "INTEGER", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ReturnCodes", x => x.Number);
                 });
 
             migrationBuilder.CreateTable(
@@ -95,11 +174,48 @@ namespace PeerLine.Server.Storage.Migrations
                     SupporterSentSeq = table.Column<long>(type: "INTEGER", nullable: false),
                     CallerAckedSeq = table.Column<long>(type: "INTEGER", nullable: false),
                     SupporterAckedSeq = table.Column<long>(type: "INTEGER", nullable: false),
-                    Transfers = table.Column<int>(type: "INTEGER", nullable: false)
+                    LeadId = table.Column<string>(type: "TEXT", nullable: true),
+                    LeadInvitedId = table.Column<string>(type: "TEXT", nullable: true),
+                    CallerToLeadSentSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeadSentSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    CallerToLeadAckedSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeadAckedSeq = table.Column<long>(type: "INTEGER", nullable: false),
+                    Transfers = table.Column<int>(type: "INTEGER", nullable: false),
+                    FeedbackGiven = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Sessions", x => x.Number);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SharedResources",
+                columns: table => new
+                {
+                    Number = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SessionId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    SharedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SharedResources", x => x.Number);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ShiftRecords",
+                columns: table => new
+                {
+                    Number = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SupporterId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    StartedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    EndedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ShiftRecords", x => x.Number);
                 });
 
             migrationBuilder.CreateTable(
@@ -264,9 +380,30 @@ namespace PeerLine.Server.Storage.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_At",
+                table: "AuditEvents",
+                column: "At");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_Kind_At",
+                table: "AuditEvents",
+                columns: new[] { "Kind", "At" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DeviceKeys_StaffUserId",
+                table: "DeviceKeys",
+                column: "StaffUserId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_SessionId_Direction_Seq",
                 table: "Messages",
                 columns: new[] { "SessionId", "Direction", "Seq" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ReturnCodes_Tag",
+                table: "ReturnCodes",
+                column: "Tag",
                 unique: true);
 
             migrationBuilder.CreateIndex(
@@ -284,6 +421,16 @@ namespace PeerLine.Server.Storage.Migrations
                 name: "IX_Sessions_SupporterId_State",
                 table: "Sessions",
                 columns: new[] { "SupporterId", "State" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SharedResources_SessionId",
+                table: "SharedResources",
+                column: "SessionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ShiftRecords_SupporterId_EndedAt",
+                table: "ShiftRecords",
+                columns: new[] { "SupporterId", "EndedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Shifts_SupporterId",
@@ -311,10 +458,31 @@ namespace PeerLine.Server.Storage.Migrations
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "AuditCheckpoints");
+
+            migrationBuilder.DropTable(
+                name: "AuditEvents");
+
+            migrationBuilder.DropTable(
+                name: "DeviceKeys");
+
+            migrationBuilder.DropTable(
+                name: "FeedbackCounts");
+
+            migrationBuilder.DropTable(
                 name: "Messages");
 
             migrationBuilder.DropTable(
+                name: "ReturnCodes");
+
+            migrationBuilder.DropTable(
                 name: "Sessions");
+
+            migrationBuilder.DropTable(
+                name: "SharedResources");
+
+            migrationBuilder.DropTable(
+                name: "ShiftRecords");
 
             migrationBuilder.DropTable(
                 name: "Shifts");
