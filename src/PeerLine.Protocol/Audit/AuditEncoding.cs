@@ -9,7 +9,7 @@ namespace PeerLine.Protocol.Audit;
 /// <summary>
 /// The canonical encoding the chain hashes, and the JSON lines of an export. The canonical form of a record is the
 /// compact UTF-8 JSON object {"seq","at","kind","fields","prev"} in that order, field names in ordinal order, codes
-/// as strings, counts as integers, prev in lowercase hex (docs/protocol.md §17). Every string of it is made of
+/// as strings, counts as integers, prev in lowercase hex (docs/features/audit.md). Every string of it is made of
 /// [a-z0-9:TZ-], so no JSON escaping ever applies and another implementation reproduces it byte for byte.
 /// </summary>
 public static class AuditEncoding

@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace PeerLine.Server.Escalation;
 
-/// <summary>Crisis routing rules (docs/protocol.md §8 and §13). All times are the server's TimeProvider.</summary>
+/// <summary>Crisis routing rules (docs/protocol.md §8, docs/features/escalation.md). All times are the server's TimeProvider.</summary>
 public sealed class RoutingOptions
 {
     public const string SectionName = "Routing";

@@ -11,7 +11,7 @@ namespace PeerLine.Server.Supervision;
 
 /// <summary>
 /// A lead joins a chat only with the caller's consent: the supporter asks, the caller accepts or refuses (nothing else
-/// changes on a refusal), and an accepted lead gets a lane of their own with the caller (docs/protocol.md §16).
+/// changes on a refusal), and an accepted lead gets a lane of their own with the caller (docs/features/lead-joins.md).
 /// </summary>
 public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, ClientPush push, AuditTrail audit, ILogger<SupervisionService> logger)
 {

@@ -1,4 +1,4 @@
-// Return codes (continuity without identity, docs/protocol.md §14): sixteen characters the caller writes down.
+// Return codes (continuity without identity, docs/features/return-codes.md): sixteen characters the caller writes down.
 // Nothing of the code is stored on the device or sent: the server gets a lookup value derived from it, and the
 // caller's next episode key is derived from it too, so the earlier supporter's console can recognise the episode.
 

@@ -1,4 +1,4 @@
-// The caller's side of one session, end to end (docs/protocol.md §3, §7, §11, §12): asks for support, follows the
+// The caller's side of one session, end to end (docs/protocol.md §3, §7, §11; docs/web-client.md): asks for support, follows the
 // queue, checks the supporter's roster certificate, runs the Noise XK handshake and carries messages both ways, each
 // shown once, through two lanes (app/lane.js): the supporter's and, once the caller let one in, a lead's.
 //

@@ -1,4 +1,4 @@
-// The supporter's side, end to end (docs/protocol.md §4, §7, §11.11, §12): the staff hub, the queue, and one lane
+// The supporter's side, end to end (docs/protocol.md §4, §7, §11.11; docs/web-client.md): the staff hub, the queue, and one lane
 // (app/lane.js) per held session, answered with this device's static key. Each lane's state and the chat's transcript
 // are kept in IndexedDB (store `lanes` of `peerline-staff`, by LOGIN|SESSIONID, encrypted as app/vault.js describes),
 // so a reload of the console continues every chat on the same channel, and are removed once the chat is no longer held.
@@ -295,7 +295,7 @@ export class SupporterDesk extends EventTarget {
       save: () => session.keeper.save(),
       received: ({ messageId, content }) => {
         const read = readContent(content);
-        // A return item is not a message on screen: the console keeps its episode key instead (§14).
+        // A return item is not a message on screen: the console keeps its episode key instead (docs/features/return-codes.md).
         if (read.type !== 'return' && !session.transcript.incoming(messageId, content)) return;
         this.#emit('message', { sessionId, messageId, content: read });
       },

@@ -7,7 +7,7 @@ import { inStore } from '../app/vault.js';
 import { ErrorCodes, refusal } from '../app/wire.js';
 
 /**
- * The console's database: the device keys (by login), the episodes met (§14) and, per held session, the chat's lane
+ * The console's database: the device keys (by login), the episodes met (docs/features/return-codes.md) and, per held session, the chat's lane
  * state and transcript (by LOGIN|SESSIONID, encrypted as app/vault.js describes).
  */
 export const STAFF_DATABASE = Object.freeze({ name: 'peerline-staff', version: 3, stores: ['device-keys', 'episodes', 'lanes'] });
