@@ -24,13 +24,43 @@ const FALLBACK = Object.freeze({
   ],
 });
 
-/** @type {Directory | null} */
-let last = null;
-/** @type {Set<(directory: Directory) => void>} */
-const listeners = new Set();
+/** The last copy fetched and who wants to hear of a fresh one; one per page, shared by all its parts. */
+class DirectoryCopy {
+  /** @type {Directory | null} */
+  #last = null;
+  /** @type {Set<(directory: Directory) => void>} */
+  #listeners = new Set();
+
+  get current() {
+    return this.#last ?? FALLBACK;
+  }
+
+  /** @param {(directory: Directory) => void} listener */
+  listen(listener) {
+    this.#listeners.add(listener);
+    listener(this.current);
+  }
+
+  async refresh() {
+    try {
+      const response = await fetch('/api/directory', { credentials: 'omit', cache: 'no-store' });
+      if (!response.ok) return this.current;
+      /** @type {Directory} */
+      const directory = await response.json();
+      if (!Array.isArray(directory?.entries)) return this.current;
+      this.#last = directory;
+      for (const listener of this.#listeners) listener(directory);
+    } catch {
+      // unreachable: keep showing the last copy
+    }
+    return this.current;
+  }
+}
+
+const copy = new DirectoryCopy();
 
 export function currentDirectory() {
-  return last ?? FALLBACK;
+  return copy.current;
 }
 
 /**
@@ -38,23 +68,11 @@ export function currentDirectory() {
  * @param {(directory: Directory) => void} listener
  */
 export function onDirectory(listener) {
-  listeners.add(listener);
-  listener(currentDirectory());
+  copy.listen(listener);
 }
 
-export async function refreshDirectory() {
-  try {
-    const response = await fetch('/api/directory', { credentials: 'omit', cache: 'no-store' });
-    if (!response.ok) return currentDirectory();
-    /** @type {Directory} */
-    const directory = await response.json();
-    if (!Array.isArray(directory?.entries)) return currentDirectory();
-    last = directory;
-    for (const listener of listeners) listener(directory);
-  } catch {
-    // unreachable: keep showing the last copy
-  }
-  return currentDirectory();
+export function refreshDirectory() {
+  return copy.refresh();
 }
 
 export function keepDirectoryFresh() {

@@ -7,65 +7,74 @@ import { readable, timeSpan, utcIso } from './format.js';
 /** @typedef {{ seq: number, at: string, kind: string, fields: Record<string, string> }} AuditEvent an audit event as the API gives it */
 
 const PAGE = 100;
-/** @type {Record<string, string | null>} */
-let filter = {};
-/** @type {number | null} the seq after which the next page starts, or null: no more */
-let next = null;
-let shown = 0;
-let generation = 0; // a page that arrives after a newer filter was applied is dropped
 
 /** Fills the kind choices and shows the first page of all events. */
-export async function openEvents() {
-  $('#events-filter').addEventListener('submit', (event) => {
-    event.preventDefault();
-    applyFilter();
-  });
-  $('#more-events').addEventListener('click', () => showPage(next));
-  const kinds = await getJson('/api/audit/kinds');
-  if (failure(kinds, 'event kinds') === null) {
-    $('#kind').append(.../** @type {string[]} */ (kinds.body).map((kind) => h('option', { value: kind }, readable(kind))));
-  }
-  await applyFilter();
+export function openEvents() {
+  return new EventTrail().open();
 }
 
-async function applyFilter() {
-  $('#events-table tbody').replaceChildren();
-  $('#more-events').hidden = true;
-  shown = 0;
-  generation++;
-  const from = /** @type {HTMLInputElement} */ ($('#from')).value;
-  const to = /** @type {HTMLInputElement} */ ($('#to')).value;
-  if (from && to && /** @type {string} */ (utcIso(from)) >= /** @type {string} */ (utcIso(to))) {
-    say('The filter is not valid: “From” must be before “To”.', true);
-    return;
-  }
-  filter = { from: utcIso(from), to: utcIso(to), kind: /** @type {HTMLSelectElement} */ ($('#kind')).value };
-  await showPage(null);
-}
+/** The events section's state: the filter applied, how far it has been paged, and which answer is still wanted. */
+class EventTrail {
+  /** @type {Record<string, string | null>} */
+  #filter = {};
+  /** @type {number | null} the seq after which the next page starts, or null: no more */
+  #next = null;
+  #shown = 0;
+  #generation = 0; // a page that arrives after a newer filter was applied is dropped
 
-/** @param {number | null} after */
-async function showPage(after) {
-  $('#more-events').hidden = true;
-  const asked = generation;
-  const answer = await getJson('/api/audit/events', { ...filter, limit: PAGE, after });
-  if (asked !== generation) return;
-  if (answer.status === 400) {
-    say('The filter is not valid: check the times and the event.', true);
-    return;
+  async open() {
+    $('#events-filter').addEventListener('submit', (event) => {
+      event.preventDefault();
+      this.#applyFilter();
+    });
+    $('#more-events').addEventListener('click', () => this.#showPage(this.#next));
+    const kinds = await getJson('/api/audit/kinds');
+    if (failure(kinds, 'event kinds') === null) {
+      $('#kind').append(.../** @type {string[]} */ (kinds.body).map((kind) => h('option', { value: kind }, readable(kind))));
+    }
+    await this.#applyFilter();
   }
-  const problem = failure(answer, 'events');
-  if (problem !== null) {
-    say(problem, true);
-    return;
+
+  async #applyFilter() {
+    $('#events-table tbody').replaceChildren();
+    $('#more-events').hidden = true;
+    this.#shown = 0;
+    this.#generation++;
+    const from = /** @type {HTMLInputElement} */ ($('#from')).value;
+    const to = /** @type {HTMLInputElement} */ ($('#to')).value;
+    if (from && to && /** @type {string} */ (utcIso(from)) >= /** @type {string} */ (utcIso(to))) {
+      say('The filter is not valid: “From” must be before “To”.', true);
+      return;
+    }
+    this.#filter = { from: utcIso(from), to: utcIso(to), kind: /** @type {HTMLSelectElement} */ ($('#kind')).value };
+    await this.#showPage(null);
   }
-  /** @type {{ events: AuditEvent[], next: number | null, timeResolutionMinutes: number }} */
-  const { events, next: more, timeResolutionMinutes } = answer.body;
-  $('#events-table tbody').append(...events.map((event) => row(event, timeResolutionMinutes)));
-  shown += events.length;
-  next = more;
-  $('#more-events').hidden = next === null;
-  say(shown === 0 ? 'No events match this filter.'
-    : `${shown} ${shown === 1 ? 'event' : 'events'} shown${next === null ? '.' : '; there are more.'}`);
+
+  /** @param {number | null} after */
+  async #showPage(after) {
+    $('#more-events').hidden = true;
+    const asked = this.#generation;
+    const answer = await getJson('/api/audit/events', { ...this.#filter, limit: PAGE, after });
+    if (asked !== this.#generation) return;
+    if (answer.status === 400) {
+      say('The filter is not valid: check the times and the event.', true);
+      return;
+    }
+    const problem = failure(answer, 'events');
+    if (problem !== null) {
+      say(problem, true);
+      return;
+    }
+    /** @type {{ events: AuditEvent[], next: number | null, timeResolutionMinutes: number }} */
+    const { events, next: more, timeResolutionMinutes } = answer.body;
+    $('#events-table tbody').append(...events.map((event) => row(event, timeResolutionMinutes)));
+    this.#shown += events.length;
+    this.#next = more;
+    $('#more-events').hidden = this.#next === null;
+    const shown = this.#shown;
+    say(shown === 0 ? 'No events match this filter.'
+      : `${shown} ${shown === 1 ? 'event' : 'events'} shown${this.#next === null ? '.' : '; there are more.'}`);
+  }
 }
 
 /** @param {AuditEvent} event @param {number} minutes */

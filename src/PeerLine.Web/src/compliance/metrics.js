@@ -27,32 +27,39 @@ const TABLES = {
 /** @typedef {{ id: string, columns: string[], rows: { week: string, cells: (number | null)[], total: number | null }[] }} CountsTable */
 /** @typedef {{ week: string, medianSeconds: number | null, p90Seconds: number | null, abandonmentRate: number | null }} WeekWaits */
 
-let latest = 0; // an answer for an earlier choice of weeks is dropped
-
 /** Loads GET /api/metrics for the chosen number of weeks, and again whenever it changes. */
-export async function openMetrics() {
-  $('#weeks').addEventListener('change', showMetrics);
-  await showMetrics();
+export function openMetrics() {
+  return new MetricsSection().open();
 }
 
-async function showMetrics() {
-  const status = $('#metrics-status');
-  status.textContent = 'Loading…';
-  const asked = ++latest;
-  const answer = await getJson('/api/metrics', { weeks: /** @type {HTMLSelectElement} */ ($('#weeks')).value });
-  if (asked !== latest) return;
-  const problem = failure(answer, 'metrics');
-  if (problem !== null) {
-    status.textContent = problem;
-    return;
+/** The metrics section's state: which answer is still wanted. */
+class MetricsSection {
+  #latest = 0; // an answer for an earlier choice of weeks is dropped
+
+  async open() {
+    $('#weeks').addEventListener('change', () => this.#show());
+    await this.#show();
   }
-  /** @type {{ suppressedUpTo: number, weeks: string[], tables: CountsTable[], waits: WeekWaits[] }} */
-  const report = answer.body;
-  $('#metrics-legend').replaceChildren(withheld(),
-    ` withheld: a count from 1 to ${report.suppressedUpTo}, or a figure from which one could be worked out with the week's total. `
-    + 'This keeps a small group of callers or supporters from being singled out.');
-  $('#metrics-tables').replaceChildren(...report.tables.map(countsTable), waitsTable(report.waits));
-  status.textContent = `${report.weeks.length} whole weeks shown, starting on Mondays (UTC). Weeks are not added up: each stands alone.`;
+
+  async #show() {
+    const status = $('#metrics-status');
+    status.textContent = 'Loading…';
+    const asked = ++this.#latest;
+    const answer = await getJson('/api/metrics', { weeks: /** @type {HTMLSelectElement} */ ($('#weeks')).value });
+    if (asked !== this.#latest) return;
+    const problem = failure(answer, 'metrics');
+    if (problem !== null) {
+      status.textContent = problem;
+      return;
+    }
+    /** @type {{ suppressedUpTo: number, weeks: string[], tables: CountsTable[], waits: WeekWaits[] }} */
+    const report = answer.body;
+    $('#metrics-legend').replaceChildren(withheld(),
+      ` withheld: a count from 1 to ${report.suppressedUpTo}, or a figure from which one could be worked out with the week's total. `
+      + 'This keeps a small group of callers or supporters from being singled out.');
+    $('#metrics-tables').replaceChildren(...report.tables.map(countsTable), waitsTable(report.waits));
+    status.textContent = `${report.weeks.length} whole weeks shown, starting on Mondays (UTC). Weeks are not added up: each stands alone.`;
+  }
 }
 
 /**
