@@ -21,8 +21,13 @@ public sealed class ConsoleOfferTests(Chromium chromium)
 
         var offer = console.Page.Locator("#offer");
         await Expect(offer).ToContainTextAsync("A complaint or litigation");
+        // The offer may come back within milliseconds of being hidden: a mutation observer sees the hiding however brief.
+        await offer.EvaluateAsync("""
+            e => new MutationObserver((_, seen) => { if (e.hidden) { e.dataset.wasHidden = 'yes'; seen.disconnect(); } })
+                .observe(e, { attributes: true, attributeFilter: ['hidden'] })
+            """);
         await console.Page.GetByRole(AriaRole.Button, new() { Name = "Not now" }).ClickAsync();
-        await Expect(offer).ToBeHiddenAsync();
+        await Expect(offer).ToHaveAttributeAsync("data-was-hidden", "yes");
 
         // Nobody else is on shift, so the declined chat comes back to the same supporter.
         await Expect(offer).ToBeVisibleAsync();
