@@ -95,15 +95,26 @@ public abstract class RelayConnection : IAsyncDisposable
     /// <summary>A caller's lane with a lead has its own sequence numbers and reorder buffer, under this key.</summary>
     private static string Lane(string sessionId, bool lead) => lead ? sessionId + "\u0001lead" : sessionId;
 
+    /// <summary>
+    /// The view goes on the ordered receive path; the delivery loop hands it over and only then syncs the session's
+    /// pipes, so the end-to-end layer learns of a session before the first message held for it (syncing here, off the
+    /// loop, let a message the loop had already taken through before its view).
+    /// </summary>
     protected void Track(SessionView view)
     {
-        // The view goes first: the end-to-end layer learns of a session before the first message held for it.
+        _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sent(view.LastSentSeq); // sends number on at once
+        if (view.Lead is { } lead) _pipes.GetOrAdd(Lane(view.SessionId, true), _ => new SessionPipe(view.SessionId)).Sent(lead.LastSentSeq);
         Signal(new ViewSignal(view));
-        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) _inbound.Writer.TryWrite(new(held, false));
-        if (view.Lead is not { } lead) return;
+    }
+
+    /// <summary>On the delivery loop, after the view was handed over: what arrived before it, per lane, in order.</summary>
+    private IEnumerable<(RelayEnvelope Held, bool FromLead)> SyncPipes(SessionView view)
+    {
+        foreach (var held in _pipes.GetOrAdd(view.SessionId, id => new SessionPipe(id)).Sync(view)) yield return (held, false);
+        if (view.Lead is not { } lead) yield break;
         var laneView = view with { LastSentSeq = lead.LastSentSeq, LastReceivedSeq = lead.LastReceivedSeq };
         foreach (var held in _pipes.GetOrAdd(Lane(view.SessionId, true), _ => new SessionPipe(view.SessionId)).Sync(laneView))
-            _inbound.Writer.TryWrite(new(held, true));
+            yield return (held, true);
     }
 
     /// <summary>After a rejoin that listed every session of this party (staff: the sessions they are in now).</summary>
@@ -215,18 +226,25 @@ public abstract class RelayConnection : IAsyncDisposable
             if (signal is not null)
             {
                 if (SignalReceived is { } onSignal) await UntilHandledAsync(() => onSignal(signal));
+                if (signal is ViewSignal { View: var view })
+                    foreach (var (held, lead) in SyncPipes(view).ToList()) await HandOverAsync(held, lead, acks);
                 continue;
             }
-            var pipe = _pipes.GetOrAdd(Lane(envelope!.SessionId, fromLead), _ => new SessionPipe(envelope.SessionId));
-            foreach (var ready in pipe.Arrive(envelope))
+            await HandOverAsync(envelope!, fromLead, acks);
+        }
+    }
+
+    private async Task HandOverAsync(RelayEnvelope envelope, bool fromLead, AckPump acks)
+    {
+        var pipe = _pipes.GetOrAdd(Lane(envelope.SessionId, fromLead), _ => new SessionPipe(envelope.SessionId));
+        foreach (var ready in pipe.Arrive(envelope))
+        {
+            if (MessageReceived is { } handler)
             {
-                if (MessageReceived is { } handler)
-                {
-                    var received = new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead);
-                    await UntilHandledAsync(() => handler(received));
-                }
-                acks.Acknowledge(ready.SessionId, ready.Seq, fromLead);
+                var received = new ReceivedMessage(ready.SessionId, ready.Seq, ready.MessageId, ready.Ciphertext, fromLead);
+                await UntilHandledAsync(() => handler(received));
             }
+            acks.Acknowledge(ready.SessionId, ready.Seq, fromLead);
         }
     }
 
