@@ -183,6 +183,12 @@ public static class ErrorCodes
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";
     public const string InvalidCredentials = "invalid-credentials";
+    /// <summary>RequestSupport/RequestReturn: the proof of work is missing, wrong, reused or expired; fetch a new Challenge.</summary>
+    public const string PuzzleFailed = "puzzle-failed";
+    /// <summary>Too many requests waiting or made from the caller's network address (counted in memory only).</summary>
+    public const string SourceLimit = "source-limit";
+    /// <summary>SendCiphertext/SendToLead: the recipient holds too much unacknowledged ciphertext; resend after an acknowledgement.</summary>
+    public const string HeldFull = "held-full";
 }
 
 /// <summary>Reasons sent with <see cref="SessionChange"/>.</summary>
@@ -203,6 +209,8 @@ public static class ChangeReasons
     public const string LeadDeclined = "lead-declined";
     /// <summary>The lead left, or was removed by a transfer: to the caller, the supporter and the lead.</summary>
     public const string LeadLeft = "lead-left";
+    /// <summary>An active session whose caller and staff were all gone for Relay:IdleSessionHours was closed.</summary>
+    public const string ClosedIdle = "closed-idle";
 }
 
 /// <summary>The roles a staff login can have (StaffIdentity.Roles; the role names of the admin commands).</summary>

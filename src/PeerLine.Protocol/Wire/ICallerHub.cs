@@ -3,11 +3,14 @@ namespace PeerLine.Protocol.Wire;
 /// <summary>Methods a caller invokes on <see cref="HubRoutes.Caller"/>; arguments and failures: docs/protocol.md §3.</summary>
 public interface ICallerHub
 {
-    /// <summary>Asks for support; binds the connection to the new session (protocol.md §3).</summary>
-    Task<SessionTicket> RequestSupport(string topic, string priority);
+    /// <summary>A fresh proof-of-work challenge for the next request (protocol.md §3).</summary>
+    Task<PuzzleChallenge> Challenge();
 
-    /// <summary>Asks for support with a return code's lookup value (protocol.md §3).</summary>
-    Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup);
+    /// <summary>Asks for support with a solved challenge; binds the connection to the new session (protocol.md §3).</summary>
+    Task<SessionTicket> RequestSupport(string topic, string priority, PuzzleProof proof);
+
+    /// <summary>Asks for support with a return code's lookup value and a solved challenge (protocol.md §3).</summary>
+    Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup, PuzzleProof proof);
 
     /// <summary>Takes a return code for the supporter holding this session (protocol.md §3).</summary>
     Task<ReturnCodeInfo> RegisterReturnCode(string sessionId, byte[] returnLookup);

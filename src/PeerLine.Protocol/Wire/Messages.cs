@@ -83,8 +83,20 @@ public sealed record StaffIdentity(string Login, IReadOnlyList<string> Roles);
 /// <summary>REST: the body of every refusal.</summary>
 public sealed record ErrorBody(string Code);
 
-/// <summary>To on-shift leads: a crisis request has arrived (codes and a wait only).</summary>
-public sealed record CrisisAlert(string SessionId, string Topic, int WaitingSeconds);
+/// <summary>
+/// To on-shift leads: crisis requests are waiting (codes and counts only). Alerts are coalesced: at most one per
+/// Escalation:CrisisAlertWindowSeconds, naming the latest crisis request and how many crisis requests wait in all.
+/// </summary>
+public sealed record CrisisAlert(string SessionId, string Topic, int WaitingSeconds, int Waiting = 1);
+
+/// <summary>
+/// A proof-of-work challenge (protocol.md §3): find a Nonce such that PBKDF2-HMAC-SHA256(password = Nonce,
+/// salt = Challenge, Iterations, 32 bytes) begins with Bits zero bits, within ExpiresInSeconds. Single use.
+/// </summary>
+public sealed record PuzzleChallenge(byte[] Challenge, int Bits, int Iterations, int ExpiresInSeconds);
+
+/// <summary>The solution sent with RequestSupport or RequestReturn: the challenge as received and a nonce of 8 bytes.</summary>
+public sealed record PuzzleProof(byte[] Challenge, byte[] Nonce);
 
 /// <summary>
 /// To a supporter about their own well-being, and to the leads on shift about that supporter (Kind is a WellbeingNotices

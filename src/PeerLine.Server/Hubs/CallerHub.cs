@@ -28,7 +28,9 @@ public sealed class CallerHub(
     private const string BoundSession = "session";
     private const string ConnectionMarker = "marker";
 
-    public async Task<SessionTicket> RequestSupport(string topic, string priority)
+    public Task<PuzzleChallenge> Challenge() => throw new NotImplementedException("issue 12: the puzzle service");
+
+    public async Task<SessionTicket> RequestSupport(string topic, string priority, PuzzleProof proof)
     {
         if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
         var ticket = await intake.RequestAsync(topic, priority, Marker, Context.ConnectionAborted);
@@ -40,7 +42,7 @@ public sealed class CallerHub(
     /// Asks for support with a return code's lookup value: the earlier supporter, when on shift, is offered the session
     /// first. The ticket's Return says where it led; an unusable code still queues the request normally.
     /// </summary>
-    public async Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup)
+    public async Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup, PuzzleProof proof)
     {
         if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
         // Codes are checked before a meeting of the return code is spent on a request that cannot be made.

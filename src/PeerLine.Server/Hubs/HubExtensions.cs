@@ -12,6 +12,7 @@ public static class HubExtensions
     {
         services.AddOptions<HubLimitsOptions>().BindConfiguration(HubLimitsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ClientPush>();
+        services.AddSingleton<RefusalLog>();
         services.AddSingleton<InvocationRateLimitFilter>();
         services.AddSingleton<HubErrorFilter>();
         services.AddSignalR(o =>

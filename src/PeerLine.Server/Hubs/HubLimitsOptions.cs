@@ -14,4 +14,7 @@ public sealed class HubLimitsOptions
 
     /// <summary>Seconds a connection may stay silent before the server drops it (clients ping every 15 s by default).</summary>
     [Range(5, 3600)] public int ClientTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Repeated refusals of one method with one code are logged as one line per this many seconds.</summary>
+    [Range(1, 3600)] public int RefusalLogWindowSeconds { get; set; } = 60;
 }

@@ -11,4 +11,7 @@ public static partial class HubLog
 
     [LoggerMessage(3003, LogLevel.Warning, "{Method} throttled")]
     public static partial void Throttled(ILogger logger, string method);
+
+    [LoggerMessage(3004, LogLevel.Information, "{Method} refused {Count} more times in {Seconds} s: {Code}")]
+    public static partial void RefusedRepeatedly(ILogger logger, string method, long count, int seconds, string code);
 }
