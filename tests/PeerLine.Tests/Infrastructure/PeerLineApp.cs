@@ -49,6 +49,11 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             ["StaffAuth:LoginsPerMinute"] = "10000",
             // Tests read the events they just caused; AuditListingTests checks the default (the hour under way hidden).
             ["Audit:ListOpenPeriod"] = "true",
+            // Every test client is one source (127.0.0.1, or no address in memory): the per-source caps would refuse
+            // ordinary scenarios. Tests under Abuse/ set the caps they test.
+            ["Abuse:ConnectionsPerSource"] = "1000",
+            ["Abuse:WaitingPerSource"] = "1000",
+            ["Abuse:RequestsPerSourcePerHour"] = "100000",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
         if (kestrel)
