@@ -49,6 +49,8 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             ["StaffAuth:LoginsPerMinute"] = "10000",
             // Tests read the events they just caused; AuditListingTests checks the default (the hour under way hidden).
             ["Audit:ListOpenPeriod"] = "true",
+            // A cheap puzzle (16 PBKDF2 runs, not 256) keeps the many requests of the suite fast; the puzzle tests set the real price.
+            ["Puzzle:BaseBits"] = "4",
             // Every test client is one source (127.0.0.1, or no address in memory): the per-source caps would refuse
             // ordinary scenarios. Tests under Abuse/ set the caps they test.
             ["Abuse:ConnectionsPerSource"] = "1000",
