@@ -14,8 +14,8 @@ public static class AbuseExtensions
         services.AddSingleton<SourceKeys>();
         services.AddSingleton<SourceTracker>();
         services.AddSingleton<SourceRequestFilter>();
-        // After the global hub options are copied into the caller hub's (which would replace its filter list).
-        services.PostConfigure<HubOptions<CallerHub>>(o => o.AddFilter<SourceRequestFilter>());
+        // The caller hub's own options start as a copy of the global ones (filters included); this one is added after.
+        services.AddSignalR().AddHubOptions<CallerHub>(o => o.AddFilter<SourceRequestFilter>());
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<AbuseOptions>>((o, abuse) =>
         {
             o.Limits.MaxConcurrentConnections = abuse.Value.MaxConnections;

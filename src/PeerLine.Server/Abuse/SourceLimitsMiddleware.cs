@@ -7,7 +7,7 @@ namespace PeerLine.Server.Abuse;
 /// <summary>
 /// Runs right after the forwarded-headers step: the client address becomes a <see cref="CallerSource"/> and is then
 /// removed from the request, so nothing later can log or store it. A caller-hub negotiate or WebSocket upgrade over
-/// a connection cap is refused with 429; an accepted WebSocket counts until its request ends.
+/// a connection cap is refused with 429; an accepted connection counts until its request ends.
 /// </summary>
 public sealed class SourceLimitsMiddleware(
     RequestDelegate next, SourceKeys keys, SourceTracker tracker, RefusalLog refusals, IOptionsMonitor<AbuseOptions> options)
@@ -27,7 +27,9 @@ public sealed class SourceLimitsMiddleware(
             await next(context);
             return;
         }
-        if (!context.WebSockets.IsWebSocketRequest)
+        // The WebSocket middleware runs later, inside the hub's endpoint: every caller-hub request but negotiate is
+        // treated as a connection (only WebSockets are served there) and counted until it ends.
+        if (context.Request.Path.StartsWithSegments(HubRoutes.Caller + "/negotiate"))
         {
             if (tracker.CanConnect(source)) await next(context);
             else await RefuseAsync(context);
