@@ -12,7 +12,9 @@ public static class AuditExtensions
         return services;
     }
 
-    /// <summary>The server's part: the checkpointer, the integrity check of the compliance view, the throttle tally, the hourly request counts.</summary>
+    /// <summary>
+    /// The server's part: the checkpointer, the integrity check of the compliance view, the throttle tally, the hourly request counts.
+    /// </summary>
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
         services.AddAuditTrail();

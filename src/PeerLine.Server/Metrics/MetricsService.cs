@@ -122,7 +122,8 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     }
 
     /// <summary>
-    /// Median and 90th percentile of first-answer waits (of the requests answered in the week), and abandonment, for weeks whose counts are published.
+    /// Median and 90th percentile of first-answer waits (of the requests answered in the week), and abandonment, for weeks whose
+    /// counts are published.
     /// </summary>
     private static List<WeeklyWaits> Waits(List<AuditRecord> events, Func<AuditRecord, int> weekOf, MetricsTable sessions, List<string> weeks)
     {
