@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public sealed class HeldCiphertextQuotaTests() : AppScenario(new PeerLineApp(Lim
     };
 
     private readonly TaskCompletionSource _callerReads = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<ReceivedMessage> _read = new();
     private CallerRelayClient _caller = null!;
     private HubConnection _staff = null!;
     private string _session = null!;
@@ -31,7 +33,11 @@ public sealed class HeldCiphertextQuotaTests() : AppScenario(new PeerLineApp(Lim
     {
         await App.CreateStaffAsync("gus");
         _caller = await App.RequestSupportAsync();
-        _caller.MessageReceived = _ => _callerReads.Task; // nothing is acknowledged until the test lets the caller read
+        _caller.MessageReceived = async m =>
+        {
+            await _callerReads.Task; // nothing is acknowledged until the test lets the caller read
+            _read.Enqueue(m);
+        };
         _staff = await App.StaffConnectionAsync("gus");
         await _staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         _session = (await _staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within()).SessionId;
@@ -91,7 +97,8 @@ public sealed class HeldCiphertextQuotaTests() : AppScenario(new PeerLineApp(Lim
         await Waits.UntilAsync(async () => (await StoredSeqs()).Count == 0, because: "the caller acknowledges all three");
         await Send(fourth, 4, 10);
 
-        Assert.Equal(fourth, await App.DbAsync(db => db.Messages.Select(m => m.MessageId).SingleAsync()));
+        await Waits.UntilAsync(() => _read.Any(m => m.MessageId == fourth), because: "the fourth arrives");
+        Assert.Equal([1L, 2L, 3L, 4L], _read.Select(m => m.Seq));
     }
 
     [Fact]

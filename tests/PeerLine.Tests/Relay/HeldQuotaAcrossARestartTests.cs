@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
 using PeerLine.Tests.Infrastructure;
+using static PeerLine.Tests.Relay.HavingAConversationTests;
 
 namespace PeerLine.Tests.Relay;
 
@@ -37,10 +38,12 @@ public sealed class HeldQuotaAcrossARestartTests
             Assert.Equal(3, await second.DbAsync(db => db.Messages.CountAsync()));
 
             await using var returning = new CallerRelayClient(second.RelayOptions());
+            var received = Collect(returning);
             await returning.ResumeAsync(session, secret).Within(); // receives the three and acknowledges them
             await Waits.UntilAsync(async () => await second.DbAsync(db => db.Messages.CountAsync()) == 0, because: "acknowledged");
             await Send(staffAgain, session, fourth, 4);
-            Assert.Equal(fourth, await second.DbAsync(db => db.Messages.Select(m => m.MessageId).SingleAsync()));
+            await Waits.UntilAsync(() => received.Any(m => m.MessageId == fourth), because: "the fourth arrives");
+            Assert.Equal([1L, 2L, 3L, 4L], received.Select(m => m.Seq));
         }
         finally
         {
