@@ -18,7 +18,7 @@ export class ConnectingNotice {
    * @param {(lines: string[]) => void} show draws the lines (none: the notice is gone)
    * @param {{ set: (run: () => void, ms: number) => unknown, clear: (timer: any) => void }} [timers]
    */
-  constructor(show, timers = { set: setTimeout, clear: clearTimeout }) {
+  constructor(show, timers = { set: (run, ms) => setTimeout(run, ms), clear: (timer) => clearTimeout(timer) }) {
     this.#show = show;
     this.#timers = timers;
   }
