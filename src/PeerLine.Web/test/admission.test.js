@@ -1,5 +1,5 @@
 // Getting a request into the queue (src/caller/admission.js): a fresh proof with every request, a new one after
-// puzzle-failed (bounded), a proof kept across a lost connection, and the notice the caller reads meanwhile
+// puzzle-failed (bounded) or after a reconnection while solving, and the notice the caller reads meanwhile
 // (src/caller/connecting.js).
 
 import { test } from 'node:test';
@@ -12,30 +12,35 @@ import { CallerHub, ErrorCodes } from '../src/app/wire.js';
 
 /** @param {string} code */
 const hubError = (code) => new Error(`An unexpected error occurred invoking 'RequestSupport' on the server. HubException: ${code}`);
-const lost = () => new Error('Invocation canceled due to the underlying connection being closed.');
 
-/** A server that hands out numbered challenges, and a solver that answers at once; records what happened. */
-function setup({ expiresInSeconds = 600 } = {}) {
+/**
+ * A server that hands out numbered challenges, and a solver that answers at once; records what happened.
+ * @param {{ reconnectWhileSolving?: number }} [options] the connection changes during that many solves
+ */
+function setup({ reconnectWhileSolving = 0 } = {}) {
   let issued = 0;
-  let clock = 0;
+  let connection = 1;
   /** @type {string[]} */
   const log = [];
   const admission = new Admission({
     invoke: async (method) => {
       assert.equal(method, CallerHub.Challenge);
       issued++;
-      log.push(`challenge ${issued}`);
-      return /** @type {PuzzleChallenge} */ ({ challenge: `c${issued}`, bits: 8, iterations: 1000, expiresInSeconds });
+      log.push(`challenge ${issued} on ${connection}`);
+      return /** @type {PuzzleChallenge} */ ({ challenge: `c${issued}`, bits: 8, iterations: 1000, expiresInSeconds: 600 });
     },
-    solve: async (challenge) => ({ challenge: challenge.challenge, nonce: 'n' }),
+    connection: () => `connection ${connection}`,
+    solve: async (challenge) => {
+      if (reconnectWhileSolving-- > 0) connection++;
+      return { challenge: challenge.challenge, nonce: 'n' };
+    },
     onSolving: (solving) => log.push(solving ? 'solving' : 'solved'),
-    now: () => clock,
   });
-  return { admission, log, advance: (/** @type {number} */ ms) => { clock += ms; } };
+  return { admission, log };
 }
 
 /**
- * A server whose answers to the requests are given in order: an error code, 'lost' (the connection dropped), or a ticket.
+ * A server whose answers to the requests are given in order: an error code, or a ticket.
  * @param {string[]} answers
  */
 function server(answers) {
@@ -44,7 +49,6 @@ function server(answers) {
   const ask = async (/** @type {PuzzleProof} */ proof) => {
     proofs.push(proof.challenge);
     const answer = answers.shift();
-    if (answer === 'lost') throw lost();
     if (answer !== 'ticket') throw hubError(/** @type {string} */ (answer));
     return 'ticket';
   };
@@ -56,7 +60,7 @@ test('a request carries the proof of a fresh challenge, solved while the caller 
   const { ask, proofs } = server(['ticket']);
   assert.equal(await admission.request(ask), 'ticket');
   assert.deepEqual(proofs, ['c1']);
-  assert.deepEqual(log, ['challenge 1', 'solving', 'solved']);
+  assert.deepEqual(log, ['challenge 1 on 1', 'solving', 'solved']);
 });
 
 test('after puzzle-failed a new challenge is solved, at most MAX_PUZZLE_ATTEMPTS times, then the refusal stands', async () => {
@@ -79,15 +83,12 @@ test('any other refusal is passed on at once, and its proof is not used again', 
   assert.deepEqual(proofs, ['c1', 'c2']);
 });
 
-test('a proof lost with its connection is used again while fresh, not once it is close to expiring', async () => {
-  const { admission, advance } = setup({ expiresInSeconds: 100 });
-  const { ask, proofs } = server(['lost', 'lost', 'ticket']);
-  await assert.rejects(admission.request(ask), /connection/);
-  advance(60_000);
-  await assert.rejects(admission.request(ask), /connection/); // 40 s left: used again
-  advance(20_000);
-  assert.equal(await admission.request(ask), 'ticket'); // 20 s left: too close, a new one
-  assert.deepEqual(proofs, ['c1', 'c1', 'c2']);
+test('a proof goes on the connection that fetched its challenge: after a reconnection while solving, a new challenge', async () => {
+  const { admission, log } = setup({ reconnectWhileSolving: 1 });
+  const { ask, proofs } = server(['ticket']);
+  assert.equal(await admission.request(ask), 'ticket');
+  assert.deepEqual(proofs, ['c2']);
+  assert.deepEqual(log, ['challenge 1 on 1', 'solving', 'solved', 'challenge 2 on 2', 'solving', 'solved']);
 });
 
 test('stopping ends the solve under way', async () => {
@@ -95,6 +96,7 @@ test('stopping ends the solve under way', async () => {
   let seen;
   const admission = new Admission({
     invoke: async () => ({ challenge: 'c', bits: 8, iterations: 1000, expiresInSeconds: 600 }),
+    connection: () => 'connection 1',
     solve: (_, { signal } = {}) => new Promise((_resolve, reject) => {
       seen = signal;
       signal?.addEventListener('abort', () => reject(signal.reason));

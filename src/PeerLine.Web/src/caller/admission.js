@@ -2,41 +2,37 @@
 // fresh puzzle. Challenge, solve (app/puzzle.js, in a Web Worker), ask; on puzzle-failed (a proof spent, expired, or
 // from before a server restart) a new challenge is solved, a bounded number of times.
 //
-// A proof the server has not answered for is kept while it is fresh, so a request lost with its connection does not
-// cost the caller another solve; if it had reached the server after all, the next try gets puzzle-failed and solves anew.
+// A proof goes on the connection that fetched its challenge (only the server that issued it can check it): if the
+// connection changed while solving, the proof is dropped and a new challenge is fetched on the new one.
 
 import { solvePuzzle } from '../app/puzzle.js';
-import { CallerHub, DISCONNECTED, ErrorCodes, errorCode } from '../app/wire.js';
+import { CallerHub, ErrorCodes, errorCode } from '../app/wire.js';
 
 /** @import { PuzzleChallenge, PuzzleProof } from '../app/types.js' */
 
-/** Proofs solved for one request before it is given up as refused (puzzle-failed). */
+/** Proofs refused with puzzle-failed before the request is given up as refused. */
 export const MAX_PUZZLE_ATTEMPTS = 3;
-/** A kept proof is used again only while this much of its time is left. */
-const FRESH_MARGIN_SECONDS = 30;
 
 export class Admission {
   #invoke;
   #solve;
-  #now;
+  #connection;
   #onSolving;
-  /** @type {{ proof: PuzzleProof, usableUntil: number } | null} */
-  #kept = null;
   #abort = new AbortController();
 
   /**
    * @param {{
    *   invoke: (method: string, ...args: unknown[]) => Promise<any>,
+   *   connection: () => string | null,
    *   onSolving: (solving: boolean) => void,
    *   solve?: typeof solvePuzzle,
-   *   now?: () => number,
-   * }} options invoke: a hub call; onSolving: told when solving starts and ends; now: milliseconds
+   * }} options invoke: a hub call; connection: the current connection's id; onSolving: told when solving starts and ends
    */
-  constructor({ invoke, onSolving, solve = solvePuzzle, now = Date.now }) {
+  constructor({ invoke, connection, onSolving, solve = solvePuzzle }) {
     this.#invoke = invoke;
+    this.#connection = connection;
     this.#onSolving = onSolving;
     this.#solve = solve;
-    this.#now = now;
   }
 
   /**
@@ -47,16 +43,13 @@ export class Admission {
    * @returns {Promise<T>}
    */
   async request(ask) {
-    for (let attempt = 1; ; attempt++) {
-      const proof = await this.#proof();
+    for (let failed = 0; ;) {
+      const { proof, fetchedOn } = await this.#proof();
+      if (this.#connection() !== fetchedOn) continue; // reconnected while solving; asking Challenge needs a live one
       try {
-        const answer = await ask(proof);
-        this.#kept = null;
-        return answer;
+        return await ask(proof);
       } catch (error) {
-        const code = errorCode(error);
-        if (code !== DISCONNECTED) this.#kept = null; // answered for: spent
-        if (code !== ErrorCodes.PuzzleFailed || attempt >= MAX_PUZZLE_ATTEMPTS) throw error;
+        if (errorCode(error) !== ErrorCodes.PuzzleFailed || ++failed >= MAX_PUZZLE_ATTEMPTS) throw error;
       }
     }
   }
@@ -66,18 +59,14 @@ export class Admission {
     this.#abort.abort();
   }
 
-  /** @returns {Promise<PuzzleProof>} */
+  /** @returns {Promise<{ proof: PuzzleProof, fetchedOn: string | null }>} */
   async #proof() {
-    if (this.#kept !== null && this.#kept.usableUntil > this.#now()) return this.#kept.proof;
-    this.#kept = null;
+    const fetchedOn = this.#connection();
     /** @type {PuzzleChallenge} */
     const challenge = await this.#invoke(CallerHub.Challenge);
-    const usableUntil = this.#now() + (challenge.expiresInSeconds - FRESH_MARGIN_SECONDS) * 1000;
     this.#onSolving(true);
     try {
-      const proof = await this.#solve(challenge, { signal: this.#abort.signal });
-      this.#kept = { proof, usableUntil };
-      return proof;
+      return { proof: await this.#solve(challenge, { signal: this.#abort.signal }), fetchedOn };
     } finally {
       this.#onSolving(false);
     }

@@ -92,6 +92,7 @@ export class CallerConversation extends EventTarget {
   #request = null;
   #admission = new Admission({
     invoke: (method, ...args) => this.#hub.invoke(method, ...args),
+    connection: () => this.#hub.connectionId,
     onSolving: (solving) => this.#emit('puzzle', { solving }),
   });
   /** @type {Promise<void> | null} the request under way: a reconnection while solving joins it instead of asking twice */
