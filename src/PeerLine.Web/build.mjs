@@ -34,11 +34,13 @@ const integrity = (bytes) => `sha384-${createHash('sha384').update(bytes).digest
 
 async function buildPages() {
   rmSync(out, { recursive: true, force: true });
+  const worker = await buildPuzzleWorker();
   const result = await build({
     ...common,
     entryPoints: Object.fromEntries(PAGES.map((p) => [p.name, join(root, p.entry)])),
     outdir: join(out, 'assets'),
     entryNames: '[name]-[hash]',
+    define: { PEERLINE_PUZZLE_WORKER: JSON.stringify(worker) },
     metafile: true,
   });
   const icon = readFileSync(join(root, 'pages/icon.svg'));
@@ -57,6 +59,21 @@ async function buildPages() {
     mkdirSync(dirname(join(out, page.html)), { recursive: true });
     writeFileSync(join(out, page.html), html);
   }
+}
+
+// The request puzzle's Web Worker (src/app/puzzle.js): its own content-hashed asset, a classic script (a worker has no
+// integrity attribute; CSP worker-src 'self' admits it), whose URL the page bundles get as PEERLINE_PUZZLE_WORKER.
+async function buildPuzzleWorker() {
+  const result = await build({
+    ...common,
+    format: 'iife',
+    entryPoints: { 'puzzle-worker': join(root, 'src/app/puzzle-worker.js') },
+    outdir: join(out, 'assets'),
+    entryNames: '[name]-[hash]',
+    metafile: true,
+  });
+  const [file] = Object.keys(result.metafile.outputs);
+  return url(file);
 }
 
 // "dist/assets/x.js" -> "/assets/x.js"

@@ -59,10 +59,11 @@ public static class WebExtensions
 
     /// <summary>
     /// Pages run only the server's own bundles: no inline script or style, no other origin, no framing. The
-    /// WebSocket of the hubs is the page's own origin ('self' covers ws/wss there).
+    /// WebSocket of the hubs is the page's own origin ('self' covers ws/wss there). The caller page solves the request
+    /// puzzle in a Web Worker loaded from /assets.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; worker-src 'self'; " +
         "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
     /// <summary>No referrer leaves the site, nothing is framed or sniffed, nothing is cached by intermediaries.</summary>

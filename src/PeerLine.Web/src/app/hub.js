@@ -61,6 +61,11 @@ export class HubClient {
     return this.#connected;
   }
 
+  /** The current connection's id (a new one after each reconnection), or null while there is none. */
+  get connectionId() {
+    return this.#connection.connectionId;
+  }
+
   get isConnected() {
     return this.#connection.state === HubConnectionState.Connected && this.#resolveConnected === null;
   }

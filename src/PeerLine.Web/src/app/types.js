@@ -73,6 +73,14 @@
 /** @typedef {{ sessionId: string, topic: string, waitingSeconds: number, waiting?: number }} CrisisAlert waiting: crisis requests waiting (several: a coalesced alert) */
 /** @typedef {{ kind: string, login: string, shiftMinutes: number, weekMinutes: number }} WellbeingNotice kind: a WellbeingNotices code */
 /** @typedef {{ meetingsLeft: number, validDays: number }} ReturnCodeInfo */
+/**
+ * @typedef {object} PuzzleChallenge the answer to Challenge: the request puzzle (docs/protocol.md §3)
+ * @property {string} challenge base64, opaque to the client
+ * @property {number} bits zero bits the PBKDF2 output must begin with
+ * @property {number} iterations PBKDF2 iterations
+ * @property {number} expiresInSeconds
+ */
+/** @typedef {{ challenge: string, nonce: string }} PuzzleProof sent with RequestSupport and RequestReturn; both base64 */
 
 /**
  * An escalation directory entry (GET /api/directory), or a resource card received in a chat (fewer fields).

@@ -21,6 +21,7 @@ import { Lane } from '../app/lane.js';
 import { Transcript } from '../app/transcript.js';
 import { RecordKeeper, Vault, deleteDatabase } from '../app/vault.js';
 import { checkSupporter, fetchRoster } from '../app/roster-check.js';
+import { Admission } from './admission.js';
 import {
   CallerEvents, CallerHub, ChangeReasons, ErrorCodes, HubRoutes, SessionRoles, SessionStates, errorCode, isFinal, isRetryable, refusal,
 } from '../app/wire.js';
@@ -66,6 +67,7 @@ export const storedSession = {
 /**
  * Events (CustomEvent detail):
  *  connection {status}            'connecting' | 'connected' | 'reconnecting'
+ *  puzzle     {solving}           the request's puzzle is being solved (true) or is solved or given up (false)
  *  queue      QueueStatus         {position, expectedWaitSeconds, resources, awayGraceMinutes}
  *  state      {state, reason}     reason is null when the state comes from a resumed view
  *  securing   {restarted}         a new handshake with the supporter begins (restarted: a channel existed before, so
@@ -76,7 +78,7 @@ export const storedSession = {
  *  resumed    {restored}          this page took over an existing session after a reload (restored: its state was kept)
  *  message    {messageId, content, from}  a new message, once (content: app/content.js readContent; from: 'supporter' | 'lead')
  *  status     {messageId, status} a message the caller wrote: sending | sent | delivered | undelivered | failed
- *  refused-request {code}         the server turned the request down (for example 'queue-full')
+ *  refused-request {code}         the server turned the request down (for example 'queue-full', 'source-limit')
  *  return-route {route}           where a return code led: 'same-supporter', 'supporter-away' or 'code-not-valid'
  *  lead-invited {}                the supporter asks whether a lead may join (answerLeadInvitation)
  *  lead       {joined}            a lead joined or left
@@ -88,6 +90,13 @@ export class CallerConversation extends EventTarget {
   #ticket = null;
   /** @type {{ topic: string, priority: string } | null} until the server answers RequestSupport */
   #request = null;
+  #admission = new Admission({
+    invoke: (method, ...args) => this.#hub.invoke(method, ...args),
+    connection: () => this.#hub.connectionId,
+    onSolving: (solving) => this.#emit('puzzle', { solving }),
+  });
+  /** @type {Promise<void> | null} the request under way: a reconnection while solving joins it instead of asking twice */
+  #requesting = null;
   /** @type {string | null} */
   #returnCode = null;
   #codeTaken = false;
@@ -273,7 +282,10 @@ export class CallerConversation extends EventTarget {
   // ---- The session
 
   async #onConnected() {
-    if (this.#ticket === null) return this.#requestSupport();
+    if (this.#ticket === null) {
+      this.#requesting ??= this.#requestSupport().finally(() => { this.#requesting = null; });
+      return this.#requesting;
+    }
     /** @type {SessionView} */
     let view;
     this.#supporterLane.hold();
@@ -294,11 +306,13 @@ export class CallerConversation extends EventTarget {
   async #requestSupport() {
     const { topic, priority } = /** @type {{ topic: string, priority: string }} asked before connecting */ (this.#request);
     const roster = await fetchRoster();
+    const lookup = this.#returnCode === null ? null : toBase64(await returnLookup(this.#returnCode));
     /** @type {SessionTicket} */
     let ticket;
     try {
-      if (this.#returnCode === null) ticket = await this.#hub.invoke(CallerHub.RequestSupport, topic, priority);
-      else ticket = await this.#hub.invoke(CallerHub.RequestReturn, topic, priority, toBase64(await returnLookup(this.#returnCode)));
+      ticket = await this.#admission.request((proof) => (lookup === null
+        ? this.#hub.invoke(CallerHub.RequestSupport, topic, priority, proof)
+        : this.#hub.invoke(CallerHub.RequestReturn, topic, priority, lookup, proof)));
     } catch (error) {
       const code = errorCode(error);
       if (isRetryable(code)) throw error; // asked again on the next connection
@@ -481,6 +495,7 @@ export class CallerConversation extends EventTarget {
 
   #stop() {
     this.#stopped = true;
+    this.#admission.stop();
     this.#hub.stop().catch(() => {});
   }
 

@@ -12,12 +12,15 @@ import { normalizeReturnCode } from '../app/return-code.js';
 import { CallerConversation } from './conversation.js';
 import { evaluateScreen } from './screen.js';
 import { FeedbackForm } from './feedback.js';
-import { ENDINGS, REASONS, ROUTES } from './texts.js';
+import { ConnectingNotice } from './connecting.js';
+import { ENDINGS, REASONS, REFUSALS, ROUTES } from './texts.js';
 
 /** @import { Directory, QueueStatus } from '../app/types.js' */
 /** @import { Ticket } from './conversation.js' */
 
 const steps = '#main > .step';
+/** @type {[string, string]} the crisis lines' title and text after a refusal (there is no place in line to keep) */
+const REFUSED_LINES = ['Lines that answer now', 'If you need someone now, these lines answer right away.'];
 
 export class CallerPage {
   /** @type {CallerConversation | null} */
@@ -28,6 +31,11 @@ export class CallerPage {
   #returnCode = null;
   #messages = new MessageList({ label: 'Messages', me: 'You', them: 'Supporter' });
   #feedback = new FeedbackForm($('#feedback'), $('#feedback-thanks'), (answers) => this.#current.giveFeedback(answers));
+  #connecting = new ConnectingNotice((lines) => {
+    $('#connecting').replaceChildren(...lines.map((line) => h('p', {}, line)));
+    $('#queue-place').hidden = lines.length > 0;
+    if (lines.length > 0) $('#connection').textContent = ''; // connected: the notice says what is going on
+  });
 
   constructor() {
     $('#messages').replaceWith(this.#messages.element);
@@ -76,13 +84,16 @@ export class CallerPage {
 
   // ---- Resources shown while waiting (QueueStatus.resources, docs/protocol.md §8)
 
-  /** @param {string | null | undefined} reason a ResourceReasons code; none: hides them */
-  #showResources(reason) {
+  /**
+   * @param {string | null | undefined} reason a ResourceReasons code; none: hides them
+   * @param {[string, string]} [words] title and text instead of the reason's own
+   */
+  #showResources(reason, words) {
     this.#shownReason = reason && REASONS[reason] ? reason : null;
     $('#resources-now').hidden = this.#shownReason === null;
     document.body.dataset.resources = this.#shownReason ?? '';
     if (this.#shownReason === null) return;
-    const [title, text] = REASONS[this.#shownReason];
+    const [title, text] = words ?? REASONS[this.#shownReason];
     $('#resources-now-title').textContent = title;
     $('#resources-now-text').textContent = text;
     $('#resources-now-list').replaceChildren(resourceList(entriesFor(currentDirectory(), reason)));
@@ -99,7 +110,11 @@ export class CallerPage {
     this.#conversation = current;
     /** @param {string} type @param {(detail: any) => void} handler detail: the event's, as conversation.js lists them */
     const on = (type, handler) => current.addEventListener(type, (e) => handler(/** @type {CustomEvent} */ (e).detail));
-    on('connection', ({ status }) => showConnection(status));
+    on('connection', ({ status }) => {
+      showConnection(status);
+      if (this.#connecting.showing && status === 'connected') $('#connection').textContent = '';
+    });
+    on('puzzle', ({ solving }) => this.#connecting.solving(solving));
     on('queue', (status) => this.#showQueue(status));
     on('state', (change) => this.#showState(change));
     on('securing', ({ restarted }) => {
@@ -131,9 +146,11 @@ export class CallerPage {
       ? 'A lead joined. What you write now goes to both your supporter and the lead; their messages are marked “Lead”.'
       : 'The lead left the chat.'));
     on('lead-secure', ({ safetyCode }) => this.#note(`Secure connection with the lead. Their safety code is ${safetyCode}.`));
-    on('refused-request', ({ code }) => this.#showEnded(code === ErrorCodes.QueueFull
-      ? 'The line is very busy right now and cannot take more requests. Please use Help now, or try again a little later.'
-      : `Your request could not be taken (${code}). Please use Help now, or try again.`));
+    on('refused-request', ({ code }) => {
+      this.#showEnded(REFUSALS[code] ?? `Your request could not be taken (${code}). Please use Help now, or try again.`);
+      // Nobody here can answer this caller now: the lines that can stay in view.
+      if (code === ErrorCodes.SourceLimit) this.#showResources(ResourceReasons.Crisis, REFUSED_LINES);
+    });
     on('return-route', ({ route }) => {
       $('#return-route').textContent = ROUTES[route] ?? '';
       $('#return-route').hidden = !ROUTES[route];
@@ -147,6 +164,7 @@ export class CallerPage {
 
   /** @param {QueueStatus} status */
   #showQueue({ position, expectedWaitSeconds, resources, awayGraceMinutes }) {
+    this.#connecting.done();
     if (resources !== undefined && !(resources === null && this.#shownReason === ResourceReasons.Crisis)) this.#showResources(resources);
     if (awayGraceMinutes) {
       $('#away-grace').textContent = `If you leave this page, you keep your place for ${awayGraceMinutes} ${awayGraceMinutes === 1 ? 'minute' : 'minutes'}. `
@@ -160,6 +178,7 @@ export class CallerPage {
 
   /** @param {{ state: string, reason: string | null }} change */
   #showState({ state, reason }) {
+    this.#connecting.done();
     document.body.dataset.state = state;
     if (state === SessionStates.Waiting) {
       showOnly(steps, $('#waiting'));
@@ -204,6 +223,7 @@ export class CallerPage {
 
   /** @param {string} reason what the caller is told */
   #showEnded(reason) {
+    this.#connecting.done();
     const lost = this.#conversation?.undeliveredCount ?? 0;
     $('#ended-reason').textContent = lost === 0 ? reason
       : `${reason} ${lost === 1 ? 'Your last message was' : `Your last ${lost} messages were`} not delivered before the chat ended.`;
@@ -263,6 +283,7 @@ export class CallerPage {
     this.#conversation?.close();
     this.#conversation = null;
     this.#feedback.reset();
+    this.#showResources(null);
     /** @type {HTMLFormElement} */ ($('#screen-form')).reset();
     $('#return-code-box').replaceChildren();
     $('#return-code-box').hidden = true;

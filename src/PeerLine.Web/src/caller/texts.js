@@ -18,6 +18,13 @@ export const ROUTES = {
   [ReturnRoutes.CodeNotValid]: 'That return code is not valid any more (used up or expired), so you are in the normal line.',
 };
 
+/** @type {Record<string, string>} a refused request's code (ErrorCodes) -> what the caller is told */
+export const REFUSALS = {
+  [ErrorCodes.QueueFull]: 'The line is very busy right now and cannot take more requests. Please use Help now, or try again a little later.',
+  [ErrorCodes.SourceLimit]: 'The line is busy from the network you are on right now. Please try again in a few minutes. '
+    + 'If you need someone now, the lines below answer right away, and Help now lists them all.',
+};
+
 /** @type {Record<string, string>} why a chat ended (a ChangeReasons code, or NotFound) -> what the caller is told */
 export const ENDINGS = {
   [ChangeReasons.ClosedBySupporter]: 'Your supporter ended the chat.',
