@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Protocol.Puzzle;
 using PeerLine.Protocol.Wire;
 
 namespace PeerLine.Client.Relay;
@@ -11,6 +12,9 @@ namespace PeerLine.Client.Relay;
 /// </summary>
 public sealed class CallerRelayClient : RelayConnection
 {
+    /// <summary>Fresh challenges tried before a puzzle-failed refusal is given up (each failure spends the challenge).</summary>
+    public const int PuzzleAttempts = 4;
+
     private readonly RelayClientOptions _options;
     private SessionTicket? _ticket;
 
@@ -36,25 +40,49 @@ public sealed class CallerRelayClient : RelayConnection
     /// <summary>The credential to resume with; keep it only as long as the session lasts.</summary>
     public string? CallerSecret => _ticket?.CallerSecret;
 
+    /// <summary>Asks for support: solves a fresh puzzle (protocol.md §3) off this thread, then sends the request with its proof.</summary>
     public Task<SessionTicket> RequestSupportAsync(string topic, string priority, CancellationToken ct = default) =>
-        RequestAsync(topic, priority, () => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), topic, priority, ct), ct);
+        RequestAsync(
+            topic, priority, proof => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), topic, priority, proof, ct), ct);
 
     /// <summary>Asks for support with a return code's 32-byte lookup value; the ticket's Return says where it led.</summary>
     public Task<SessionTicket> RequestReturnAsync(string topic, string priority, byte[] returnLookup, CancellationToken ct = default) =>
         RequestAsync(
-            topic, priority, () => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestReturn), topic, priority, returnLookup, ct), ct);
+            topic, priority,
+            proof => Connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestReturn), topic, priority, returnLookup, proof, ct), ct);
 
     /// <summary>Takes a return code for the supporter now holding the session: only its lookup value is sent.</summary>
     public Task<ReturnCodeInfo> RegisterReturnCodeAsync(byte[] returnLookup, CancellationToken ct = default) =>
         WithRetryAsync(() => Connection.InvokeAsync<ReturnCodeInfo>(nameof(ICallerHub.RegisterReturnCode), SessionId, returnLookup, ct), ct);
 
-    private async Task<SessionTicket> RequestAsync(string topic, string priority, Func<Task<SessionTicket>> request, CancellationToken ct)
+    private async Task<SessionTicket> RequestAsync(string topic, string priority, Func<PuzzleProof, Task<SessionTicket>> request, CancellationToken ct)
     {
         if (_ticket is not null) throw new InvalidOperationException("This client already has a session.");
         await OpenAsync(ct);
-        _ticket = await WithRetryAsync(request, ct);
+        _ticket = await WithSolvedPuzzleAsync(request, ct);
         Track(new SessionView(_ticket.SessionId, _ticket.Queue.State, topic, priority, 0, 0, _ticket.Queue));
         return _ticket;
+    }
+
+    /// <summary>
+    /// Challenge, solve, send. A refused proof (wrong, reused, expired, or from before a server restart) was spent:
+    /// the next attempt starts from a new challenge.
+    /// </summary>
+    private async Task<SessionTicket> WithSolvedPuzzleAsync(Func<PuzzleProof, Task<SessionTicket>> request, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var challenge = await WithRetryAsync(() => Connection.InvokeAsync<PuzzleChallenge>(nameof(ICallerHub.Challenge), ct), ct);
+            var proof = await ProofOfWork.SolveAsync(challenge, ct);
+            try
+            {
+                return await WithRetryAsync(() => request(proof), ct);
+            }
+            catch (RelayException e) when (e.Code == ErrorCodes.PuzzleFailed && attempt < PuzzleAttempts)
+            {
+                // Spent: ask for a new one.
+            }
+        }
     }
 
     /// <summary>Picks up an existing session (after a page reload or an app restart) with its id and secret.</summary>

@@ -253,6 +253,7 @@ public static class AuditKinds
     public const string SessionAbandoned = "session-abandoned";
     public const string ResourceOffered = "resource-offered";
     public const string CrisisAlert = "crisis-alert";
+    public const string RequestsHourly = "requests-hourly";
     public const string LeadJoined = "lead-joined";
     public const string StaffAdded = "staff-added";
     public const string StaffLogin = "staff-login";
@@ -270,7 +271,7 @@ public static class AuditKinds
     public static readonly IReadOnlyList<string> All =
     [
         SessionRequested, SessionOffered, SessionClaimed, SessionTransferred, SessionClosed, DispositionRecorded, SessionAbandoned,
-        ResourceOffered, CrisisAlert, LeadJoined, StaffAdded, StaffLogin, StaffLoginFailed, StaffLoginThrottled, ShiftStarted,
+        ResourceOffered, CrisisAlert, RequestsHourly, LeadJoined, StaffAdded, StaffLogin, StaffLoginFailed, StaffLoginThrottled, ShiftStarted,
         ShiftEnded, RoleChanged, StaffDisabled, KeyCertified, KeyRevoked, ExportMade, RetentionRun,
     ];
 }

@@ -8,11 +8,12 @@ namespace PeerLine.Server.Audit;
 /// <summary>
 /// On a timer: signs a checkpoint once <see cref="AuditOptions.CheckpointEvents"/> events are unsigned or the oldest
 /// unsigned one is <see cref="AuditOptions.CheckpointMinutes"/> old, and writes the sign-ins refused by the rate
-/// limiter since the last pass as one event.
+/// limiter since the last pass as one event, and the request counts of finished hours (<see cref="HourlyRequestCounts"/>).
 /// </summary>
 public sealed class AuditCheckpointer(
     AuditTrail trail,
     LoginThrottleTally throttled,
+    HourlyRequestCounts hourly,
     IDbContextFactory<PeerLineDb> dbs,
     TimeProvider time,
     IOptions<AuditOptions> options,
@@ -23,6 +24,7 @@ public sealed class AuditCheckpointer(
     public async Task PassAsync(CancellationToken ct)
     {
         if (throttled.Take() is > 0 and var refused) await trail.RecordAsync(new StaffLoginThrottled(refused));
+        await hourly.CloseFinishedHoursAsync(ct);
 
         long head, signed;
         await using (var db = await dbs.CreateDbContextAsync(ct))

@@ -1,3 +1,4 @@
+using System.Globalization;
 using PeerLine.Protocol.Audit;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Queue;
@@ -20,6 +21,7 @@ public abstract record AuditEvent
 
 public sealed record AuditPseudonyms(Func<string, string> Session, Func<string, string> Staff);
 
+/// <summary>Written when a session is first claimed (a request nobody claimed is only counted, in <see cref="RequestsHourly"/>).</summary>
 public sealed record SessionRequested(string SessionId, Topic Topic, Priority Priority, bool Returning) : AuditEvent
 {
     public override string Kind => AuditKinds.SessionRequested;
@@ -29,6 +31,7 @@ public sealed record SessionRequested(string SessionId, Topic Topic, Priority Pr
     };
 }
 
+/// <summary>The offer a session was first claimed under, written with the claim.</summary>
 /// <param name="Offer">"push" (the dispatcher) or "return" (a returning caller's earlier supporter).</param>
 public sealed record SessionOffered(string SessionId, string StaffId, string Offer) : AuditEvent
 {
@@ -83,6 +86,7 @@ public sealed record DispositionRecorded(string SessionId, Disposition Dispositi
     };
 }
 
+/// <summary>A session claimed before, handed back to the queue, that then ended without another claim.</summary>
 /// <param name="Reason">"withdrawn" (the caller left the queue) or "away" (gone past the grace period).</param>
 public sealed record SessionAbandoned(string SessionId, string Reason) : AuditEvent
 {
@@ -97,11 +101,36 @@ public sealed record ResourceOffered(string SessionId, string ResourceKind) : Au
         new() { ["session"] = ids.Session(SessionId), ["resource"] = ResourceKind };
 }
 
-public sealed record CrisisAlertRaised(string SessionId, int LeadsAlerted) : AuditEvent
+/// <summary>One crisis alert sent (it may stand for several crisis requests of a window): no session is named.</summary>
+public sealed record CrisisAlertRaised(int LeadsAlerted, int Waiting) : AuditEvent
 {
     public override string Kind => AuditKinds.CrisisAlert;
     public override Dictionary<string, object> Fields(AuditPseudonyms ids) =>
-        new() { ["session"] = ids.Session(SessionId), ["leads"] = (long)LeadsAlerted };
+        new() { ["leads"] = (long)LeadsAlerted, ["waiting"] = (long)Waiting };
+}
+
+/// <summary>
+/// One finished hour of requests, in counts: made (by priority), ended unanswered (withdrawn, abandoned), crisis alerts
+/// sent, and the requests waiting when the hour was closed.
+/// </summary>
+public sealed record RequestsHourly(DateTimeOffset Hour, long Routine, long Soon, long Crisis, long Withdrawn, long Abandoned,
+    long CrisisAlerts, long Waiting) : AuditEvent
+{
+    private const string HourFormat = "yyyy-MM-dd't'HH";
+
+    public override string Kind => AuditKinds.RequestsHourly;
+    public override Dictionary<string, object> Fields(AuditPseudonyms ids) => new()
+    {
+        ["hour"] = HourCode(Hour), ["routine"] = Routine, ["soon"] = Soon, ["crisis"] = Crisis, ["withdrawn"] = Withdrawn,
+        ["abandoned"] = Abandoned, ["crisis-alerts"] = CrisisAlerts, ["waiting"] = Waiting,
+    };
+
+    /// <summary>An hour as the field holds it, for example <c>2026-11-25t14</c> (UTC).</summary>
+    public static string HourCode(DateTimeOffset hour) => hour.UtcDateTime.ToString(HourFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset? ParseHour(string? code) =>
+        DateTimeOffset.TryParseExact(code, HourFormat, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var hour) ? hour : null;
 }
 
 public sealed record LeadJoined(string SessionId, string LeadId) : AuditEvent

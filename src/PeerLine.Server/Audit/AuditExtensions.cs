@@ -12,12 +12,14 @@ public static class AuditExtensions
         return services;
     }
 
-    /// <summary>The server's part: the checkpointer, the integrity check of the compliance view, the throttle tally.</summary>
+    /// <summary>The server's part: the checkpointer, the integrity check of the compliance view, the throttle tally, the hourly request counts.</summary>
     public static IServiceCollection AddAudit(this IServiceCollection services)
     {
         services.AddAuditTrail();
         services.AddSingleton<AuditIntegrity>();
         services.AddSingleton<LoginThrottleTally>();
+        services.AddSingleton<RequestCounter>();
+        services.AddSingleton<HourlyRequestCounts>();
         services.AddSingleton<AuditCheckpointer>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditCheckpointer>());
         return services;

@@ -159,4 +159,7 @@ public static partial class AuditLog
 
     [LoggerMessage(12004, LogLevel.Information, "Audit export made ({Via}, {Records} records)")]
     public static partial void Exported(ILogger logger, string via, long records);
+
+    [LoggerMessage(12005, LogLevel.Error, "Request count could not be written: {ErrorKind}")]
+    public static partial void CountFailed(ILogger logger, string errorKind);
 }

@@ -10,6 +10,7 @@ public static class EscalationExtensions
         services.AddEscalationDirectory();
         services.AddOptions<RoutingOptions>().BindConfiguration(RoutingOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<RoutingOptions>, CoverageValidation>();
+        services.AddOptions<EscalationOptions>().BindConfiguration(EscalationOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<RoutingRules>();
         services.AddSingleton<CrisisAlerts>();
         services.AddSingleton<ResourceSharing>();

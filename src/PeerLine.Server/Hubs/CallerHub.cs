@@ -4,6 +4,7 @@ using PeerLine.Protocol.Wire;
 using PeerLine.Server.Continuity;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Metrics;
+using PeerLine.Server.Puzzle;
 using PeerLine.Server.Queue;
 using PeerLine.Server.Relay;
 using PeerLine.Server.Roster;
@@ -22,16 +23,19 @@ public sealed class CallerHub(
     ContinuityService continuity,
     SupervisionService supervision,
     FeedbackService feedback,
+    PuzzleService puzzles,
     IOptionsMonitor<ContinuityOptions> continuityOptions)
     : Hub<ICallerClient>, ICallerHub
 {
     private const string BoundSession = "session";
     private const string ConnectionMarker = "marker";
 
-    public Task<PuzzleChallenge> Challenge() => throw new NotImplementedException("issue 12: the puzzle service");
+    /// <summary>A fresh single-use puzzle; its proof goes with the next RequestSupport or RequestReturn.</summary>
+    public Task<PuzzleChallenge> Challenge() => puzzles.IssueAsync(Context.ConnectionAborted);
 
     public async Task<SessionTicket> RequestSupport(string topic, string priority, PuzzleProof proof)
     {
+        await puzzles.VerifyAsync(proof, Context.ConnectionAborted);
         if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
         var ticket = await intake.RequestAsync(topic, priority, Marker, Context.ConnectionAborted);
         await BindAsync(ticket.SessionId);
@@ -44,6 +48,7 @@ public sealed class CallerHub(
     /// </summary>
     public async Task<SessionTicket> RequestReturn(string topic, string priority, byte[] returnLookup, PuzzleProof proof)
     {
+        await puzzles.VerifyAsync(proof, Context.ConnectionAborted);
         if (Context.Items.ContainsKey(BoundSession)) throw new PeerLineException(ErrorCodes.WrongState);
         // Codes are checked before a meeting of the return code is spent on a request that cannot be made.
         WireCodes.ParseTopic(topic);

@@ -24,15 +24,23 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
         var until = lastWeek.AddDays(7).ToUnixTimeMilliseconds();
 
         await using var db = await dbs.CreateDbContextAsync(ct);
-        var kinds = new[] { AuditKinds.SessionRequested, AuditKinds.SessionClaimed, AuditKinds.SessionAbandoned, AuditKinds.SessionClosed,
+        var kinds = new[] { AuditKinds.SessionRequested, AuditKinds.SessionClaimed, AuditKinds.SessionClosed,
             AuditKinds.DispositionRecorded, AuditKinds.ResourceOffered };
         var rows = await db.AuditEvents.AsNoTracking()
             .Where(r => r.At >= from && r.At < until && kinds.Contains(r.Kind)).OrderBy(r => r.Seq).ToListAsync(ct);
         var events = rows.Select(AuditTrail.ToRecord).ToList();
+        // An hour is written once it is over (normally within a minute), so its event may fall after the window: read by its hour.
+        var hourly = (await db.AuditEvents.AsNoTracking().Where(r => r.At >= from && r.Kind == AuditKinds.RequestsHourly)
+                .OrderBy(r => r.Seq).ToListAsync(ct))
+            .Select(AuditTrail.ToRecord)
+            .Select(r => (Hour: RequestsHourly.ParseHour(r.Code("hour")), Record: r))
+            .Where(h => h.Hour is { } hour && hour.ToUnixTimeMilliseconds() >= from && hour.ToUnixTimeMilliseconds() < until)
+            .Select(h => (Hour: h.Hour!.Value, h.Record)).ToList();
         var feedback = await db.FeedbackCounts.AsNoTracking().Where(f => f.WeekStart >= from && f.WeekStart < until).ToListAsync(ct);
 
         int WeekOf(AuditRecord r) => starts.FindLastIndex(s => s <= r.At);
-        var sessions = SessionsTable(events, WeekOf, count);
+        var underWay = Weeks.StartOf(time.GetUtcNow());
+        var sessions = SessionsTable(events, hourly, WeekOf, starts, underWay);
         var tables = new List<(string Id, string[] Columns, long[,] Cells)>
         {
             (MetricTables.Sessions, [MetricColumns.Answered, MetricColumns.Abandoned, MetricColumns.Open], sessions),
@@ -49,18 +57,25 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     }
 
     /// <summary>
-    /// Each request, in the week it was made, with its outcome by the end of that week: answered (claimed), abandoned,
-    /// or still open. Only events of the same week count, so a week's row never changes once the week is over.
+    /// Per week: answered = requests first claimed in the week (a <c>session-requested</c> event is written at the first
+    /// claim); abandoned = requests that ended unanswered in the week (withdrawn or away, from the hourly counts); open =
+    /// requests waiting at the week's end (the count closing its last hour; for the week under way, its latest closed hour).
+    /// Only events of the week count, so a week's row never changes once the week is over.
     /// </summary>
-    private static long[,] SessionsTable(List<AuditRecord> events, Func<AuditRecord, int> weekOf, int weeks)
+    private static long[,] SessionsTable(List<AuditRecord> events, List<(DateTimeOffset Hour, AuditRecord Record)> hourly,
+        Func<AuditRecord, int> weekOf, List<DateTimeOffset> starts, DateTimeOffset underWay)
     {
-        var claimed = FirstWeekOf(events, AuditKinds.SessionClaimed, weekOf);
-        var abandoned = FirstWeekOf(events, AuditKinds.SessionAbandoned, weekOf);
-        var cells = new long[weeks, 3];
-        foreach (var request in events.Where(e => e.Kind == AuditKinds.SessionRequested))
+        var cells = new long[starts.Count, 3];
+        foreach (var request in events.Where(e => e.Kind == AuditKinds.SessionRequested)) cells[weekOf(request), 0]++;
+        for (var week = 0; week < starts.Count; week++)
         {
-            var (session, week) = (request.Code("session")!, weekOf(request));
-            cells[week, claimed.GetValueOrDefault(session, -1) == week ? 0 : abandoned.GetValueOrDefault(session, -1) == week ? 1 : 2]++;
+            var end = starts[week].AddDays(7);
+            var hours = hourly.Where(h => h.Hour >= starts[week] && h.Hour < end).ToList();
+            cells[week, 1] = hours.Sum(h => (h.Record.Count("withdrawn") ?? 0) + (h.Record.Count("abandoned") ?? 0));
+            // No count for the last hour: nothing was waiting then (an hour with requests waiting is always closed with a count).
+            var last = hours.Count == 0 ? default : hours.MaxBy(h => h.Hour);
+            var atEnd = hours.Count > 0 && (last.Hour == end.AddHours(-1) || starts[week] == underWay);
+            cells[week, 2] = atEnd ? last.Record.Count("waiting") ?? 0 : 0;
         }
         return cells;
     }
@@ -107,7 +122,7 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
     }
 
     /// <summary>
-    /// Median and 90th percentile of first-answer waits (answered in the week asked), and abandonment, for weeks whose counts are published.
+    /// Median and 90th percentile of first-answer waits (of the requests answered in the week), and abandonment, for weeks whose counts are published.
     /// </summary>
     private static List<WeeklyWaits> Waits(List<AuditRecord> events, Func<AuditRecord, int> weekOf, MetricsTable sessions, List<string> weeks)
     {
@@ -120,7 +135,9 @@ public sealed class MetricsService(IDbContextFactory<PeerLineDb> dbs, TimeProvid
             var row = sessions.Rows[i];
             var waits = firstWaits.Where(w => w.Week == i).Select(w => w.Seconds).Order().ToList();
             var publishable = row.Cells[0] is > 0 && waits.Count > 0;
-            double? abandonment = row.Cells[1] is { } a && row.Total is { } total && total > 0 ? Math.Round((double)a / total, 3) : null;
+            // Of the requests settled in the week (answered or ended unanswered), the share that ended unanswered.
+            double? abandonment = row.Cells[1] is { } a && row.Cells[0] is { } answered && a + answered > 0
+                ? Math.Round((double)a / (a + answered), 3) : null;
             return new WeeklyWaits(week, publishable ? Percentile(waits, 0.5) : null, publishable ? Percentile(waits, 0.9) : null, abandonment);
         }).ToList();
     }

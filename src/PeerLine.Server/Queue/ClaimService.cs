@@ -35,14 +35,21 @@ public sealed class ClaimService(
         var slotRefusal = await SessionClosing.TakeSlotAsync(db, supporterId, now, ct);
         if (slotRefusal is not null) throw new PeerLineException(slotRefusal);
 
-        var claimed = (sessionId is null
+        var claim = (sessionId is null
             ? await ClaimHeadAsync(db, supporterId, now, ct)
-            : await TryClaimAsync(db, sessionId, supporterId, now, ct) ? sessionId : null)
+            : await TryClaimAsync(db, sessionId, supporterId, now, ct))
             ?? throw new PeerLineException(sessionId is null ? ErrorCodes.QueueEmpty : ErrorCodes.AlreadyClaimed);
         await tx.CommitAsync(ct);
 
+        var claimed = claim.SessionId;
         var session = await db.Sessions.AsNoTracking().SingleAsync(s => s.Id == claimed, ct);
         QueueLog.Claimed(logger, (now - session.RequestedAt) / 1000);
+        if (claim.First)
+        {
+            // A session's own audit events begin here: a request nobody claimed is only counted (RequestCounter).
+            await audit.RecordAsync(new SessionRequested(claimed, session.Topic, session.Priority, session.Returning));
+            if (claim.Offer is not null) await audit.RecordAsync(new SessionOffered(claimed, supporterId, claim.Offer));
+        }
         await audit.RecordAsync(new SessionClaimed(claimed, supporterId, audit.WaitSeconds(now - session.RequestedAt)));
         notifier.QueueChanged();
         await push.ToCaller(claimed, SessionState.Active, ChangeReasons.Claimed);
@@ -60,7 +67,11 @@ public sealed class ClaimService(
         notifier.QueueChanged();
     }
 
-    private static async Task<string?> ClaimHeadAsync(PeerLineDb db, string supporterId, long now, CancellationToken ct)
+    /// <param name="First">Never claimed before (not a session handed back to the queue).</param>
+    /// <param name="Offer">"return" or "push" when the supporter took a session offered to them, else null.</param>
+    private sealed record Claim(string SessionId, bool First, string? Offer);
+
+    private static async Task<Claim?> ClaimHeadAsync(PeerLineDb db, string supporterId, long now, CancellationToken ct)
     {
         for (var attempt = 0; attempt < RaceRetries; attempt++)
         {
@@ -68,12 +79,25 @@ public sealed class ClaimService(
                 .Where(s => s.OfferedTo == null || s.OfferedTo == supporterId || s.OfferExpiresAt <= now)
                 .Select(s => s.Id).FirstOrDefaultAsync(ct);
             if (head is null) return null;
-            if (await TryClaimAsync(db, head, supporterId, now, ct)) return head;
+            if (await TryClaimAsync(db, head, supporterId, now, ct) is { } claim) return claim;
         }
         return null;
     }
 
-    private static async Task<bool> TryClaimAsync(PeerLineDb db, string sessionId, string supporterId, long now, CancellationToken ct) =>
+    /// <summary>
+    /// The conditional update decides the claim; what the session was before it (read in the same transaction, which
+    /// holds the capacity slot's write) says whether this is its first claim and whether it was offered to this supporter.
+    /// </summary>
+    private static async Task<Claim?> TryClaimAsync(PeerLineDb db, string sessionId, string supporterId, long now, CancellationToken ct)
+    {
+        var before = await db.Sessions.AsNoTracking().Where(s => s.Id == sessionId)
+            .Select(s => new { s.ClaimedAt, s.OfferedTo, s.OfferExpiresAt, s.Returning }).SingleOrDefaultAsync(ct);
+        if (before is null || !await UpdateClaimAsync(db, sessionId, supporterId, now, ct)) return null;
+        var offered = before.OfferedTo == supporterId && before.OfferExpiresAt > now;
+        return new Claim(sessionId, before.ClaimedAt is null, offered ? before.Returning ? "return" : "push" : null);
+    }
+
+    private static async Task<bool> UpdateClaimAsync(PeerLineDb db, string sessionId, string supporterId, long now, CancellationToken ct) =>
         await db.Sessions
             .Where(s => s.Id == sessionId && s.State == SessionState.Waiting &&
                         (s.OfferedTo == null || s.OfferedTo == supporterId || s.OfferExpiresAt <= now))

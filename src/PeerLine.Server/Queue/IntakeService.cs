@@ -23,6 +23,7 @@ public sealed class IntakeService(
     CrisisAlerts crisisAlerts,
     WellbeingService wellbeing,
     AuditTrail audit,
+    RequestCounter counts,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
     ILogger<IntakeService> logger)
@@ -58,15 +59,16 @@ public sealed class IntakeService(
             // A new request queues behind everyone of its priority or higher.
             PositionAtRequest = 1 + await db.Sessions.CountAsync(s => s.State == SessionState.Waiting && s.Priority >= priority, ct),
             OfferedTo = reservation?.SupporterId,
+            Returning = reservation is not null,
             OfferExpiresAt = reservation is null ? null : time.NowMs() + reservation.Seconds * 1000L,
         };
         db.Sessions.Add(session);
         await db.SaveChangesAsync(ct);
 
         QueueLog.Requested(logger, priority.Code());
-        await audit.RecordAsync(new SessionRequested(session.Id, topic, priority, reservation is not null));
-        if (reservation is not null) await audit.RecordAsync(new SessionOffered(session.Id, reservation.SupporterId, "return"));
-        if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync(session.Id, topic, ct);
+        // Counted, not recorded: the session's own audit events begin when someone claims it (ClaimService).
+        await counts.RequestedAsync(priority);
+        if (priority == Priority.Crisis) await crisisAlerts.RaiseAsync();
         if (reservation is not null)
         {
             var offer = new SessionOffer(session.Id, topic.Code(), priority.Code(), 0, reservation.Seconds, Returning: true);
@@ -176,7 +178,8 @@ public sealed class IntakeService(
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             QueueLog.Ended(logger, SessionStates.Withdrawn, "caller");
-            await audit.RecordAsync(new SessionAbandoned(sessionId, "withdrawn"));
+            if (session.ClaimedAt is null) await counts.LeftUnansweredAsync(away: false);
+            else await audit.RecordAsync(new SessionAbandoned(sessionId, "withdrawn"));
             notifier.QueueChanged();
             await push.ToCaller(sessionId, SessionState.Withdrawn, ChangeReasons.Withdrawn);
             return;

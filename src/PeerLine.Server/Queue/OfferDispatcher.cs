@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
-using PeerLine.Server.Audit;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
 using PeerLine.Server.Storage;
@@ -11,12 +10,12 @@ namespace PeerLine.Server.Queue;
 /// <summary>
 /// Push mode: offers the head of the queue to the on-shift supporter with the most free capacity, longest idle
 /// first, one open offer per supporter. An offer is a conditional update, so two nodes never offer one session twice.
+/// An offer is recorded in the audit trail only if the supporter takes it (ClaimService).
 /// </summary>
 public sealed class OfferDispatcher(
     IDbContextFactory<PeerLineDb> dbs,
     TimeProvider time,
     ClientPush push,
-    AuditTrail audit,
     IOptionsMonitor<QueueOptions> options,
     ILogger<OfferDispatcher> logger)
 {
@@ -60,7 +59,6 @@ public sealed class OfferDispatcher(
             // A lapsed offer the sweeper has not taken back yet: its supporter hears that it moved on.
             if (session.OfferedTo is { } lapsed && lapsed != supporter) await push.OfferWithdrawn(lapsed, session.Id);
             QueueLog.Offered(logger, session.Priority.Code());
-            await audit.RecordAsync(new SessionOffered(session.Id, supporter, "push"));
             await push.Offer(supporter, new SessionOffer(session.Id, session.Topic.Code(), session.Priority.Code(),
                 (int)((now - session.RequestedAt) / 1000), timeout));
         }

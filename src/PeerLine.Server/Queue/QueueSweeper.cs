@@ -5,13 +5,15 @@ using PeerLine.Server.Audit;
 using PeerLine.Server.Escalation;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Hubs;
+using PeerLine.Server.Retention;
 using PeerLine.Server.Storage;
 
 namespace PeerLine.Server.Queue;
 
 /// <summary>
 /// On a timer (through <see cref="TimeProvider"/>, so tests drive it): waiting callers gone past the grace period
-/// become abandoned, lapsed offers are taken back, and ciphertext left behind by a closed session is purged.
+/// become abandoned, lapsed offers are taken back, ciphertext left behind by a closed session is purged, and the rows of
+/// requests that ended without a claim are deleted after <see cref="RetentionOptions.UnansweredRequestMinutes"/>.
 /// </summary>
 public sealed class QueueSweeper(
     IDbContextFactory<PeerLineDb> dbs,
@@ -19,8 +21,10 @@ public sealed class QueueSweeper(
     ClientPush push,
     RoutingRules routing,
     AuditTrail audit,
+    RequestCounter counts,
     TimeProvider time,
     IOptionsMonitor<QueueOptions> options,
+    IOptionsMonitor<RetentionOptions> retention,
     ILogger<QueueSweeper> logger) : PeriodicWork(time)
 {
     private long _lastSweep = time.NowMs();
@@ -41,15 +45,16 @@ public sealed class QueueSweeper(
         var awayBefore = now - o.AwayGraceMinutes * 60_000L;
         var abandoned = await db.Sessions
             .Where(s => s.State == SessionState.Waiting && s.CallerAwaySince != null && s.CallerAwaySince <= awayBefore)
-            .Select(s => s.Id).ToListAsync(ct);
-        foreach (var id in abandoned)
+            .Select(s => new { s.Id, Claimed = s.ClaimedAt != null }).ToListAsync(ct);
+        foreach (var (id, claimed) in abandoned.Select(a => (a.Id, a.Claimed)))
         {
             var changed = await db.Sessions
                 .Where(s => s.Id == id && s.State == SessionState.Waiting && s.CallerAwaySince != null && s.CallerAwaySince <= awayBefore)
                 .ExecuteUpdateAsync(u => u.SetProperty(s => s.State, SessionState.Abandoned)
                     .SetProperty(s => s.ClosedAt, now).SetProperty(s => s.OfferedTo, (string?)null), ct);
             if (changed != 1) continue;
-            await audit.RecordAsync(new SessionAbandoned(id, "away"));
+            if (claimed) await audit.RecordAsync(new SessionAbandoned(id, "away"));
+            else await counts.LeftUnansweredAsync(away: true);
             await push.ToCaller(id, SessionState.Abandoned, ChangeReasons.Abandoned);
         }
 
@@ -67,6 +72,11 @@ public sealed class QueueSweeper(
         var purged = await db.Messages
             .Where(m => !db.Sessions.Any(s => s.Id == m.SessionId && (s.State == SessionState.Active || s.State == SessionState.Waiting)))
             .ExecuteDeleteAsync(ct);
+
+        // A request nobody claimed is counted already (RequestCounter); its row need not outlive the caller's page.
+        var unansweredBefore = now - retention.CurrentValue.UnansweredRequestMinutes * 60_000L;
+        await db.Sessions.Where(s => (s.State == SessionState.Withdrawn || s.State == SessionState.Abandoned)
+            && s.ClaimedAt == null && s.ClosedAt < unansweredBefore).ExecuteDeleteAsync(ct);
 
         var resourcesDue = await ResourcesNewlyDueAsync(db, now, ct);
         if (abandoned.Count + lapsed.Count + purged > 0) QueueLog.Swept(logger, abandoned.Count, lapsed.Count, purged);

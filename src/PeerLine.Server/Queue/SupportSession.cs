@@ -28,6 +28,8 @@ public sealed class SupportSession
     public Disposition Disposition { get; set; }
     /// <summary>Handed back by a supporter: goes ahead of others of the same priority.</summary>
     public bool Returned { get; set; }
+    /// <summary>A return code reserved it for the caller's earlier supporter (recorded in the audit trail if it is claimed).</summary>
+    public bool Returning { get; set; }
 
     public long RequestedAt { get; set; }
     public long? ClaimedAt { get; set; }

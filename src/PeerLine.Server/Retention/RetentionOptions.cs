@@ -17,6 +17,13 @@ public sealed class RetentionOptions
     [Range(1, 3650)]
     public int SessionDays { get; set; } = 30;
 
+    /// <summary>
+    /// Rows of requests that ended without anyone claiming them (withdrawn, abandoned) are deleted by the queue sweeper after
+    /// this many minutes; they are counted by the hour in the audit trail (requests-hourly) and nothing else keeps them.
+    /// </summary>
+    [Range(1, 43_200)]
+    public int UnansweredRequestMinutes { get; set; } = 60;
+
     /// <summary>Shift records are deleted after this many days (at least 8: the weekly hours cap reads the last seven).</summary>
     [Range(8, 3650)]
     public int ShiftRecordDays { get; set; } = 90;

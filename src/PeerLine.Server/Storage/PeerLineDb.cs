@@ -28,6 +28,7 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
     public DbSet<AuditEventRow> AuditEvents => Set<AuditEventRow>();
     public DbSet<AuditCheckpointRow> AuditCheckpoints => Set<AuditCheckpointRow>();
     public DbSet<FeedbackCount> FeedbackCounts => Set<FeedbackCount>();
+    public DbSet<RequestCount> RequestCounts => Set<RequestCount>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -103,6 +104,12 @@ public sealed class PeerLineDb(DbContextOptions<PeerLineDb> options) : IdentityD
             e.HasKey(f => new { f.WeekStart, f.Question, f.Answer });
             e.Property(f => f.Question).HasMaxLength(32);
             e.Property(f => f.Answer).HasMaxLength(32);
+        });
+
+        builder.Entity<RequestCount>(e =>
+        {
+            e.HasKey(c => c.HourStart);
+            e.Property(c => c.HourStart).ValueGeneratedNever();
         });
 
         builder.Entity<DeviceKey>(e =>

@@ -23,7 +23,8 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
         var seenByIntruder = new ConcurrentQueue<RelayEnvelope>();
         intruder.On<RelayEnvelope>(nameof(ICallerClient.MessageReceived), seenByIntruder.Enqueue);
         await intruder.StartAsync().Within();
-        await intruder.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
+        await intruder.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine,
+            await intruder.SolvedPuzzleAsync()).Within();
 
         await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session, "not-the-secret"));
         await AssertRefused(ErrorCodes.NotFound, () => intruder.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), session,
@@ -48,10 +49,12 @@ public sealed class CallersStayInTheirOwnSessionTests() : AppScenario
     {
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
+        await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine,
+            await caller.SolvedPuzzleAsync()).Within();
 
+        var proof = await caller.SolvedPuzzleAsync();
         await AssertRefused(ErrorCodes.WrongState, () => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other,
-            Priorities.Routine));
+            Priorities.Routine, proof));
     }
 
     private static async Task AssertRefused(string code, Func<Task> call)

@@ -49,6 +49,8 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             ["StaffAuth:LoginsPerMinute"] = "10000",
             // Tests read the events they just caused; AuditListingTests checks the default (the hour under way hidden).
             ["Audit:ListOpenPeriod"] = "true",
+            // A cheap puzzle (16 PBKDF2 runs, not 256) keeps the many requests of the suite fast; the puzzle tests set the real price.
+            ["Puzzle:BaseBits"] = "4",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
         if (kestrel)

@@ -61,11 +61,14 @@ public sealed class CanariesNeverStoredOrLoggedTests
         var atCaller = new List<RelayEnvelope>();
         caller.On<RelayEnvelope>(nameof(ICallerClient.MessageReceived), m => { lock (atCaller) atCaller.Add(m); });
         await caller.StartAsync().Within();
-        await Refused(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), "topic-canary-19ab", Priorities.Crisis));
-        await Refused(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, "priority-canary-77c0"));
+        var proof = await caller.SolvedPuzzleAsync();
+        await Refused(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), "topic-canary-19ab", Priorities.Crisis, proof));
+        proof = await caller.SolvedPuzzleAsync();
+        await Refused(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, "priority-canary-77c0", proof));
         await Refused(() => caller.InvokeAsync<SessionView>(nameof(ICallerHub.Resume), "sessionid-canary-3e2d", "secret-canary-8f8f"));
         canaries.AddRange(["topic-canary-19ab", "priority-canary-77c0", "sessionid-canary-3e2d", "secret-canary-8f8f"]);
-        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon,
+            await caller.SolvedPuzzleAsync()).Within();
         canaries.Add(ticket.CallerSecret);
 
         var view = await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();

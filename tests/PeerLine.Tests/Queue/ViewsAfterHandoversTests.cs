@@ -92,7 +92,8 @@ public sealed class ViewsAfterHandoversTests() : AppScenario
     {
         var connection = App.RawConnection(HubRoutes.Caller);
         await connection.StartAsync().Within();
-        var ticket = await connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
+        var ticket = await connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine,
+            await connection.SolvedPuzzleAsync()).Within();
         return new RawCaller(connection, ticket);
     }
 

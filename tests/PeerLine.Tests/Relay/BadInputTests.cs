@@ -23,7 +23,8 @@ public sealed class BadInputTests() : AppScenario
         await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync("DropTables").Within());
         await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), null, null).Within());
 
-        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine,
+            await caller.SolvedPuzzleAsync()).Within();
         Assert.Equal(SessionStates.Waiting, ticket.Queue.State);
         App.Logs.AssertNoErrors();
     }
@@ -42,7 +43,8 @@ public sealed class BadInputTests() : AppScenario
 
         await using var next = App.RawConnection(HubRoutes.Caller);
         await next.StartAsync().Within();
-        await next.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Soon).Within();
+        await next.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Soon,
+            await next.SolvedPuzzleAsync()).Within();
     }
 
     [Theory]

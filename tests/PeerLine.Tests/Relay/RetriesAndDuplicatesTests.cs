@@ -18,7 +18,8 @@ public sealed class RetriesAndDuplicatesTests() : AppScenario
         await App.CreateStaffAsync("gus");
         _caller = App.RawConnection(HubRoutes.Caller);
         await _caller.StartAsync().Within();
-        var ticket = await _caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine).Within();
+        var ticket = await _caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Other, Priorities.Routine,
+            await _caller.SolvedPuzzleAsync()).Within();
         _session = ticket.SessionId;
         await using var staff = await App.StaffConnectionAsync("gus");
         await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();

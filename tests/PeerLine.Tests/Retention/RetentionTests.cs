@@ -33,7 +33,8 @@ public sealed class RetentionTests() : AppScenario(new PeerLineApp(QuietTimers.W
         await staff.InvokeAsync<ShiftStatus>(nameof(IStaffHub.StartShift), null).Within();
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Routine,
+            await caller.SolvedPuzzleAsync()).Within();
         var view = await staff.InvokeAsync<SessionView>(nameof(IStaffHub.ClaimNext)).Within();
         await caller.InvokeAsync(nameof(ICallerHub.SendCiphertext), ticket.SessionId, Guid.NewGuid(), 1L,
             Encoding.UTF8.GetBytes("ciphertext-canary-5e1d")).Within();

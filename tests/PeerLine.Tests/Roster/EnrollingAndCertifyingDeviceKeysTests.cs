@@ -67,7 +67,8 @@ public sealed class EnrollingAndCertifyingDeviceKeysTests() : AppScenario
         await App.Services.GetRequiredService<StaffAccounts>().CertifyAsync("ivy");
         await using var caller = App.RawConnection(HubRoutes.Caller);
         await caller.StartAsync().Within();
-        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon).Within();
+        var ticket = await caller.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.Burnout, Priorities.Soon,
+            await caller.SolvedPuzzleAsync()).Within();
 
         var early = await Assert.ThrowsAsync<HubException>(() => caller.InvokeAsync<byte[]>(nameof(ICallerHub.SupporterCertificate),
             ticket.SessionId).Within());

@@ -205,6 +205,34 @@ namespace PeerLine.Server.Storage.Migrations
                     b.ToTable("AuditEvents");
                 });
 
+            modelBuilder.Entity("PeerLine.Server.Audit.RequestCount", b =>
+                {
+                    b.Property<long>("HourStart")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Abandoned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Crisis")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CrisisAlerts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Routine")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Soon")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Withdrawn")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("HourStart");
+
+                    b.ToTable("RequestCounts");
+                });
+
             modelBuilder.Entity("PeerLine.Server.Continuity.ReturnCode", b =>
                 {
                     b.Property<long>("Number")
@@ -396,6 +424,9 @@ namespace PeerLine.Server.Storage.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<bool>("Returned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Returning")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("State")
