@@ -75,6 +75,7 @@ internal static class QueueFloodBench
             serverPeakMemoryMiB = server.PeakMemoryMiB(),
         }));
         await supporter.DisposeAsync();
+        foreach (var connection in attack.Held) await connection.DisposeAsync();
     }
 
     private sealed record RealCaller(double? AcceptedSeconds, int? Position, double? ClaimedSeconds, int ClosedBefore);
@@ -137,31 +138,41 @@ internal static class QueueFloodBench
         public ConcurrentDictionary<string, long> Refusals { get; } = new();
         public ConcurrentBag<int> Bits { get; } = [];
 
+        /// <summary>
+        /// One attacker: a connection per request (a caller-hub connection holds one session), kept open afterwards so
+        /// the request stays waiting and is never abandoned; each connection from a fresh source unless one source.
+        /// </summary>
         public async Task RunOneAsync()
         {
             while (!end.IsCancellationRequested)
             {
-                await using var connection = AttackBench.CallerConnection(server, oneSource ? OneAttackerSource : NextSource());
+                var connection = AttackBench.CallerConnection(server, oneSource ? OneAttackerSource : NextSource());
                 try
                 {
                     await connection.StartAsync(end);
                 }
                 catch (Exception e) when (e is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
                 {
+                    await connection.DisposeAsync();
                     AttackBench.Tally(Refusals, "connection-refused");
                     await PauseAsync();
                     continue;
                 }
                 catch (OperationCanceledException)
                 {
+                    await connection.DisposeAsync();
                     return;
                 }
-                await RequestUntilRefusedAsync(connection);
+                if (await RequestOnceAsync(connection)) Held.Add(connection);
+                else await connection.DisposeAsync();
             }
         }
 
-        /// <summary>Challenge, solve, request crisis support; again, until the source is refused or the connection lost.</summary>
-        private async Task RequestUntilRefusedAsync(HubConnection connection)
+        /// <summary>The connections that hold an accepted request, to close when the phase is over.</summary>
+        public ConcurrentBag<HubConnection> Held { get; } = [];
+
+        /// <summary>Challenge, solve, request crisis support; again until accepted, the source refused or the connection lost.</summary>
+        private async Task<bool> RequestOnceAsync(HubConnection connection)
         {
             while (!end.IsCancellationRequested)
             {
@@ -181,24 +192,26 @@ internal static class QueueFloodBench
                     }
                     await connection.InvokeAsync<SessionTicket>(nameof(ICallerHub.RequestSupport), Topics.AdverseEvent, Priorities.Crisis, proof, end);
                     Interlocked.Increment(ref _accepted);
+                    return true;
                 }
                 catch (HubException e)
                 {
                     var code = AttackBench.CodeOf(e);
                     AttackBench.Tally(Refusals, code);
-                    if (code == ErrorCodes.SourceLimit && !oneSource) return; // a fresh source for this attacker
-                    if (code is ErrorCodes.RateLimited or ErrorCodes.SourceLimit or ErrorCodes.Internal) await PauseAsync();
+                    if (code == ErrorCodes.SourceLimit && !oneSource) return false; // a fresh source for this attacker
+                    if (code is ErrorCodes.RateLimited or ErrorCodes.SourceLimit or ErrorCodes.Internal or ErrorCodes.WrongState) await PauseAsync();
                 }
                 catch (OperationCanceledException)
                 {
-                    return;
+                    return false;
                 }
                 catch (InvalidOperationException)
                 {
                     AttackBench.Tally(Refusals, "connection-closed");
-                    return;
+                    return false;
                 }
             }
+            return false;
         }
 
         public void Dispose() => _cores.Dispose();

@@ -34,12 +34,15 @@ internal sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "peerline-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.GetDirectoryName(data)!);
         var port = FreePort();
         var start = Command("--urls", $"http://127.0.0.1:{port}", "--data", data);
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), data);
-        _ = server.CopyLogAsync();
+        _ = server.CopyLogAsync().ContinueWith(
+            t => Console.Error.WriteLine("the server's log could not be copied: " + t.Exception!.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
         _ = process.StandardError.ReadToEndAsync();
 
         using var http = new HttpClient { BaseAddress = server.Address };
