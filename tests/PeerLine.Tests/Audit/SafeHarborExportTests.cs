@@ -86,7 +86,7 @@ public sealed class SafeHarborExportTests : AppScenario
         {
             AuditKinds.StaffLoginFailed, AuditKinds.StaffAdded, AuditKinds.KeyCertified, AuditKinds.StaffLogin, AuditKinds.ShiftStarted,
             AuditKinds.SessionRequested, AuditKinds.CrisisAlert, AuditKinds.SessionClaimed, AuditKinds.ResourceOffered, AuditKinds.LeadJoined,
-            AuditKinds.SessionClosed, AuditKinds.SessionAbandoned, AuditKinds.RoleChanged, AuditKinds.KeyRevoked, AuditKinds.StaffDisabled,
+            AuditKinds.SessionClosed, AuditKinds.RoleChanged, AuditKinds.KeyRevoked, AuditKinds.StaffDisabled,
             AuditKinds.RetentionRun, AuditKinds.ExportMade,
         }, kinds);
         Assert.Empty(SafeHarborScan.Findings(export, Names, literals));

@@ -42,7 +42,7 @@ public sealed class CrisisRoutingTests() : AppScenario(new PeerLineApp(new()
         await Waits.UntilAsync(() => alerts.Count == 1, because: "the on-shift lead is alerted");
         Assert.Equal(new CrisisAlert(crisis.SessionId!, Topics.PatientDeath, 0), alerts.Single());
         Assert.Empty(offShiftAlerts);
-        Assert.Contains("Crisis request: {Leads} on-shift leads alerted", App.Logs.All);
+        Assert.Contains("Crisis alert: {Leads} on-shift leads alerted, {Waiting} crisis requests waiting", App.Logs.All);
         Assert.Null(routine.Ticket!.Queue.Resources); // staffed, in hours, not waiting long
         Assert.Equal(crisis.SessionId, (await supporter.ClaimNextAsync().Within()).SessionId);
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using PeerLine.Protocol.Wire;
@@ -20,14 +21,14 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
     [Fact]
     public async Task WeeklyCounts_LargePublished_SmallWithheldWithTheirComplements_WaitsAndAbandonment()
     {
-        // This week: 12 answered (waits 10..120 s), 3 abandoned; 14 of the answered closed: 11 supported, 1 referred, 2 to 988.
-        for (var i = 1; i <= 15; i++)
+        // This week: 12 answered (waits 10..120 s), 3 withdrawn before anyone took them; the answered closed: 11 supported, 1 referred.
+        for (var i = 1; i <= 12; i++)
         {
             var id = $"session-{i}";
             await Trail.RecordAsync(new SessionRequested(id, Topic.Burnout, Priority.Routine, false));
-            if (i <= 12) await Trail.RecordAsync(new SessionClaimed(id, "staff-1", i * 10));
-            else await Trail.RecordAsync(new SessionAbandoned(id, "withdrawn"));
+            await Trail.RecordAsync(new SessionClaimed(id, "staff-1", i * 10));
         }
+        await Trail.RecordAsync(Hour("2026-11-23T09:00:00Z", requests: 15, withdrawn: 3));
         for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionClosed($"session-{i}", "supporter", Disposition.Supported));
         await Trail.RecordAsync(new SessionClosed("session-12", "caller", Disposition.None));
         await Trail.RecordAsync(new DispositionRecorded("session-12", Disposition.ReferredTier3));
@@ -59,13 +60,14 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
     [Fact]
     public async Task WaitsAndAbandonment_PublishedWhenTheirCountsAre()
     {
-        for (var i = 1; i <= 31; i++)
+        for (var i = 1; i <= 20; i++)
         {
             var id = $"s{i}";
             await Trail.RecordAsync(new SessionRequested(id, Topic.Other, Priority.Soon, false));
-            if (i <= 20) await Trail.RecordAsync(new SessionClaimed(id, "staff", i * 10));
-            else await Trail.RecordAsync(new SessionAbandoned(id, "away"));
+            await Trail.RecordAsync(new SessionClaimed(id, "staff", i * 10));
         }
+        await Trail.RecordAsync(Hour("2026-11-23T10:00:00Z", requests: 25, abandoned: 6));
+        await Trail.RecordAsync(Hour("2026-11-24T10:00:00Z", requests: 6, withdrawn: 5));
         await Trail.RecordAsync(new SessionTransferred("s1", "staff", null));
         await Trail.RecordAsync(new SessionClaimed("s1", "staff-2", 999)); // a second claim: not a wait for an answer
         App.Time!.Advance(TimeSpan.FromDays(7));
@@ -102,11 +104,12 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
     [Fact]
     public async Task TheWeekUnderWay_NotShown_AndAWeeksRow_ReadsTheSameInEveryWindow()
     {
-        for (var i = 1; i <= 14; i++)
+        for (var i = 1; i <= 11; i++)
         {
             await Trail.RecordAsync(new SessionRequested($"r{i}", Topic.Burnout, Priority.Routine, false));
-            await Trail.RecordAsync(i <= 11 ? new SessionClaimed($"r{i}", "staff", 60) : new SessionAbandoned($"r{i}", "away"));
+            await Trail.RecordAsync(new SessionClaimed($"r{i}", "staff", 60));
         }
+        await Trail.RecordAsync(Hour("2026-11-23T08:00:00Z", requests: 14, abandoned: 3));
         using (var early = await LeadAsync())
         {
             var underWay = (await early.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
@@ -130,12 +133,16 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
     [Fact]
     public async Task AWeeksRow_IsFinalWhenTheWeekEnds_AnAnswerTheNextWeekDoesNotChangeIt()
     {
-        App.Time!.Advance(new TimeSpan(6, 14, 0, 0)); // Sunday 23:00
-        for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionRequested($"late{i}", Topic.Other, Priority.Routine, false));
-        App.Time.Advance(TimeSpan.FromHours(2)); // Monday 01:00, the next week
+        App.Time!.Advance(new TimeSpan(6, 15, 1, 0)); // Monday 00:01, the next week: the last hour of Sunday is closed
+        await Trail.RecordAsync(Hour("2026-11-29T23:00:00Z", requests: 11, waiting: 11));
+        App.Time.Advance(TimeSpan.FromHours(1));
         using var lead = await LeadAsync();
         var firstLook = Table((await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!, "sessions").Rows[0];
-        for (var i = 1; i <= 11; i++) await Trail.RecordAsync(new SessionClaimed($"late{i}", "staff", 7200));
+        for (var i = 1; i <= 11; i++)
+        {
+            await Trail.RecordAsync(new SessionRequested($"late{i}", Topic.Other, Priority.Routine, false)); // at their first claim
+            await Trail.RecordAsync(new SessionClaimed($"late{i}", "staff", 7200));
+        }
         var secondLook = Table((await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!, "sessions").Rows[0];
 
         Assert.Equal("2026-11-23", firstLook.Week);
@@ -154,6 +161,31 @@ public sealed class ProgramMetricsTests() : AppScenario(new PeerLineApp(QuietTim
         Assert.Equal(HttpStatusCode.OK, (await auditor.GetAsync("/api/metrics")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await App.Http().GetAsync("/api/metrics")).StatusCode);
     }
+
+    [Fact]
+    public async Task RealRequestsWithdrawnUnanswered_CountedAsAbandonedInTheWeek_FromTheHourlyCounts()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await using var caller = await App.RequestSupportAsync(Topics.Burnout, Priorities.Routine);
+            await caller.EndAsync().Within();
+        }
+        App.Time!.Advance(TimeSpan.FromHours(1));
+        await App.Services.GetRequiredService<AuditCheckpointer>().PassAsync(CancellationToken.None);
+        // The checkpointer's own timer may have taken the hour first and be writing it still.
+        await Waits.UntilAsync(() => App.DbAsync(db => db.AuditEvents.AnyAsync(r => r.Kind == AuditKinds.RequestsHourly)), because: "the hour is closed");
+        App.Time.Advance(TimeSpan.FromDays(7));
+        using var lead = await LeadAsync();
+
+        var report = (await lead.GetFromJsonAsync<ProgramMetricsReport>("/api/metrics?weeks=1"))!;
+
+        Assert.Equal([0L, 12L, 0L], Table(report, "sessions").Rows[0].Cells.Select(c => c!.Value));
+        Assert.Equal(1.0, report.Waits[0].AbandonmentRate);
+    }
+
+    /// <summary>A closed hour's counts as the checkpointer writes them: <paramref name="requests"/> made (routine), and what left unanswered.</summary>
+    private static RequestsHourly Hour(string hour, long requests, long withdrawn = 0, long abandoned = 0, long waiting = 0) =>
+        new(DateTimeOffset.Parse(hour), requests, 0, 0, withdrawn, abandoned, 0, waiting);
 
     private async Task<HttpClient> LeadAsync()
     {

@@ -70,7 +70,7 @@
  */
 /** @typedef {{ sessionId: string, upToSeq: number }} DeliveryReceipt */
 /** @typedef {{ login: string, roles: string[] }} StaffIdentity */
-/** @typedef {{ sessionId: string, topic: string, waitingSeconds: number }} CrisisAlert */
+/** @typedef {{ sessionId: string, topic: string, waitingSeconds: number, waiting?: number }} CrisisAlert waiting: crisis requests waiting (several: a coalesced alert) */
 /** @typedef {{ kind: string, login: string, shiftMinutes: number, weekMinutes: number }} WellbeingNotice kind: a WellbeingNotices code */
 /** @typedef {{ meetingsLeft: number, validDays: number }} ReturnCodeInfo */
 

@@ -13,6 +13,7 @@ export const AuditKinds = Object.freeze({
   KeyCertified: 'key-certified',
   KeyRevoked: 'key-revoked',
   LeadJoined: 'lead-joined',
+  RequestsHourly: 'requests-hourly',
   ResourceOffered: 'resource-offered',
   RetentionRun: 'retention-run',
   RoleChanged: 'role-changed',

@@ -12,7 +12,7 @@ import { ChatPane } from './chat-pane.js';
 import { SupporterDesk } from './desk.js';
 import { recallEpisode, rememberEpisode } from './device-key.js';
 import { DeviceEnrolment } from './enrolment.js';
-import { CLAIM_REFUSALS, LEAD_NOTES, hours, label, noticeText, offerText } from './texts.js';
+import { CLAIM_REFUSALS, LEAD_NOTES, crisisAlertDetail, crisisAlertHeadline, hours, label, noticeText, offerText } from './texts.js';
 
 /** @import { KeyPair } from '../protocol/noise.js' */
 /** @import { CrisisAlert, QueueSnapshot, SessionOffer, SessionView, StaffIdentity, WellbeingNotice } from '../app/types.js' */
@@ -128,7 +128,9 @@ export class StaffConsole {
   #showQueue(snapshot) {
     const waiting = new Set(snapshot.head.map((e) => e.sessionId));
     for (const alert of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('.crisis-alert'))) {
-      if (!waiting.has(/** @type {string} */ (alert.dataset.session))) alert.remove();
+      // An alert for several stays while any crisis request waits; one for a single request, while that one does.
+      const over = alert.dataset.many === 'true' ? snapshot.crisis === 0 : !waiting.has(/** @type {string} */ (alert.dataset.session));
+      if (over) alert.remove();
     }
     document.body.dataset.waiting = String(snapshot.waiting);
     $('#queue-counts').textContent = `${snapshot.waiting} waiting (crisis ${snapshot.crisis}, soon ${snapshot.soon}, routine ${snapshot.routine}) · ${snapshot.onShift} on shift`;
@@ -245,13 +247,20 @@ export class StaffConsole {
 
   // ---- Leads: a crisis request has arrived
 
-  /** @param {CrisisAlert} alert */
-  #showCrisisAlert({ sessionId, topic }) {
-    const alert = h('div', { class: 'crisis-alert', role: 'alert', dataset: { session: sessionId } },
-      h('p', {}, h('strong', {}, 'Crisis request waiting'), ` · ${label(TopicLabels, topic)}. The caller has been shown the crisis lines.`),
-      h('button', { type: 'button', class: 'danger', onclick: () => { alert.remove(); this.#take(sessionId); } }, 'Take it'),
-      h('button', { type: 'button', class: 'secondary', onclick: () => alert.remove() }, 'Dismiss'));
-    $('#crisis-alerts').append(alert);
+  /**
+   * One banner at a time: a newer alert replaces the one shown. A coalesced alert (several crisis requests within the
+   * server's alert window) says how many wait, and its button takes the head of the queue, where crisis requests are.
+   * @param {CrisisAlert} alert
+   */
+  #showCrisisAlert(alert) {
+    const { sessionId } = alert;
+    const many = (alert.waiting ?? 1) > 1;
+    const banner = h('div', { class: 'crisis-alert', role: 'alert', dataset: { session: sessionId, many: String(many) } },
+      h('p', {}, h('strong', {}, crisisAlertHeadline(alert)), ` · ${crisisAlertDetail(alert)}`),
+      h('button', { type: 'button', class: 'danger', onclick: () => { banner.remove(); return many ? this.claimNext() : this.#take(sessionId); } },
+        many ? 'Take the first' : 'Take it'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => banner.remove() }, 'Dismiss'));
+    $('#crisis-alerts').replaceChildren(banner);
   }
 
   // ---- Chats

@@ -3,7 +3,7 @@
 import { duration } from '../app/dom.js';
 import { ChangeReasons, ErrorCodes, PriorityLabels, TopicLabels, WellbeingNotices } from '../app/wire.js';
 
-/** @import { SessionOffer, WellbeingNotice } from '../app/types.js' */
+/** @import { CrisisAlert, SessionOffer, WellbeingNotice } from '../app/types.js' */
 
 /** A label of a code table, or the code itself when the table has none. */
 export const label = (/** @type {Readonly<Record<string, string>>} */ table, /** @type {string} */ code) => table[code] ?? code;
@@ -29,6 +29,17 @@ export function offerText(offer) {
     ? `A caller you talked with before is coming back (${label(TopicLabels, offer.topic)}). You are asked first; after ${offer.expiresInSeconds} s anyone may take it.`
     : `A ${label(PriorityLabels, offer.priority)} chat (${label(TopicLabels, offer.topic)}) is offered to you. `
       + `It waited ${duration(offer.waitingSeconds)}; the offer lapses after ${offer.expiresInSeconds} s.`;
+}
+
+/** A crisis alert's headline: "Crisis request waiting", or "7 crisis requests waiting" for an alert that stands for several. */
+export const crisisAlertHeadline = (/** @type {CrisisAlert} */ alert) =>
+  ((alert.waiting ?? 1) > 1 ? `${alert.waiting} crisis requests waiting` : 'Crisis request waiting');
+
+/** @param {CrisisAlert} alert */
+export function crisisAlertDetail(alert) {
+  return (alert.waiting ?? 1) > 1
+    ? `the latest: ${label(TopicLabels, alert.topic)}. Each caller has been shown the crisis lines.`
+    : `${label(TopicLabels, alert.topic)}. The caller has been shown the crisis lines.`;
 }
 
 /** "45 min", "3 h 05 min". */
