@@ -1,3 +1,4 @@
+using PeerLine.Server.Abuse;
 using PeerLine.Server.Audit;
 using PeerLine.Server.Continuity;
 using PeerLine.Server.Escalation;
@@ -40,6 +41,8 @@ builder.Services.AddSupervision();
 builder.Services.AddRelay();
 builder.Services.AddRoster();
 builder.Services.AddHubs();
+builder.Services.AddSourceLimits();
+builder.Services.AddOriginCheck();
 builder.Services.AddApiDocuments();
 builder.Services.AddWebClient(builder.Configuration);
 
@@ -53,7 +56,9 @@ app.Services.GetRequiredService<ReturnCodeKey>();
 app.Services.GetRequiredService<AuditKey>();
 
 app.UseProxiedScheme();
+app.UseSourceLimits();
 app.UseSecurityHeaders();
+app.UseOriginCheck();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

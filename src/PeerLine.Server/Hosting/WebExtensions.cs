@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace PeerLine.Server.Hosting;
@@ -30,12 +31,31 @@ public static class WebExtensions
         return app;
     }
 
+    /// <summary>The proxies trusted when none are configured: this machine, as ASP.NET's own default.</summary>
+    public static readonly IReadOnlyList<string> LoopbackProxies = ["127.0.0.0/8", "::1"];
+
     /// <summary>
-    /// Behind a TLS-terminating proxy (loopback by default, see ForwardedHeadersOptions) the request scheme comes
-    /// from X-Forwarded-Proto, so the staff cookie is marked Secure. X-Forwarded-For is deliberately not read.
+    /// Behind a TLS-terminating proxy listed in "Web:TrustedProxies" (addresses or CIDR networks; loopback by default;
+    /// empty trusts none) the scheme comes from X-Forwarded-Proto, so the staff cookie is marked Secure, and the client
+    /// address from the last X-Forwarded-For entry (ForwardLimit 1), so per-source limits see the caller, not the
+    /// proxy. The address is hashed and dropped right after this step (Abuse/SourceLimitsMiddleware); from anyone
+    /// else both headers are ignored.
     /// </summary>
-    public static IApplicationBuilder UseProxiedScheme(this IApplicationBuilder app) =>
-        app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });
+    public static IApplicationBuilder UseProxiedScheme(this IApplicationBuilder app)
+    {
+        var configuration = app.ApplicationServices.GetRequiredService<IConfiguration>();
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = 1 };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var entry in ConfigLists.Read(configuration, "Web:TrustedProxies", LoopbackProxies))
+        {
+            if (IPAddress.TryParse(entry, out var address)) options.KnownProxies.Add(address);
+            else if (System.Net.IPNetwork.TryParse(entry, out var network)) options.KnownIPNetworks.Add(network);
+            else throw new InvalidOperationException("Web:TrustedProxies: an entry is neither an address nor a CIDR network.");
+        }
+        // With no known proxy at all the middleware would trust every sender, so it is left out.
+        return options.KnownProxies.Count + options.KnownIPNetworks.Count == 0 ? app : app.UseForwardedHeaders(options);
+    }
 
     /// <summary>
     /// Pages run only the server's own bundles: no inline script or style, no other origin, no framing. The

@@ -51,6 +51,11 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             ["Audit:ListOpenPeriod"] = "true",
             // A cheap puzzle (16 PBKDF2 runs, not 256) keeps the many requests of the suite fast; the puzzle tests set the real price.
             ["Puzzle:BaseBits"] = "4",
+            // Every test client is one source (127.0.0.1, or no address in memory): the per-source caps would refuse
+            // ordinary scenarios. Tests under Abuse/ set the caps they test.
+            ["Abuse:ConnectionsPerSource"] = "1000",
+            ["Abuse:WaitingPerSource"] = "1000",
+            ["Abuse:RequestsPerSourcePerHour"] = "100000",
         };
         foreach (var (k, v) in settings ?? []) _settings[k] = v;
         if (kestrel)

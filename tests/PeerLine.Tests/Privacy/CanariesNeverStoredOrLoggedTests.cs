@@ -3,7 +3,9 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using PeerLine.Client.Relay;
 using PeerLine.Protocol.Wire;
+using PeerLine.Tests.Audit;
 using PeerLine.Tests.Infrastructure;
 using static PeerLine.Tests.Relay.HavingAConversationTests;
 
@@ -108,6 +110,56 @@ public sealed class CanariesNeverStoredOrLoggedTests
         }
         // The scan is real: what the server may keep is in the files.
         Assert.Contains(app.DatabaseFiles(), f => Contains(f.Bytes, Encoding.UTF8.GetBytes("vic")));
+    }
+
+    [Fact]
+    public async Task CanaryAddresses_ThroughTheTrustedProxyHeader_NowhereInLogsDatabaseFilesOrAuditExport()
+    {
+        string[] addresses = ["203.0.113.77", "2001:db8:77:1::1234"];
+        await using var app = new PeerLineApp(new() { ["Abuse:WaitingPerSource"] = "1" }, kestrel: true);
+        app.Start();
+        await app.CreateStaffAsync("vic", password: SupporterPassword);
+        await using var supporter = new SupporterRelayClient(app.RelayOptions(), "vic", SupporterPassword);
+        await supporter.ConnectAsync().Within();
+        await supporter.StartShiftAsync().Within();
+
+        foreach (var address in addresses)
+        {
+            // Sign-in and a refused foreign-origin POST from the address (the loopback proxy says so).
+            using var http = app.Http();
+            http.DefaultRequestHeaders.Add("X-Forwarded-For", address);
+            Assert.True((await http.PostAsJsonAsync("/api/staff/token", new StaffLogin("vic", SupporterPassword))).IsSuccessStatusCode);
+            using var foreign = new HttpRequestMessage(HttpMethod.Post, "/api/staff/logout") { Headers = { { "Origin", "https://evil.example" } } };
+            Assert.False((await http.SendAsync(foreign)).IsSuccessStatusCode);
+
+            // A request from the address, a second one refused (source-limit), and a conversation that is claimed and ends.
+            await using var caller = new CallerRelayClient(app.RelayOptions(o => o.Headers["X-Forwarded-For"] = address));
+            await caller.RequestSupportAsync(Topics.Burnout, Priorities.Crisis).Within();
+            await using (var again = new CallerRelayClient(app.RelayOptions(o => o.Headers["X-Forwarded-For"] = address)))
+            {
+                var refused = await Assert.ThrowsAsync<RelayException>(() => again.RequestSupportAsync(Topics.Burnout, Priorities.Routine).Within());
+                Assert.Equal(ErrorCodes.SourceLimit, refused.Message);
+            }
+            var claimed = await supporter.ClaimNextAsync().Within();
+            await supporter.CloseAsync(claimed.SessionId, Dispositions.Supported).Within();
+        }
+        await app.CheckpointStorageAsync();
+
+        var logs = app.Logs.All;
+        var exportLines = await app.ExportLinesAsync();
+        var export = string.Join("\n", exportLines);
+        Assert.Contains(ErrorCodes.SourceLimit, logs); // the refusals were logged, by code
+        Assert.True(exportLines.Count > 4, "the export holds the sessions' events");
+        foreach (var address in addresses)
+        {
+            var forms = new List<byte[]> { Encoding.UTF8.GetBytes(address), Encoding.Unicode.GetBytes(address) };
+            if (address.Contains(':')) forms.Add(System.Net.IPAddress.Parse(address).GetAddressBytes());
+            Assert.False(logs.Contains(address, StringComparison.OrdinalIgnoreCase), $"log holds {address}");
+            Assert.False(export.Contains(address, StringComparison.OrdinalIgnoreCase), $"audit export holds {address}");
+            foreach (var (name, bytes) in app.DatabaseFiles())
+                foreach (var form in forms)
+                    Assert.False(Contains(bytes, form), $"{name} holds {address}");
+        }
     }
 
     private static void WithHeaders(HttpConnectionOptions o)
