@@ -17,6 +17,9 @@ public sealed class RelayClientOptions
     /// <summary>How long a send keeps retrying across reconnects before it gives up.</summary>
     public TimeSpan SendTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Longest pause before a send refused with held-full is tried again when no receipt came first.</summary>
+    public TimeSpan MaxHeldFullPause { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Handler for the REST calls (staff token); tests pass the in-memory server's.</summary>
     public Func<HttpMessageHandler>? HttpHandlerFactory { get; init; }
 }

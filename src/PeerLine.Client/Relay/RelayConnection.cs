@@ -12,13 +12,15 @@ namespace PeerLine.Client.Relay;
 /// A hub connection that does not lose messages: it reconnects on its own, rejoins its sessions, retries a send
 /// until the server confirms it is stored (the server drops the duplicate if the first try got through), and hands
 /// received messages to the application exactly once, in order, acknowledging each after the handler returns.
+/// A send refused with held-full (the recipient has not acknowledged enough yet) waits for a receipt of that lane,
+/// or a bounded pause, and is sent again unchanged; later sends of the lane wait behind it.
 /// </summary>
 public abstract class RelayConnection : IAsyncDisposable
 {
     private readonly RelayClientOptions _options;
     private readonly ConcurrentDictionary<string, SessionPipe> _pipes = new(StringComparer.Ordinal);
     private readonly Channel<Inbound> _inbound = Channel.CreateUnbounded<Inbound>(new() { SingleReader = true });
-    private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _receipts = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposed = new();
     private readonly Task _deliveryLoop;
     private TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,16 +42,20 @@ public abstract class RelayConnection : IAsyncDisposable
         Connection.On<RelayEnvelope>(nameof(ICallerClient.LeadMessageReceived), envelope => _inbound.Writer.TryWrite(new(envelope, true)));
         Connection.On<DeliveryReceipt>(nameof(ICallerClient.MessagesDelivered), r =>
         {
+            WakeHeld(Lane(r.SessionId, false));
             Signal(new ReceiptSignal(r, FromLead: false));
             Delivered?.Invoke(r);
         });
         Connection.On<DeliveryReceipt>(nameof(ICallerClient.LeadMessagesDelivered), r =>
         {
+            WakeHeld(Lane(r.SessionId, true));
             Signal(new ReceiptSignal(r, FromLead: true));
             LeadDelivered?.Invoke(r);
         });
         Connection.On<SessionChange>(nameof(ICallerClient.SessionChanged), c =>
         {
+            WakeHeld(Lane(c.SessionId, false));
+            WakeHeld(Lane(c.SessionId, true));
             Signal(new ChangeSignal(c));
             SessionChanged?.Invoke(c);
         });
@@ -80,6 +86,11 @@ public abstract class RelayConnection : IAsyncDisposable
 
     /// <summary>Times the connection was re-established after a drop.</summary>
     public int Reconnects { get; private set; }
+
+    /// <summary>Times a send was refused with held-full and waited to be sent again.</summary>
+    public int HeldFullWaits => _heldFullWaits;
+
+    private int _heldFullWaits;
 
     protected virtual void ConfigureConnection(HttpConnectionOptions options) { }
 
@@ -140,7 +151,7 @@ public abstract class RelayConnection : IAsyncDisposable
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
         timeout.CancelAfter(_options.SendTimeout);
 
-        await _sendLock.WaitAsync(timeout.Token);
+        await pipe.SendGate.WaitAsync(timeout.Token);
         try
         {
             var seq = pipe.NextSendSeq();
@@ -148,7 +159,7 @@ public abstract class RelayConnection : IAsyncDisposable
             var ciphertext = seal(seq);
             try
             {
-                await WithRetryAsync(() => Connection.InvokeAsync(method, sessionId, id, seq, ciphertext, timeout.Token), timeout.Token);
+                await UntilHeldAsync(Lane(sessionId, toLead), () => Connection.InvokeAsync(method, sessionId, id, seq, ciphertext, timeout.Token), timeout.Token);
             }
             catch (RelayException)
             {
@@ -159,29 +170,63 @@ public abstract class RelayConnection : IAsyncDisposable
         }
         finally
         {
-            _sendLock.Release();
+            pipe.SendGate.Release();
         }
     }
 
     /// <summary>
     /// Sends one envelope already sealed (and kept) for its sequence number, under the relay message id it was kept
-    /// with: a retry, also after a restart, repeats exactly these bytes, id and number. One send in flight at a time.
+    /// with: a retry, also after a restart, repeats exactly these bytes, id and number. One send in flight at a time per lane.
     /// </summary>
     protected async Task SendSealedAsync(
         string sessionId, string method, Guid relayId, long seq, byte[] envelope, CancellationToken ct, bool toLead = false)
     {
         var pipe = _pipes.GetOrAdd(Lane(sessionId, toLead), _ => new SessionPipe(sessionId));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _disposed.Token);
-        await _sendLock.WaitAsync(linked.Token);
+        await pipe.SendGate.WaitAsync(linked.Token);
         try
         {
-            await WithRetryAsync(() => Connection.InvokeAsync(method, sessionId, relayId, seq, envelope, linked.Token), linked.Token);
+            await UntilHeldAsync(Lane(sessionId, toLead), () => Connection.InvokeAsync(method, sessionId, relayId, seq, envelope, linked.Token), linked.Token);
             pipe.Sent(seq);
         }
         finally
         {
-            _sendLock.Release();
+            pipe.SendGate.Release();
         }
+    }
+
+    /// <summary>
+    /// A send, repeated unchanged after held-full once the lane's recipient acknowledged something (a receipt, a change
+    /// of the session, a reconnect) or a pause passed, whichever comes first; the pauses double up to
+    /// <see cref="RelayClientOptions.MaxHeldFullPause"/>. Nothing is shown as delivered meanwhile: only receipts say that.
+    /// </summary>
+    private async Task UntilHeldAsync(string lane, Func<Task> send, CancellationToken ct)
+    {
+        var pause = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            var receipt = _receipts.GetOrAdd(lane, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+            try
+            {
+                await WithRetryAsync(send, ct);
+                return;
+            }
+            catch (RelayException e) when (e.Code == ErrorCodes.HeldFull)
+            {
+                Interlocked.Increment(ref _heldFullWaits);
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                await Task.WhenAny(receipt, Task.Delay(pause, wait.Token));
+                await wait.CancelAsync();
+                ct.ThrowIfCancellationRequested();
+                pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, _options.MaxHeldFullPause.TotalMilliseconds));
+            }
+        }
+    }
+
+    /// <summary>Something may have freed room in <paramref name="lane"/>: a send waiting after held-full tries again.</summary>
+    private void WakeHeld(string lane)
+    {
+        if (_receipts.TryRemove(lane, out var waiting)) waiting.TrySetResult();
     }
 
     /// <summary>Runs a hub call, waiting out dropped connections and server restarts; refusals are thrown as <see cref="RelayException"/>.</summary>
@@ -300,6 +345,7 @@ public abstract class RelayConnection : IAsyncDisposable
                 Reconnects++;
                 Interlocked.Exchange(ref _reconnecting, 0);
                 _ready.TrySetResult();
+                foreach (var lane in _receipts.Keys) WakeHeld(lane); // receipts missed while away are in the views
                 return;
             }
             catch (OperationCanceledException) when (_disposed.IsCancellationRequested)

@@ -16,6 +16,9 @@ internal sealed class SessionPipe(string sessionId)
 
     public string SessionId { get; } = sessionId;
 
+    /// <summary>One send of this lane in flight at a time, so its sequence numbers reach the server in order.</summary>
+    public SemaphoreSlim SendGate { get; } = new(1, 1);
+
     public long NextSendSeq() { lock (_gate) return ++_lastSent; }
 
     /// <summary>The server holds <paramref name="seq"/> (sent by the end-to-end layer with its own numbering).</summary>

@@ -11,4 +11,7 @@ public static partial class RelayLog
 
     [LoggerMessage(1003, LogLevel.Warning, "Relay push failed: {ErrorKind}")]
     public static partial void PushFailed(ILogger logger, string errorKind);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Idle session check failed: {ErrorKind}")]
+    public static partial void IdleCheckFailed(ILogger logger, string errorKind);
 }

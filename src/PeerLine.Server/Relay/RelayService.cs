@@ -35,10 +35,14 @@ public static class RelayExtensions
 {
     public static IServiceCollection AddRelay(this IServiceCollection services)
     {
-        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RelayOptions>().BindConfiguration(RelayOptions.SectionName).ValidateDataAnnotations()
+            .Validate(o => o.MaxHeldBytes >= o.MaxCiphertextBytes, "Relay:MaxHeldBytes must hold at least one message of Relay:MaxCiphertextBytes.")
+            .ValidateOnStart();
+        services.AddSingleton<HeldLedger>();
         services.AddSingleton<RelayWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<RelayWriter>());
         services.AddSingleton<RelayService>();
+        services.AddIdleSessions();
         return services;
     }
 }

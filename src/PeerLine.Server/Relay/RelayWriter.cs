@@ -14,10 +14,13 @@ namespace PeerLine.Server.Relay;
 /// them in batches (one transaction, one round of checks). A sender is answered once its message is durable and
 /// only then is the message pushed to the recipient; an acknowledgement deletes what it covers and tells the sender.
 /// A sequence number at or below the last accepted one is a duplicate: answered with success, not stored again.
+/// A new message that would take its direction's unacknowledged ciphertext over Relay:MaxHeldMessages or
+/// Relay:MaxHeldBytes is refused with held-full; the counts are kept in memory (<see cref="HeldLedger"/>).
 /// </summary>
 public sealed class RelayWriter(
     IDbContextFactory<PeerLineDb> dbs,
     ClientPush push,
+    HeldLedger held,
     IOptions<RelayOptions> options,
     ILogger<RelayWriter> logger) : BackgroundService
 {
@@ -94,6 +97,7 @@ public sealed class RelayWriter(
             await using var db = await dbs.CreateDbContextAsync(ct);
             var ids = batch.Select(b => b.SessionId).Distinct().ToList();
             var sessions = await db.Sessions.Where(s => ids.Contains(s.Id)).ToDictionaryAsync(s => s.Id, ct);
+            await SeedHeldAsync(db, batch, sessions, ct);
 
             foreach (var work in batch)
             {
@@ -119,7 +123,11 @@ public sealed class RelayWriter(
         {
             // A concurrent close or transfer changed a session under us: nothing of this batch was applied; clients retry.
             RelayLog.BatchFailed(logger, batch.Count, e.GetType().Name);
-            foreach (var work in batch) work.Outcome.TrySetResult(ErrorCodes.Unavailable);
+            foreach (var work in batch)
+            {
+                held.Drop(work.SessionId); // counted as stored or acknowledged, but nothing was
+                work.Outcome.TrySetResult(ErrorCodes.Unavailable);
+            }
             return;
         }
 
@@ -139,7 +147,25 @@ public sealed class RelayWriter(
         }
     }
 
-    private static string? Store(PeerLineDb db, PendingSend send, SupportSession? session, List<(PendingSend, string?)> stored)
+    /// <summary>
+    /// Before the checks: the held counts of every active session a send of this batch goes to, from the database for a
+    /// session the ledger does not know yet (one query for all of them); a session no longer active is forgotten.
+    /// </summary>
+    private async Task SeedHeldAsync(PeerLineDb db, List<PendingWork> batch, Dictionary<string, SupportSession> sessions, CancellationToken ct)
+    {
+        held.BeginBatch();
+        foreach (var session in sessions.Values)
+            if (session.State != SessionState.Active) held.Drop(session.Id);
+        var unknown = batch.OfType<PendingSend>().Select(s => s.SessionId).Distinct()
+            .Where(id => sessions.GetValueOrDefault(id) is { State: SessionState.Active } && !held.Knows(id)).ToList();
+        if (unknown.Count == 0) return;
+        var stored = await db.Messages.AsNoTracking().Where(m => unknown.Contains(m.SessionId))
+            .Select(m => new { m.SessionId, m.Direction, m.Seq, Bytes = m.Ciphertext.Length }).ToListAsync(ct);
+        var bySession = stored.ToLookup(m => m.SessionId);
+        foreach (var id in unknown) held.Seed(id, bySession[id].Select(m => (m.Direction, m.Seq, m.Bytes)));
+    }
+
+    private string? Store(PeerLineDb db, PendingSend send, SupportSession? session, List<(PendingSend, string?)> stored)
     {
         if (session is null) return ErrorCodes.NotFound;
         if (send.Resolve(send.Direction ?? SessionLanes.SentBy(session, send.StaffId!)) is not { } direction) return ErrorCodes.NotAllowed;
@@ -154,7 +180,10 @@ public sealed class RelayWriter(
             return null;
         }
         if (seq != last + 1) return ErrorCodes.SequenceGap;
+        var bytes = send.Envelope.Ciphertext.Length;
+        if (!held.Fits(session.Id, direction, bytes, options.Value.MaxHeldMessages, options.Value.MaxHeldBytes)) return ErrorCodes.HeldFull;
 
+        held.Stored(session.Id, direction, seq, bytes);
         SessionLanes.SetSent(session, direction, seq);
         db.Messages.Add(new RelayMessage
         {
@@ -168,12 +197,13 @@ public sealed class RelayWriter(
         return null;
     }
 
-    private static string? Acknowledge(PendingAck ack, SupportSession? session, List<(PendingAck, string?)> acked)
+    private string? Acknowledge(PendingAck ack, SupportSession? session, List<(PendingAck, string?)> acked)
     {
         if (session is null) return ErrorCodes.NotFound;
         if (ack.Resolve(ack.Direction ?? SessionLanes.ReceivedBy(session, ack.StaffId!)) is not { } direction) return ErrorCodes.NotFound;
         if (ack.UpToSeq > SessionLanes.Sent(session, direction)) return ErrorCodes.InvalidArgument;
 
+        held.Acknowledged(session.Id, direction, ack.UpToSeq);
         SessionLanes.SetAcked(session, direction, ack.UpToSeq);
         acked.Add((ack, SessionLanes.StaffOf(session, direction)));
         return null;

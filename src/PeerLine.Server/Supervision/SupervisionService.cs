@@ -13,7 +13,8 @@ namespace PeerLine.Server.Supervision;
 /// A lead joins a chat only with the caller's consent: the supporter asks, the caller accepts or refuses (nothing else
 /// changes on a refusal), and an accepted lead gets a lane of their own with the caller (docs/features/lead-joins.md).
 /// </summary>
-public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, ClientPush push, AuditTrail audit, ILogger<SupervisionService> logger)
+public sealed class SupervisionService(
+    IDbContextFactory<PeerLineDb> dbs, ClientPush push, AuditTrail audit, HeldLedger held, ILogger<SupervisionService> logger)
 {
     public async Task InviteAsync(string supporterId, string sessionId, string leadId, CancellationToken ct)
     {
@@ -77,8 +78,10 @@ public sealed class SupervisionService(IDbContextFactory<PeerLineDb> dbs, Client
         db.Messages.Where(m => m.SessionId == sessionId && (m.Direction == Direction.CallerToLead || m.Direction == Direction.LeadToCaller))
             .ExecuteDeleteAsync(ct);
 
+    /// <summary>After the lead lane was deleted (the lead left or a transfer removed them), committed.</summary>
     public async Task TellLeadLeftAsync(string sessionId, string leadId, string? supporterId)
     {
+        held.Forget(sessionId); // the relay's held counts of the lead lane are gone with it
         await push.ToCaller(sessionId, SessionState.Active, ChangeReasons.LeadLeft);
         await push.ToSupporter(leadId, sessionId, SessionState.Active, ChangeReasons.LeadLeft);
         if (supporterId is not null) await push.ToSupporter(supporterId, sessionId, SessionState.Active, ChangeReasons.LeadLeft);

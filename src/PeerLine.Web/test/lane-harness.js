@@ -28,6 +28,10 @@ export class FakeRelay {
   active = true;
   /** @type {{ side: SideName, messageId: string, seq: number }[]} every accepted SendCiphertext */
   sent = [];
+  /** the quota: most unacknowledged messages stored per direction (Relay:MaxHeldMessages) */
+  maxHeld = Infinity;
+  /** sends refused with held-full */
+  heldFull = 0;
 
   /**
    * @param {SideName} name
@@ -75,6 +79,10 @@ export class FakeRelay {
     if (!this.active) throw hubError('wrong-state');
     if (seq <= lane.last) return;
     if (seq !== lane.last + 1) throw hubError('sequence-gap');
+    if (lane.stored.size >= this.maxHeld) {
+      this.heldFull++;
+      throw hubError('held-full');
+    }
     lane.last = seq;
     lane.stored.set(seq, ciphertext);
     this.sent.push({ side: name, messageId, seq });

@@ -189,3 +189,33 @@ test('lane R6: a view naming another holder makes the caller start a new channel
   assert.equal(caller.currentLane.safetyCode, colleague.currentLane.safetyCode);
   assert.deepEqual(staff.shown, []);
 });
+
+test('lane: held-full: the send waits for the other side\'s receipt and goes on; every message once, in order, none delivered early', async () => {
+  const { relay, caller, staff } = await chat();
+  await until(() => relay.directions.up.stored.size === 0, 'the handshake is acknowledged');
+  relay.maxHeld = 2;
+  staff.hub.connected = false; // the supporter reads nothing for a while
+  const texts = ['one', 'two', 'three', 'four', 'five'];
+  const ids = texts.map((t) => caller.write(t));
+  await until(() => relay.heldFull > 0, 'the third send is refused with held-full');
+  assert.deepEqual(caller.statusesOf(ids), ['sent', 'sent', 'sending', 'sending', 'sending']);
+  assert.equal(relay.directions.up.stored.size, 2, 'nothing stored past the quota');
+  staff.hub.connected = true;
+  await staff.resume(); // reads and acknowledges: the receipt lets the caller's lane go on
+  await until(delivered(caller, ids), 'every message delivered');
+  assert.deepEqual(staff.shown, texts);
+  const seqs = relay.sent.filter((s) => s.side === 'caller').map((s) => s.seq);
+  assert.deepEqual(seqs, seqs.map((_, i) => i + 1), 'each seq stored once, in order');
+});
+
+test('lane: held-full with the receipt lost on the way: the send goes again after a pause, and is not shown as delivered', async () => {
+  const { relay, caller } = await chat();
+  await until(() => relay.directions.up.stored.size === 0, 'the handshake is acknowledged');
+  relay.maxHeld = 1;
+  caller.relay.sides.staff = undefined; // the supporter's acknowledgements reach no one
+  const [first, second] = ['kept', 'waits'].map((t) => caller.write(t));
+  await until(() => relay.heldFull > 0, 'the second send is refused with held-full');
+  relay.directions.up.stored.clear(); // the other side acknowledged; the caller never heard of it
+  await until(() => caller.statuses.get(second) === 'sent', 'sent again after the pause');
+  assert.deepEqual(caller.statusesOf([first, second]), ['sent', 'sent']);
+});

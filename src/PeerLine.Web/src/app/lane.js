@@ -64,6 +64,10 @@ const SEALED = 'sealed'; // sealed under the current channel, in the wire queue
 const STORED = 'stored'; // the server has it; waits for the receipt (R4)
 
 const RETRY_PAUSE_MS = 500;
+// After held-full (the server holds as much as it will for this direction until the other side acknowledges): the
+// same envelope again once a receipt or a view comes, or after a pause that doubles from the first to the longest.
+const HELD_FULL_FIRST_PAUSE_MS = 250;
+const HELD_FULL_MAX_PAUSE_MS = 30_000;
 const MAX_HANDSHAKE_RESTARTS = 3;
 const RESOLVED = Promise.resolve();
 
@@ -133,6 +137,9 @@ export class Lane {
   #queue = RESOLVED;
   #pumping = false;
   #ended = false;
+  #receipts = 0; // receipts and views heard: a send refused with held-full goes again when this moved
+  /** @type {(() => void) | null} */
+  #wakeHeld = null;
 
   /**
    * @param {{hub: LaneHub, sessionId: string, send?: string, acknowledge?: string, initiator: boolean, hooks: LaneHooks}} options
@@ -208,6 +215,7 @@ export class Lane {
    * @param {number} upToSeq
    */
   delivered(upToSeq) {
+    this.#roomMayHaveFreed();
     return this.#run(() => this.#deliveredUpTo(Number(upToSeq)));
   }
 
@@ -217,6 +225,7 @@ export class Lane {
    * @param {{ lastSentSeq: number, lastReceivedSeq: number, peerReceivedSeq?: number | null, holder?: number }} view
    */
   sync({ lastSentSeq, lastReceivedSeq, peerReceivedSeq = null, holder = undefined }) {
+    this.#roomMayHaveFreed();
     return this.#run(async () => {
       if (this.#ended) return;
       const received = Number(lastReceivedSeq);
@@ -263,6 +272,7 @@ export class Lane {
    * delivered. `final`: nothing more will happen in this lane (the session ended); otherwise its numbers go on (a later lead).
    */
   end({ final = true } = {}) {
+    this.#roomMayHaveFreed();
     return this.#run(() => {
       for (const entry of this.#outbox) this.#hooks.status(entry.messageId, Status.UNDELIVERED);
       this.#outbox = [];
@@ -637,28 +647,63 @@ export class Lane {
       .catch(() => {}); // a lost acknowledgement costs a redelivery, which is dropped by seq
   }
 
-  /** Sends the kept envelopes in seq order, one at a time, each with the same relay id, seq and bytes on every try. */
+  /**
+   * Sends the kept envelopes in seq order, one at a time, each with the same relay id, seq and bytes on every try.
+   * held-full is no refusal: the envelope stays first in line (shown as sending, never as sent or delivered) and goes
+   * again once the other side acknowledged something.
+   */
   async #pump() {
     if (this.#pumping) return;
     this.#pumping = true;
+    let heldPause = HELD_FULL_FIRST_PAUSE_MS;
     try {
       for (;;) {
         const item = this.#wire[0];
         if (!item || item.seq > this.#persistedThrough || this.#ended) return;
         await this.#hub.whenConnected();
         if (this.#wire[0] !== item) continue;
+        const receipts = this.#receipts;
         try {
           await this.#hub.invoke(this.#sendMethod, this.#sessionId, item.relayMessageId, item.seq, toBase64(item.envelope));
+          heldPause = HELD_FULL_FIRST_PAUSE_MS;
           await this.#run(() => this.#stored(item));
         } catch (error) {
           const code = errorCode(error);
-          if (isRetryable(code)) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          if (code === ErrorCodes.HeldFull) {
+            await this.#untilRoom(receipts, heldPause);
+            heldPause = Math.min(heldPause * 2, HELD_FULL_MAX_PAUSE_MS);
+          } else if (isRetryable(code)) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
           else await this.#run(() => this.#refusedForGood(item, code));
         }
       }
     } finally {
       this.#pumping = false;
     }
+  }
+
+  /** A receipt, a view or the end of the lane: a send waiting after held-full goes again now. */
+  #roomMayHaveFreed() {
+    this.#receipts++;
+    this.#wakeHeld?.();
+  }
+
+  /**
+   * Waits for a receipt or view heard after `receipts` was read (at once if one already was), or for `pauseMs`.
+   * @param {number} receipts
+   * @param {number} pauseMs
+   * @returns {Promise<void>}
+   */
+  #untilRoom(receipts, pauseMs) {
+    if (this.#receipts !== receipts) return RESOLVED;
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakeHeld = null;
+        resolve();
+      };
+      const timer = setTimeout(done, pauseMs);
+      this.#wakeHeld = done;
+    });
   }
 }
 
