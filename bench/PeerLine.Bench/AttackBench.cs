@@ -12,10 +12,21 @@ internal static class AttackBench
 {
     public const string Password = "benchmark passphrase";
 
+    /// <summary>The server checkpoints its write-ahead log this often, so the database size can be read settled.</summary>
+    public const int CheckpointSeconds = 5;
+
     public static Task<ServerProcess> StartServerAsync() => ServerProcess.StartAsync(new Dictionary<string, string>
     {
         ["StaffAuth:LoginsPerMinute"] = "10000",
+        ["Storage:CheckpointSeconds"] = CheckpointSeconds.ToString(),
     });
+
+    /// <summary>The data directory's size once the write-ahead log has been checkpointed (and truncated) after the last write.</summary>
+    public static async Task<long> SettledDataBytesAsync(ServerProcess server)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(2 * CheckpointSeconds + 1));
+        return server.DataBytes();
+    }
 
     /// <summary>A bare caller-hub connection that comes, through the trusted loopback proxy, from <paramref name="source"/>.</summary>
     public static HubConnection CallerConnection(Uri server, string? source) =>

@@ -41,7 +41,7 @@ internal static class QueueFloodBench
         await supporter.ConnectAsync();
         await supporter.StartShiftAsync();
 
-        var dataBefore = server.DataBytes();
+        var dataBefore = await AttackBench.SettledDataBytesAsync(server);
         var logBefore = server.LogBytes;
         using var end = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
         using var attack = new Attack(server.Address, phase == "one-source", end.Token);
@@ -53,6 +53,8 @@ internal static class QueueFloodBench
         var real = await RealCallerAsync(server.Address, supporter, end.Token);
         await Task.WhenAll(attackers);
         var attackSeconds = clock.Elapsed.TotalSeconds;
+        var logAdded = server.LogBytes - logBefore;
+        var dataAfter = await AttackBench.SettledDataBytesAsync(server);
 
         Console.WriteLine(JsonSerializer.Serialize(new
         {
@@ -70,8 +72,8 @@ internal static class QueueFloodBench
             realCallerClaimedSeconds = real.ClaimedSeconds,
             sessionsClosedBeforeTheRealCaller = real.ClosedBefore,
             crisisAlertsPerMinute = Math.Round(Interlocked.Read(ref alerts) * 60 / attackSeconds, 1),
-            databaseBytesAdded = server.DataBytes() - dataBefore,
-            logBytesAdded = server.LogBytes - logBefore,
+            databaseBytesAdded = dataAfter - dataBefore,
+            logBytesAdded = logAdded,
             serverPeakMemoryMiB = server.PeakMemoryMiB(),
         }));
         await supporter.DisposeAsync();
@@ -96,7 +98,7 @@ internal static class QueueFloodBench
         {
             await caller.RequestSupportAsync(Topics.AdverseEvent, Priorities.Routine, end);
         }
-        catch (Exception e) when (e is RelayException or HubException or OperationCanceledException)
+        catch (Exception e)
         {
             Console.Error.WriteLine($"the real caller was not accepted: {e.Message}");
             return new RealCaller(null, null, null, 0);
@@ -151,8 +153,9 @@ internal static class QueueFloodBench
                 {
                     await connection.StartAsync(end);
                 }
-                catch (Exception e) when (e is HttpRequestException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
+                    // 429 source-limit (or the server's connection caps): wait and try again.
                     await connection.DisposeAsync();
                     AttackBench.Tally(Refusals, "connection-refused");
                     await PauseAsync();
