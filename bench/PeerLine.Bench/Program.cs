@@ -9,6 +9,24 @@ using PeerLine.Protocol.Wire;
 // is stored durably before the sender's call returns, delivered, and acknowledged (which deletes it).
 // Usage: dotnet run -c Release --project bench/PeerLine.Bench -- [--sessions 50] [--messages 200] [--bytes 1024]
 // The audit trail instead: ... -- --audit 20000 [--writers 8]
+// Attacks (docs/benchmarks.md#abuse-resistance): ... -- --attack queue-flood [--attackers 40] [--seconds 60]
+//                                                ... -- --attack invocation-flood [--seconds 10]
+var attack = Array.IndexOf(args, "--attack") is var a and >= 0 && a + 1 < args.Length ? args[a + 1] : null;
+if (attack == "queue-flood")
+{
+    await QueueFloodBench.RunAsync(Arg("--attackers", 40), Arg("--seconds", 60));
+    return 0;
+}
+if (attack == "invocation-flood")
+{
+    await InvocationFloodBench.RunAsync(Arg("--seconds", 10));
+    return 0;
+}
+if (attack is not null)
+{
+    Console.Error.WriteLine("--attack is queue-flood or invocation-flood");
+    return 2;
+}
 if (args.Contains("--audit"))
 {
     await AuditBench.RunAsync(Arg("--audit", 20000), Arg("--writers", 8));

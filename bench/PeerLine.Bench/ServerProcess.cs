@@ -8,28 +8,43 @@ namespace PeerLine.Bench;
 internal sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private long _logBytes;
 
     private ServerProcess(Process process, Uri address, string data)
     {
         _process = process;
         Address = address;
         DataDirectory = data;
+        LogFile = data + ".log";
     }
 
     public Uri Address { get; }
     public string DataDirectory { get; }
 
+    /// <summary>The server's log (its stdout), beside the data directory so it does not count as database bytes.</summary>
+    public string LogFile { get; }
+
+    /// <summary>Bytes the server has written to its log so far.</summary>
+    public long LogBytes => Interlocked.Read(ref _logBytes);
+
+    /// <summary>Bytes of every file in the data directory (database, write-ahead log, keys).</summary>
+    public long DataBytes() =>
+        new DirectoryInfo(DataDirectory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
     public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "peerline-bench", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path.GetDirectoryName(data)!);
         var port = FreePort();
         var start = Command("--urls", $"http://127.0.0.1:{port}", "--data", data);
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__")] = v;
         var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), data);
+        _ = server.CopyLogAsync().ContinueWith(
+            t => Console.Error.WriteLine("the server's log could not be copied: " + t.Exception!.GetBaseException().Message),
+            TaskContinuationOptions.OnlyOnFaulted);
         _ = process.StandardError.ReadToEndAsync();
 
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"), data);
         using var http = new HttpClient { BaseAddress = server.Address };
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
@@ -41,8 +56,22 @@ internal sealed class ServerProcess : IAsyncDisposable
             catch (HttpRequestException) when (DateTime.UtcNow < deadline)
             {
             }
-            if (process.HasExited) throw new InvalidOperationException("server exited during start:\n" + await output);
+            if (process.HasExited)
+                throw new InvalidOperationException("server exited during start:\n" + await File.ReadAllTextAsync(server.LogFile));
             await Task.Delay(100);
+        }
+    }
+
+    private async Task CopyLogAsync()
+    {
+        await using var log = new FileStream(LogFile, FileMode.Create, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1);
+        var output = _process.StandardOutput.BaseStream;
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await output.ReadAsync(buffer)) > 0)
+        {
+            await log.WriteAsync(buffer.AsMemory(0, read));
+            Interlocked.Add(ref _logBytes, read);
         }
     }
 
@@ -71,6 +100,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
         _process.Dispose();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        try { File.Delete(LogFile); } catch (IOException) { }
     }
 
     private static ProcessStartInfo Command(params string[] args)

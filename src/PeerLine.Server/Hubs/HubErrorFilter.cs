@@ -6,10 +6,11 @@ using PeerLine.Server.Hosting;
 namespace PeerLine.Server.Hubs;
 
 /// <summary>
-/// Expected refusals reach the client as their code; anything else as "internal", logged by kind only. Neither
-/// the arguments nor the exception message are logged: they may hold what a client sent.
+/// Expected refusals reach the client as their code and are counted by <see cref="RefusalLog"/> (a client can cause
+/// them at will, so they must not cost a log line each); anything else reaches it as "internal", logged by kind only.
+/// Neither the arguments nor the exception message are logged: they may hold what a client sent.
 /// </summary>
-public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
+public sealed class HubErrorFilter(RefusalLog refusals, ILogger<HubErrorFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -19,7 +20,7 @@ public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
         }
         catch (PeerLineException e)
         {
-            HubLog.Refused(logger, invocationContext.HubMethodName, e.Code);
+            refusals.Note(invocationContext.HubMethodName, e.Code);
             throw new HubException(e.Code);
         }
         catch (HubException)
@@ -29,7 +30,7 @@ public sealed class HubErrorFilter(ILogger<HubErrorFilter> logger) : IHubFilter
         catch (DbUpdateConcurrencyException)
         {
             // Another node or the relay writer changed the same session first: nothing was applied, try again.
-            HubLog.Refused(logger, invocationContext.HubMethodName, ErrorCodes.Unavailable);
+            refusals.Note(invocationContext.HubMethodName, ErrorCodes.Unavailable);
             throw new HubException(ErrorCodes.Unavailable);
         }
         catch (OperationCanceledException) when (invocationContext.Context.ConnectionAborted.IsCancellationRequested)

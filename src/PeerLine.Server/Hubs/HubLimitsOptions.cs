@@ -17,4 +17,7 @@ public sealed class HubLimitsOptions
 
     /// <summary>Repeated refusals of one method with one code are logged as one line per this many seconds.</summary>
     [Range(1, 3600)] public int RefusalLogWindowSeconds { get; set; } = 60;
+
+    /// <summary>A connection refused <c>rate-limited</c> more often than this within one such window is closed.</summary>
+    [Range(1, 1_000_000)] public int CloseAfterRefusals { get; set; } = 200;
 }

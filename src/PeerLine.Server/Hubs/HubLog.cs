@@ -9,9 +9,6 @@ public static partial class HubLog
     [LoggerMessage(3002, LogLevel.Error, "{Method} failed: {ErrorKind}")]
     public static partial void Failed(ILogger logger, string method, string errorKind);
 
-    [LoggerMessage(3003, LogLevel.Warning, "{Method} throttled")]
-    public static partial void Throttled(ILogger logger, string method);
-
     [LoggerMessage(3004, LogLevel.Information, "{Method} refused {Count} more times in {Seconds} s: {Code}")]
     public static partial void RefusedRepeatedly(ILogger logger, string method, long count, int seconds, string code);
 }

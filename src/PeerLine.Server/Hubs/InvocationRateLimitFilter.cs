@@ -7,19 +7,26 @@ namespace PeerLine.Server.Hubs;
 
 /// <summary>
 /// A token bucket per connection. The HTTP rate limiter only sees the negotiate and upgrade requests; this sees
-/// every invocation on an open connection.
+/// every invocation on an open connection. Refusals are counted, not logged one by one, and a connection refused
+/// more than <see cref="HubLimitsOptions.CloseAfterRefusals"/> times in one refusal-log window is closed: a client
+/// that keeps calling after <c>rate-limited</c> is not pausing as the protocol asks.
 /// </summary>
-public sealed class InvocationRateLimitFilter(IOptions<HubLimitsOptions> options, ILogger<InvocationRateLimitFilter> logger) : IHubFilter
+public sealed class InvocationRateLimitFilter(IOptions<HubLimitsOptions> options, RefusalLog refusals, TimeProvider time) : IHubFilter
 {
     private const string BucketKey = "rate-bucket";
+    private const string RefusalsKey = "rate-refusals";
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        var bucket = (RateLimiter)invocationContext.Context.Items[BucketKey]!;
+        var context = invocationContext.Context;
+        var bucket = (RateLimiter)context.Items[BucketKey]!;
         using var lease = bucket.AttemptAcquire();
         if (!lease.IsAcquired)
         {
-            HubLog.Throttled(logger, invocationContext.HubMethodName);
+            refusals.Note(invocationContext.HubMethodName, ErrorCodes.RateLimited);
+            var o = options.Value;
+            var window = TimeSpan.FromSeconds(o.RefusalLogWindowSeconds);
+            if (((RefusalCount)context.Items[RefusalsKey]!).Add(time.GetUtcNow(), window) > o.CloseAfterRefusals) context.Abort();
             throw new HubException(ErrorCodes.RateLimited);
         }
         return await next(invocationContext);
@@ -36,6 +43,7 @@ public sealed class InvocationRateLimitFilter(IOptions<HubLimitsOptions> options
             QueueLimit = 0,
             AutoReplenishment = true,
         });
+        context.Context.Items[RefusalsKey] = new RefusalCount();
         return next(context);
     }
 
@@ -43,5 +51,25 @@ public sealed class InvocationRateLimitFilter(IOptions<HubLimitsOptions> options
     {
         if (context.Context.Items.TryGetValue(BucketKey, out var bucket)) (bucket as IDisposable)?.Dispose();
         await next(context, exception);
+    }
+
+    /// <summary>Refusals of one connection in the window that began with the first of them.</summary>
+    private sealed class RefusalCount
+    {
+        private DateTimeOffset _windowStart;
+        private int _count;
+
+        public int Add(DateTimeOffset now, TimeSpan window)
+        {
+            lock (this)
+            {
+                if (_count == 0 || now - _windowStart >= window)
+                {
+                    _windowStart = now;
+                    _count = 0;
+                }
+                return ++_count;
+            }
+        }
     }
 }

@@ -45,10 +45,7 @@ public sealed class IntakeService(
 
         await using var db = await dbs.CreateDbContextAsync(ct);
         if (await db.Sessions.CountAsync(s => s.State == SessionState.Waiting, ct) >= options.CurrentValue.MaxWaiting)
-        {
-            QueueLog.QueueFull(logger);
-            throw new PeerLineException(ErrorCodes.QueueFull);
-        }
+            throw new PeerLineException(ErrorCodes.QueueFull); // counted by HubErrorFilter's RefusalLog, never a line per refusal
 
         var session = new SupportSession
         {

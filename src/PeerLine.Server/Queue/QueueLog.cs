@@ -24,9 +24,6 @@ public static partial class QueueLog
     [LoggerMessage(2007, LogLevel.Information, "Shift {Change} with capacity {Capacity}")]
     public static partial void ShiftChanged(ILogger logger, string change, int capacity);
 
-    [LoggerMessage(2008, LogLevel.Warning, "Queue full: request refused")]
-    public static partial void QueueFull(ILogger logger);
-
     [LoggerMessage(2009, LogLevel.Warning, "Queue notification pass failed: {ErrorKind}")]
     public static partial void NotifyFailed(ILogger logger, string errorKind);
 
