@@ -11,8 +11,6 @@ namespace PeerLine.Server.Audit;
 /// </summary>
 public sealed class RequestCounter(IDbContextFactory<PeerLineDb> dbs, TimeProvider time, ILogger<RequestCounter> logger)
 {
-    private const int Attempts = 3;
-
     public Task RequestedAsync(Priority priority) => AddAsync(priority switch
     {
         Priority.Crisis => nameof(RequestCount.Crisis),
@@ -30,37 +28,37 @@ public sealed class RequestCounter(IDbContextFactory<PeerLineDb> dbs, TimeProvid
 
     public static long HourOf(long ms) => ms - ms % 3_600_000L;
 
+    private static readonly string[] Counts =
+    [
+        nameof(RequestCount.Routine), nameof(RequestCount.Soon), nameof(RequestCount.Crisis),
+        nameof(RequestCount.Withdrawn), nameof(RequestCount.Abandoned), nameof(RequestCount.CrisisAlerts),
+    ];
+
     /// <summary>
-    /// Adds one to a count of the hour under way: an update in place, or the hour's first row. Two nodes racing to
-    /// insert the same hour collide on the key, and the loser updates. A count that cannot be written is logged, and
-    /// the request goes on.
+    /// Adds one to a count of the hour under way in one statement: the hour's first row, or an update in place when it
+    /// exists (ON CONFLICT, so two requests or two nodes racing for the hour's first row cannot collide). A count
+    /// that cannot be written is logged, and the request goes on.
     /// </summary>
     private async Task AddAsync(string? count)
     {
         var hour = HourOf(time.NowMs());
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
-                if (count is not null && await db.RequestCounts.Where(c => c.HourStart == hour)
-                        .ExecuteUpdateAsync(u => u.SetProperty(c => EF.Property<long>(c, count), c => EF.Property<long>(c, count) + 1)) == 1)
-                    return;
-                if (await db.RequestCounts.AnyAsync(c => c.HourStart == hour)) return; // KeepHour, and the row is there
-                var row = new RequestCount { HourStart = hour };
-                if (count is not null) db.Entry(row).Property(count).CurrentValue = 1L;
-                db.RequestCounts.Add(row);
-                await db.SaveChangesAsync();
-                return;
-            }
-            catch (DbUpdateException) when (attempt < Attempts)
-            {
-            }
-            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
-            {
-                AuditLog.CountFailed(logger, e.GetType().Name);
-                return;
-            }
+            await using var db = await dbs.CreateDbContextAsync(CancellationToken.None);
+            await db.Database.ExecuteSqlRawAsync(UpsertSql(count), hour);
         }
+        catch (Exception e) when (e is InvalidOperationException or System.Data.Common.DbException)
+        {
+            AuditLog.CountFailed(logger, e.GetType().Name);
+        }
+    }
+
+    /// <summary>The statement for one count (a column name from <see cref="Counts"/>, never from input), or for none.</summary>
+    private static string UpsertSql(string? count)
+    {
+        var columns = string.Join(", ", Counts.Select(c => $"\"{c}\""));
+        var values = string.Join(", ", Counts.Select(c => c == count ? "1" : "0"));
+        var onConflict = count is null ? "NOTHING" : $"UPDATE SET \"{count}\" = \"RequestCounts\".\"{count}\" + 1";
+        return $"INSERT INTO \"RequestCounts\" (\"HourStart\", {columns}) VALUES ({{0}}, {values}) ON CONFLICT (\"HourStart\") DO {onConflict}";
     }
 }

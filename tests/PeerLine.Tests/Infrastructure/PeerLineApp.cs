@@ -51,6 +51,9 @@ public sealed class PeerLineApp : WebApplicationFactory<Program>
             ["Audit:ListOpenPeriod"] = "true",
             // A cheap puzzle (16 PBKDF2 runs, not 256) keeps the many requests of the suite fast; the puzzle tests set the real price.
             ["Puzzle:BaseBits"] = "4",
+            // The price stays flat however many requests a scenario makes; the pressure tests set their own.
+            ["Puzzle:SurplusPerBit"] = "1000000",
+            ["Puzzle:CalmQueueLength"] = "1000000",
             // Every test client is one source (127.0.0.1, or no address in memory): the per-source caps would refuse
             // ordinary scenarios. Tests under Abuse/ set the caps they test.
             ["Abuse:ConnectionsPerSource"] = "1000",
