@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using PeerLine.Protocol.Wire;
 using PeerLine.Server.Hosting;
 using PeerLine.Server.Queue;
@@ -12,7 +13,7 @@ namespace PeerLine.Server.Abuse;
 /// has WaitingPerSource requests waiting or made RequestsPerSourcePerHour in the last hour. Which of a source's
 /// sessions still wait is read from the database, so the count cannot drift from the queue.
 /// </summary>
-public sealed class SourceRequestFilter(SourceTracker tracker, IDbContextFactory<PeerLineDb> dbs) : IHubFilter
+public sealed class SourceRequestFilter(SourceTracker tracker, IDbContextFactory<PeerLineDb> dbs, IOptionsMonitor<AbuseOptions> options) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -20,7 +21,9 @@ public sealed class SourceRequestFilter(SourceTracker tracker, IDbContextFactory
             || invocationContext.Context.GetHttpContext()?.Features.Get<CallerSource>() is not { } source)
             return await next(invocationContext);
 
-        var earlier = tracker.RequestedSessions(source);
+        // Fewer recorded sessions than the cap cannot reach it: the database is read only when it could.
+        var recorded = tracker.RequestedSessions(source);
+        var earlier = recorded.Count >= options.CurrentValue.WaitingPerSource ? recorded : [];
         var waiting = await StillWaitingAsync(earlier, invocationContext.Context.ConnectionAborted);
         using var slot = tracker.TryReserveRequest(source, earlier, waiting) ?? throw new PeerLineException(ErrorCodes.SourceLimit);
         var result = await next(invocationContext);

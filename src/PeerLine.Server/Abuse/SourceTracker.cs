@@ -74,7 +74,8 @@ public sealed class SourceTracker : IDisposable
         {
             var entry = Find(source, create: true);
             if (entry is null) return new RequestSlot(this, null);
-            entry.Sessions.RemoveAll(id => checkedSessions.Contains(id) && !stillWaiting.Contains(id));
+            var gone = checkedSessions.Except(stillWaiting).ToHashSet();
+            entry.Sessions.RemoveAll(gone.Contains);
             ForgetOldRequests(entry);
             if (entry.Sessions.Count + entry.Pending >= o.WaitingPerSource) return null;
             if (entry.RequestTimes.Count + entry.Pending >= o.RequestsPerSourcePerHour) return null;
