@@ -41,6 +41,12 @@ internal static class QueueFloodBench
         await supporter.ConnectAsync();
         await supporter.StartShiftAsync();
 
+        // The probe's first run enrols its device key; certified, it runs a whole encrypted session during the flood.
+        var probeState = Directory.CreateTempSubdirectory("peerline-bench-probe").FullName;
+        await server.AdminAsync(AttackBench.Password + "\n", "staff", "add", "--login", "probe", "--role", StaffRoles.Supporter);
+        await ProbeAsync(server.Address, probeState);
+        await server.AdminAsync("", "staff", "certify", "--login", "probe");
+
         var dataBefore = await AttackBench.SettledDataBytesAsync(server);
         var logBefore = server.LogBytes;
         using var end = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
@@ -50,7 +56,9 @@ internal static class QueueFloodBench
 
         // The real caller arrives when the flood is under way, and the supporter starts working the queue.
         await Task.Delay(TimeSpan.FromSeconds(seconds / 3.0));
+        var probe = ProbeAsync(server.Address, probeState);
         var real = await RealCallerAsync(server.Address, supporter, end.Token);
+        var (probeExit, probeSeconds) = await probe;
         await Task.WhenAll(attackers);
         var attackSeconds = clock.Elapsed.TotalSeconds;
         var logAdded = server.LogBytes - logBefore;
@@ -71,6 +79,8 @@ internal static class QueueFloodBench
             realCallerPositionAtRequest = real.Position,
             realCallerClaimedSeconds = real.ClaimedSeconds,
             sessionsClosedBeforeTheRealCaller = real.ClosedBefore,
+            probeExitCode = probeExit,
+            probeSeconds,
             crisisAlertsPerMinute = Math.Round(Interlocked.Read(ref alerts) * 60 / attackSeconds, 1),
             databaseBytesAdded = dataAfter - dataBefore,
             logBytesAdded = logAdded,
@@ -78,6 +88,15 @@ internal static class QueueFloodBench
         }));
         await supporter.DisposeAsync();
         foreach (var connection in attack.Held) await connection.DisposeAsync();
+    }
+
+    /// <summary><c>peerline probe</c> in this process: exit code (0 = the whole session went through) and its time.</summary>
+    private static async Task<(int Exit, double Seconds)> ProbeAsync(Uri server, string state)
+    {
+        var clock = Stopwatch.StartNew();
+        string[] args = ["probe", "--server", server.ToString(), "--login", "probe", "--state", state, "--timeout", "60"];
+        var exit = await PeerLine.Cli.Cli.RunAsync(args, new StringReader(AttackBench.Password + "\n"), TextWriter.Null, TextWriter.Null);
+        return (exit, Math.Round(clock.Elapsed.TotalSeconds, 2));
     }
 
     private sealed record RealCaller(double? AcceptedSeconds, int? Position, double? ClaimedSeconds, int ClosedBefore);
